@@ -1,0 +1,161 @@
+"""`init`, `assess` and `migrate`: questionnaires in, levels, gaps and roadmap out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from app.options import LangArg, LangOption, fail
+
+if TYPE_CHECKING:
+    from assessors.workflow import OpenAssessment
+
+
+class AssessFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def _open(path: Path, framework_ref: str | None) -> OpenAssessment:
+    from assessors.workflow import open_assessment
+    from capability_model.catalog import UnknownFrameworkError
+    from capability_model.sourcefile import SourceError
+
+    try:
+        return open_assessment(path, framework_ref)
+    except SourceError as exc:
+        fail([str(i) for i in exc.issues])
+    except UnknownFrameworkError as exc:
+        fail(f"{path}: {exc}")
+
+
+def init(
+    framework: Annotated[str, typer.Argument(help="ID, ID@VERSION or framework file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Questionnaire file to write (.yaml or .json).")],
+    organisation: Annotated[str, typer.Option(help="Organisation assessed.")] = "TODO: organisation",
+    scope: Annotated[str, typer.Option(help="Project or product line assessed.")] = "TODO: scope",
+    assessor: Annotated[str, typer.Option(help="Who leads the assessment.")] = "TODO: assessor",
+    target: Annotated[int, typer.Option("--target", min=1, max=5, help="Target level.")] = 3,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    lang: LangArg = LangOption.zh,
+) -> None:
+    """Write a blank questionnaire listing every requirement of a framework, its text as a comment."""
+    from assessors.assessment import Answer, Assessment
+    from assessors.storage import save_assessment
+    from capability_model.catalog import UnknownFrameworkError, resolve
+    from capability_model.sourcefile import SourceError
+
+    if output.exists() and not force:
+        fail(f"{output} exists; it may hold answers. Use --force to overwrite it.")
+    try:
+        loaded = resolve(framework)
+    except (UnknownFrameworkError, SourceError) as exc:
+        fail(str(exc))
+    assessment = Assessment(
+        organisation=organisation,
+        scope=scope,
+        assessor=assessor,
+        started=dt.date.today(),
+        framework=loaded.ref,
+        target_level=target,
+        answers={r.id: Answer() for _, r in loaded.framework.requirements()},
+    )
+    save_assessment(assessment, output, loaded.framework, lang.lang)
+    typer.echo(f"wrote {output}: {len(assessment.answers)} requirements of {loaded.ref}")
+
+
+def assess(
+    file: Annotated[Path, typer.Argument(help="Assessment file (YAML or JSON).")],
+    fmt: Annotated[AssessFormat, typer.Option("--format", "-f")] = AssessFormat.table,
+    lang: LangArg = LangOption.zh,
+    target: Annotated[
+        int | None, typer.Option("--target", min=1, max=5, help="Target level (default: the file's).")
+    ] = None,
+    fail_under: Annotated[
+        int | None, typer.Option("--fail-under", min=0, max=5, help="Exit 1 when the overall level is below this.")
+    ] = None,
+    framework: Annotated[
+        str | None, typer.Option("--framework", help="Score against another version: ID@VERSION.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")] = None,
+) -> None:
+    """Score an assessment: level 0-5 per item, subdomain, domain and part, blocking requirements, gap and roadmap."""
+    opened = _open(file, framework)
+    result = opened.score(target)
+    fw = opened.framework.framework
+    if opened.migration.is_migration or opened.migration.orphaned:
+        from rich.console import Console
+
+        from app.terminal import print_migration
+
+        print_migration(Console(stderr=True), opened.migration)
+    if fmt is AssessFormat.table and output is None:
+        from rich.console import Console
+
+        from app.terminal import print_result
+
+        print_result(Console(), result, fw, lang.lang, opened.assessment.organisation)
+    else:
+        if fmt is AssessFormat.json:
+            text = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+        elif fmt is AssessFormat.markdown:
+            from reports.markdown import render_result_markdown
+
+            text = render_result_markdown(
+                result, fw, lang.lang, opened.assessment.organisation, opened.assessment.scope
+            )
+        else:
+            from io import StringIO
+
+            from rich.console import Console
+
+            from app.terminal import print_result
+
+            buffer = StringIO()
+            print_result(
+                Console(file=buffer, width=160, no_color=True), result, fw, lang.lang, opened.assessment.organisation
+            )
+            text = buffer.getvalue()
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            from assessors.storage import write_atomic
+
+            write_atomic(output, text)
+    level = result.overall.level
+    if fail_under is not None and (level or 0) < fail_under:
+        typer.echo(f"overall level {level} is below --fail-under {fail_under}", err=True)
+        raise typer.Exit(1)
+
+
+def migrate(
+    file: Annotated[Path, typer.Argument(help="Assessment file to carry over.")],
+    to: Annotated[str, typer.Option("--to", help="Framework version to move to: ID@VERSION (default: latest).")] = "",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write (default: in place).")] = None,
+    lang: LangArg = LangOption.zh,
+) -> None:
+    """Move answers to another framework version; answers with no requirement there are kept as orphaned."""
+    from app.terminal import print_migration
+    from assessors.storage import save_assessment
+    from capability_model.schema import split_ref
+
+    if not to:
+        from assessors.storage import load_assessment
+        from capability_model.sourcefile import SourceError
+
+        try:
+            to = split_ref(load_assessment(file).framework)[0]
+        except SourceError as exc:
+            fail([str(i) for i in exc.issues])
+    opened = _open(file, to)
+    from rich.console import Console
+
+    print_migration(Console(stderr=True), opened.migration)
+    save_assessment(opened.assessment, output or file, opened.framework.framework, lang.lang)
+    typer.echo(f"wrote {output or file} ({opened.framework.ref})")

@@ -1,0 +1,32 @@
+"""The `mlops-maturity` command line. Commands are thin: they parse options, call the library, format results.
+
+Heavy or slow imports happen inside commands so that `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from app import assess_cmd
+from app.model_cmd import model_app
+
+app = typer.Typer(
+    name="mlops-maturity",
+    help="Assess MLOps maturity against the CAICT Model/MLOps Capability Maturity Model (AIIA/P series): "
+    "levels 1-5 per capability item, domain and part, with the gaps and a roadmap to a target level.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(model_app, name="model")
+app.command("init")(assess_cmd.init)
+app.command("assess")(assess_cmd.assess)
+app.command("migrate")(assess_cmd.migrate)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,169 @@
+"""`mlops-maturity model ...`: inspect, validate, diff and export the framework files."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from app.options import LangArg, LangOption, fail
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from capability_model.loader import LoadedFramework
+
+model_app = typer.Typer(
+    help="Inspect, validate and compare framework files (the standard as data).", no_args_is_help=True
+)
+
+
+class ShowFormat(StrEnum):
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+    markdown = "markdown"
+
+
+class DataFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console()
+
+
+def _resolve(ref: str) -> LoadedFramework:
+    from capability_model.catalog import UnknownFrameworkError, resolve
+    from capability_model.sourcefile import SourceError
+
+    try:
+        return resolve(ref)
+    except UnknownFrameworkError as exc:
+        fail(str(exc))
+    except SourceError as exc:
+        fail([str(i) for i in exc.issues])
+
+
+@model_app.command("list")
+def list_frameworks(
+    fmt: Annotated[DataFormat, typer.Option("--format", "-f")] = DataFormat.table,
+    lang: LangArg = LangOption.zh,
+) -> None:
+    """List the bundled frameworks and their versions."""
+    from capability_model.catalog import catalog
+
+    loaded = catalog()
+    if fmt is DataFormat.json:
+        rows = [
+            {
+                "id": lf.framework.id,
+                "version": lf.framework.version,
+                "status": lf.framework.status,
+                "title": lf.framework.title.model_dump(),
+                "sha256": lf.sha256,
+                **lf.framework.counts(),
+            }
+            for lf in loaded
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from app.terminal import print_catalog
+
+    print_catalog(_console(), loaded, lang.lang)
+
+
+@model_app.command("show")
+def show(
+    ref: Annotated[str, typer.Argument(help="ID, ID@VERSION or a framework file path.")],
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.table,
+    lang: LangArg = LangOption.zh,
+) -> None:
+    """Show a framework: its domains, subdomains, items and requirements."""
+    loaded = _resolve(ref)
+    fw = loaded.framework
+    if fmt is ShowFormat.json:
+        typer.echo(json.dumps(fw.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    elif fmt is ShowFormat.yaml:
+        import yaml
+
+        typer.echo(yaml.safe_dump(fw.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=100000))
+    elif fmt is ShowFormat.markdown:
+        from reports.markdown import render_framework_markdown
+
+        typer.echo(render_framework_markdown(fw, lang.lang), nl=False)
+    else:
+        from app.terminal import print_framework
+
+        print_framework(_console(), fw, lang.lang)
+
+
+@model_app.command("validate")
+def validate(paths: Annotated[list[Path], typer.Argument(help="Framework files to check.")]) -> None:
+    """Check framework files; every problem is reported as FILE:LINE:COLUMN FIELD.PATH: message."""
+    from capability_model.loader import load_framework
+    from capability_model.sourcefile import SourceError
+
+    problems: list[str] = []
+    for path in paths:
+        try:
+            lf = load_framework(path)
+        except SourceError as exc:
+            problems += [str(i) for i in exc.issues]
+            continue
+        c = lf.framework.counts()
+        typer.echo(
+            f"ok {path} ({lf.ref}: {c['domains']} domains, {c['subdomains']} subdomains, {c['items']} items, "
+            f"{c['requirements']} requirements)"
+        )
+    if problems:
+        fail(problems, code=1)
+
+
+@model_app.command("diff")
+def diff(
+    old: Annotated[str, typer.Argument(help="Older framework: ID@VERSION or path.")],
+    new: Annotated[str, typer.Argument(help="Newer framework: ID@VERSION or path.")],
+    fmt: Annotated[DataFormat, typer.Option("--format", "-f")] = DataFormat.table,
+    lang: LangArg = LangOption.zh,
+) -> None:
+    """Requirements added, removed, reworded, moved between levels or items."""
+    from capability_model.differ import diff_frameworks
+
+    result = diff_frameworks(_resolve(old).framework, _resolve(new).framework, lang.lang)
+    if fmt is DataFormat.json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    from app.terminal import print_diff
+
+    print_diff(_console(), result)
+
+
+class SchemaOf(StrEnum):
+    framework = "framework"
+    assessment = "assessment"
+
+
+@model_app.command("schema")
+def schema(
+    of: Annotated[SchemaOf, typer.Option("--of", help="Which file's schema.")] = SchemaOf.framework,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Print the JSON Schema of framework (or assessment) files, for editors and other tools."""
+    if of is SchemaOf.framework:
+        from capability_model.schema import Framework as Model
+    else:
+        from assessors.assessment import Assessment as Model  # type: ignore[assignment]
+    text = json.dumps(Model.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        from assessors.storage import write_atomic
+
+        write_atomic(output, text)

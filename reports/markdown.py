@@ -1,0 +1,109 @@
+"""Markdown renderings for wikis and pull requests: an assessment result, and the standard as a reference book."""
+
+from __future__ import annotations
+
+from assessors.assessment import STATUS_LABELS
+from assessors.results import AssessmentResult
+from capability_model.schema import Framework, Lang
+from reports.labels import EVIDENCE_KIND_LABELS, level_text, score_text, word
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def render_result_markdown(
+    result: AssessmentResult, framework: Framework, lang: Lang, organisation: str = "", scope: str = ""
+) -> str:
+    names = {d.id: d.name for d in framework.domains}
+    names |= {s.id: s.name for d in framework.domains for s in d.subdomains}
+    names |= {i.id: i.name for _, _, i in framework.items()}
+    reqs = framework.requirement_index()
+    overall = result.overall
+    lines = [f"# {framework.title.get(lang)}", ""]
+    if organisation:
+        lines.append(f"- **{word('organisation', lang)}**: {_cell(organisation)}")
+    if scope:
+        lines.append(f"- **{word('scope', lang)}**: {_cell(scope)}")
+    lines += [
+        f"- **{word('framework', lang)}**: `{result.framework.id}@{result.framework.version}` "
+        f"(sha256 `{result.framework.sha256[:16]}…`)",
+        f"- **{word('overall', lang)}**: {level_text(overall.level, lang)}"
+        + (f" {framework.level_name(overall.level, lang)}" if overall.level is not None else "")
+        + f" · {word('score', lang)} {score_text(overall.score, lang)}",
+        f"- **{word('target', lang)}**: {result.target_level} {framework.level_name(result.target_level, lang)}",
+        "",
+        f"| {word('domain', lang)} / {word('subdomain', lang)} / {word('item', lang)} | {word('level', lang)} "
+        f"| {word('score', lang)} | {word('blocking', lang)} | {word('gap', lang)} |",
+        "|---|---:|---:|---|---:|",
+    ]
+    for d in result.domains:
+        lines.append(
+            f"| **{d.id} {names[d.id].get(lang)}** | **{level_text(d.level, lang)}** "
+            f"| **{score_text(d.score, lang)}** | | |"
+        )
+        for s in d.subdomains:
+            lines.append(
+                f"| {s.id} {names[s.id].get(lang)} | {level_text(s.level, lang)} | {score_text(s.score, lang)} | | |"
+            )
+            for i in s.items:
+                lines.append(
+                    f"| &nbsp;&nbsp;{i.id} {names[i.id].get(lang)} | {level_text(i.level, lang)} | "
+                    f"| {', '.join(i.blocking)} | {len(i.gap)} |"
+                )
+    lines += ["", f"## {word('roadmap', lang)}", ""]
+    if not any(p.requirements for p in result.roadmap):
+        lines.append(word("no_gap", lang))
+    for phase in result.roadmap:
+        lines += [f"### {word('phase', lang)} {phase.level}: {word('reach_level', lang, level=phase.level)}", ""]
+        for step in phase.requirements:
+            _, req = reqs[step.id]
+            lines.append(f"- [ ] `{step.id}` ({STATUS_LABELS[step.status][lang]}) {_cell(req.text.get(lang))}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_framework_markdown(framework: Framework, lang: Lang) -> str:
+    """The whole standard as a readable reference: levels, scoring rules, then every item's requirements by level."""
+    dims = {d.id: d.name.get(lang) for d in framework.dimensions}
+    lines = [
+        f"# {framework.title.get(lang)}",
+        "",
+        f"`{framework.ref}` · {framework.standard.series} · {framework.status} · {framework.released.isoformat()}",
+        "",
+    ]
+    if framework.description:
+        lines += [framework.description.get(lang), ""]
+    lines += [f"## {word('levels', lang)}", ""]
+    for lv in framework.levels:
+        lines.append(f"- **{lv.level} {lv.name.get(lang)}**: {lv.description.get(lang)}")
+    lines += ["", f"## {word('scoring', lang)}", "", framework.aggregation.description.get(lang), ""]
+    for d in framework.domains:
+        lines += [f"## {d.id} {d.name.get(lang)}", ""]
+        for s in d.subdomains:
+            lines += [f"### {s.id} {s.name.get(lang)}", ""]
+            for item in s.items:
+                lines += [f"#### {item.id} {item.name.get(lang)}", ""]
+                if item.purpose:
+                    lines += [f"*{word('purpose', lang)}*: {item.purpose.get(lang)}", ""]
+                for lv in framework.levels:
+                    reqs = [r for r in item.requirements if r.level == lv.level]
+                    if not reqs:
+                        continue
+                    lines += [f"**{lv.level} {lv.name.get(lang)}**", ""]
+                    for r in reqs:
+                        kinds = ", ".join(EVIDENCE_KIND_LABELS[k.value][lang] for k in r.evidence)
+                        systems = ", ".join(s.value for s in r.systems)
+                        meta = (
+                            f"{word('dimension', lang)}: {dims.get(r.dimension, r.dimension.value)}; "
+                            f"{word('evidence_kinds', lang)}: {kinds}"
+                        )
+                        if systems:
+                            meta += f"; {word('systems', lang)}: {systems}"
+                        lines += [
+                            f"- `{r.id}` {r.text.get(lang)}",
+                            f"  - *{word('guidance', lang)}*: {r.guidance.get(lang)}",
+                            f"  - *{meta}*",
+                        ]
+                    lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

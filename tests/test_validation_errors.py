@@ -1,0 +1,126 @@
+"""Malformed framework files: every error names the file, line, column and field path, and exits non-zero."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from capability_model.loader import load_framework
+from capability_model.sourcefile import SourceError
+from tests.conftest import RunCli
+
+
+def _bundled(part1_path: Path) -> tuple[str, dict]:
+    text = part1_path.read_text(encoding="utf-8")
+    return text, yaml.safe_load(text)
+
+
+def _line_of(lines: list[str], needle: str, start: int = 0) -> int:
+    for n in range(start, len(lines)):
+        if needle in lines[n]:
+            return n
+    raise AssertionError(f"{needle!r} not found")
+
+
+@pytest.fixture
+def part1_path(part1) -> Path:  # type: ignore[no-untyped-def]
+    return part1.path
+
+
+def test_out_of_range_level_points_at_its_line_and_path(part1_path: Path, tmp_path: Path, run_cli: RunCli) -> None:
+    text, data = _bundled(part1_path)
+    req = data["domains"][1]["subdomains"][2]["items"][0]["requirements"][3]
+    lines = text.splitlines()
+    id_line = _line_of(lines, f"- id: {req['id']}")
+    level_line = _line_of(lines, "level:", id_line)
+    lines[level_line] = lines[level_line].split("level:")[0] + "level: 7"
+    bad = tmp_path / "part1.yaml"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    with pytest.raises(SourceError) as exc:
+        load_framework(bad)
+    issue = exc.value.issues[0]
+    assert (issue.line, issue.path) == (level_line + 1, "domains[1].subdomains[2].items[0].requirements[3].level")
+    assert issue.column == lines[level_line].index("7") + 1
+    assert "must be 1..5" in issue.message
+
+    result = run_cli("model", "validate", bad)
+    assert result.returncode == 1
+    assert (
+        f"part1.yaml:{level_line + 1}:{issue.column} domains[1].subdomains[2].items[0].requirements[3].level: "
+        f"must be 1..5" in result.stderr
+    )
+
+
+def test_duplicate_id_is_reported_at_the_second_use(part1_path: Path, tmp_path: Path) -> None:
+    text, data = _bundled(part1_path)
+    first = data["domains"][0]["subdomains"][0]["items"][0]["requirements"][0]["id"]
+    second = data["domains"][0]["subdomains"][0]["items"][1]["requirements"][0]["id"]
+    lines = text.splitlines()
+    n = _line_of(lines, f"- id: {second}")
+    lines[n] = lines[n].replace(second, first)
+    bad = tmp_path / "dup.yaml"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SourceError) as exc:
+        load_framework(bad)
+    messages = [(i.line, i.path, i.message) for i in exc.value.issues]
+    assert (
+        n + 1,
+        "domains[0].subdomains[0].items[1].requirements[0].id",
+        f"duplicate id '{first}' (first used at line {_line_of(lines, f'- id: {first}') + 1})",
+    ) in messages
+
+
+def test_item_missing_a_level_is_an_error(part1_path: Path, tmp_path: Path) -> None:
+    _, data = _bundled(part1_path)
+    item = data["domains"][2]["subdomains"][1]["items"][1]
+    item["requirements"] = [r for r in item["requirements"] if r["level"] != 4]
+    bad = tmp_path / "missing-level.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(SourceError) as exc:
+        load_framework(bad)
+    [issue] = exc.value.issues
+    assert issue.path == "domains[2].subdomains[1].items[1].requirements"
+    assert "level 4" in issue.message
+
+
+def test_empty_translation_and_unknown_field_are_both_reported(part1_path: Path, tmp_path: Path) -> None:
+    _, data = _bundled(part1_path)
+    req = data["domains"][0]["subdomains"][1]["items"][0]["requirements"][2]
+    req["text"]["en"] = "   "
+    req["levle"] = 2
+    bad = tmp_path / "two-errors.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(SourceError) as exc:
+        load_framework(bad)
+    found = {(i.path, i.message) for i in exc.value.issues}
+    base = "domains[0].subdomains[1].items[0].requirements[2]"
+    assert (f"{base}.levle", "unknown field") in found
+    assert any(p == f"{base}.text.en" and "at least 1 character" in m for p, m in found)
+
+
+def test_yaml_syntax_error_names_line(tmp_path: Path, run_cli: RunCli) -> None:
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("id: x\nversion: '1'\ndomains:\n  - id: a\n    name: {zh: 甲, en: [\n", encoding="utf-8")
+    result = run_cli("model", "validate", bad)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{bad}:")
+    assert "invalid YAML" in result.stderr
+    line = int(result.stderr.split(":")[1])
+    assert 5 <= line <= 6
+
+
+def test_duplicate_yaml_key_is_not_silently_dropped(tmp_path: Path) -> None:
+    bad = tmp_path / "dupkey.yaml"
+    bad.write_text("id: a\nversion: '1'\nid: b\n", encoding="utf-8")
+    with pytest.raises(SourceError) as exc:
+        load_framework(bad)
+    assert str(exc.value.issues[0]).startswith(f"{bad}:3:5 id: duplicate key 'id'")
+
+
+def test_missing_file(tmp_path: Path, run_cli: RunCli) -> None:
+    result = run_cli("model", "validate", tmp_path / "nope.yaml")
+    assert result.returncode == 1
+    assert "file not found" in result.stderr
