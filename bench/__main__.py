@@ -12,8 +12,10 @@ def main() -> int:
     width = max(len(r.name) for r in results)
     print(f"{'benchmark':<{width}}  {'median':>10}  {'target':>10}  result")
     for r in results:
-        print(f"{r.name:<{width}}  {r.median_ms:>8.2f}ms  {r.target_ms:>8.0f}ms  {'ok' if r.ok else 'MISSED'}"
-              + (f"  ({r.detail})" if r.detail else ""))
+        print(
+            f"{r.name:<{width}}  {r.median_ms:>8.2f}ms  {r.target_ms:>8.0f}ms  {'ok' if r.ok else 'MISSED'}"
+            + (f"  ({r.detail})" if r.detail else "")
+        )
     return 0 if all(r.ok for r in results) else 1
 
 

@@ -21,8 +21,10 @@ def run() -> list[Figure]:
         loaded = resolve(ref)
         fw = loaded.framework
         statuses = {r.id: rng.choice(choices) for _, r in fw.requirements()}
-        med, lo, hi = median_ms(lambda fw=fw, statuses=statuses: score(fw, statuses, 3, loaded.sha256), RUNS)
+        sha = loaded.sha256
+        med, lo, hi = median_ms(lambda fw=fw, statuses=statuses, sha=sha: score(fw, statuses, 3, sha), RUNS)
         n = len(statuses)
-        figures.append(Figure(f"score {fw.ref}", med, TARGET_MS, f"{n} requirements, {RUNS} runs, min {lo:.2f} max "
-                                                                    f"{hi:.2f} ms"))
+        figures.append(
+            Figure(f"score {fw.ref}", med, TARGET_MS, f"{n} requirements, {RUNS} runs, min {lo:.2f} max {hi:.2f} ms")
+        )
     return figures

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -38,10 +39,39 @@ def load_path(path: Path) -> LoadedFramework:
     return _load_cached(path, path.stat().st_mtime_ns)
 
 
+_TOP_LEVEL = re.compile(r"^(id|version):\s*['\"]?([^'\"#\s]+)", re.MULTILINE)
+
+
+def _header(path: Path) -> CatalogEntry | None:
+    """Id and version from a file's top-level keys without parsing the whole file (None when not found)."""
+    found: dict[str, str] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith(("domains:", "levels:")):
+                break
+            m = _TOP_LEVEL.match(line)
+            if m:
+                found.setdefault(m.group(1), m.group(2))
+    if "id" in found and "version" in found:
+        return CatalogEntry(found["id"], found["version"], path)
+    return None
+
+
+def entries(root: Path = FRAMEWORKS_DIR) -> list[CatalogEntry]:
+    """Id, version and path of every bundled framework, ordered by id then version; reads only file headers."""
+    out = []
+    for path in bundled_paths(root):
+        entry = _header(path)
+        if entry is None:
+            fw = load_path(path).framework
+            entry = CatalogEntry(fw.id, fw.version, path)
+        out.append(entry)
+    return sorted(out, key=lambda e: (e.id, version_key(e.version)))
+
+
 def catalog(root: Path = FRAMEWORKS_DIR) -> list[LoadedFramework]:
-    """Every bundled framework, ordered by id then version."""
-    loaded = [load_path(p) for p in bundled_paths(root)]
-    return sorted(loaded, key=lambda lf: (lf.framework.id, version_key(lf.framework.version)))
+    """Every bundled framework, loaded and validated, ordered by id then version."""
+    return [load_path(e.path) for e in entries(root)]
 
 
 def resolve(ref: str, root: Path = FRAMEWORKS_DIR) -> LoadedFramework:
@@ -52,14 +82,16 @@ def resolve(ref: str, root: Path = FRAMEWORKS_DIR) -> LoadedFramework:
             raise UnknownFrameworkError(f"no framework file at {ref}")
         return load_path(candidate)
     framework_id, version = split_ref(ref)
-    matches = [lf for lf in catalog(root) if lf.framework.id == framework_id]
+    known = entries(root)
+    matches = [e for e in known if e.id == framework_id]
     if not matches:
-        known = sorted({lf.framework.id for lf in catalog(root)})
-        raise UnknownFrameworkError(f"unknown framework '{framework_id}'; known: {', '.join(known)}")
-    if version is None:
-        return matches[-1]
-    for lf in matches:
-        if lf.framework.version == version:
-            return lf
-    versions = ", ".join(lf.framework.version for lf in matches)
-    raise UnknownFrameworkError(f"framework '{framework_id}' has no version {version}; available: {versions}")
+        ids = sorted({e.id for e in known})
+        raise UnknownFrameworkError(f"unknown framework '{framework_id}'; known: {', '.join(ids)}")
+    chosen = matches[-1] if version is None else next((e for e in matches if e.version == version), None)
+    if chosen is None:
+        versions = ", ".join(e.version for e in matches)
+        raise UnknownFrameworkError(f"framework '{framework_id}' has no version {version}; available: {versions}")
+    loaded = load_path(chosen.path)
+    if (loaded.framework.id, loaded.framework.version) != (chosen.id, chosen.version):  # pragma: no cover - odd file
+        raise UnknownFrameworkError(f"{chosen.path}: header says {chosen.id}@{chosen.version}, content {loaded.ref}")
+    return loaded

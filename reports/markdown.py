@@ -69,7 +69,8 @@ def render_framework_markdown(framework: Framework, lang: Lang) -> str:
     lines = [
         f"# {framework.title.get(lang)}",
         "",
-        f"`{framework.ref}` · {framework.standard.series} · {framework.status} · {framework.released.isoformat()}",
+        f"`{framework.ref}` · {framework.standard.series} · {word('status_' + framework.status, lang)} · "
+        f"{word('released', lang)} {framework.released.isoformat()}",
         "",
     ]
     if framework.description:
