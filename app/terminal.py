@@ -69,7 +69,7 @@ def print_result(
     for phase in result.roadmap:
         console.print(
             f"  {word('phase', lang)} {phase.level} · {word('reach_level', lang, level=phase.level)}: "
-            f"{len(phase.requirements)} {word('requirements', lang)}"
+            f"{word('n_requirements', lang, n=len(phase.requirements))}"
         )
         for step in phase.requirements[:5]:
             text = " ".join(reqs[step.id][1].text.get(lang).split())

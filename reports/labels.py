@@ -36,6 +36,7 @@ _WORDS: dict[str, dict[str, str]] = {
     "levels": {"zh": "等级定义", "en": "Level definitions"},
     "scoring": {"zh": "计分规则", "en": "Scoring rules"},
     "more": {"zh": "另有 {n} 项", "en": "and {n} more"},
+    "n_requirements": {"zh": "{n} 项要求", "en": "{n} requirements"},
     "status_published": {"zh": "已发布", "en": "published"},
     "status_draft": {"zh": "征求意见稿", "en": "draft for comment"},
     "released": {"zh": "框架文件发布日期", "en": "framework file released"},
