@@ -1,0 +1,146 @@
+"""Let collected evidence decide the requirements that carry probe expectations.
+
+Rules:
+- a requirement with expectations is decided by evidence: met when every expectation holds on every target that
+  reported its probe; not met when an expectation fails on data that was actually collected;
+- evidence that is unavailable, in error or missing decides nothing: the requirement falls back to the manual answer,
+  and stays unknown without one (never "not met" because a server was down);
+- manual answers decide every other requirement; where a manual answer contradicts the evidence, the evidence wins
+  and the conflict is listed;
+- in audit mode a manual `met` counts only when the answer cites evidence.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from assessors.assessment import Answer, Status
+from capability_model.schema import Framework, Operator, ProbeExpectation
+from evidence_collectors.records import EvidenceRecord, EvidenceStatus
+
+Source = Literal["evidence", "manual", "none"]
+
+
+class ExpectationCheck(BaseModel):
+    probe: str
+    op: str
+    expected: Any
+    target: str | None
+    actual: Any
+    holds: bool | None  # None: no usable value
+    record: str | None  # evidence record id
+
+
+class EvidenceDecision(BaseModel):
+    requirement: str
+    status: Literal["met", "not_met"] | None
+    checks: list[ExpectationCheck]
+
+    @property
+    def records(self) -> list[str]:
+        return sorted({c.record for c in self.checks if c.record})
+
+
+class Conflict(BaseModel):
+    requirement: str
+    manual: str
+    evidence: str
+    records: list[str]
+
+
+class RequirementOutcome(BaseModel):
+    id: str
+    status: Literal["met", "partial", "not_met", "not_applicable", "unknown"]
+    source: Source
+    evidence: list[str]  # record ids behind the verdict
+    manual: str | None  # the manual status, when one was given
+
+
+class MergedStatuses(BaseModel):
+    outcomes: dict[str, RequirementOutcome]
+    conflicts: list[Conflict]
+    decisions: dict[str, EvidenceDecision]
+
+    def statuses(self) -> dict[str, Status | None]:
+        return {rid: (None if o.status == "unknown" else Status(o.status)) for rid, o in self.outcomes.items()}
+
+
+_COMPARE: dict[Operator, Callable[[Any, Any], bool]] = {
+    Operator.eq: operator.eq, Operator.ne: operator.ne, Operator.ge: operator.ge, Operator.le: operator.le,
+    Operator.gt: operator.gt, Operator.lt: operator.lt,
+}
+
+
+def expectation_holds(expectation: ProbeExpectation, value: Any) -> bool:
+    """Apply one expectation to one collected value."""
+    if expectation.op is Operator.exists:
+        return value is not None and value is not False and value != [] and value != ""
+    if value is None:
+        return False
+    if expectation.op is Operator.contains:
+        if isinstance(value, list):
+            return expectation.value in value
+        return str(expectation.value) in str(value)
+    try:
+        return bool(_COMPARE[expectation.op](value, expectation.value))
+    except TypeError:
+        return False
+
+
+def decide(framework: Framework, records: Iterable[EvidenceRecord]) -> dict[str, EvidenceDecision]:
+    """Evidence verdicts for every requirement that has expectations."""
+    by_probe: dict[str, list[EvidenceRecord]] = defaultdict(list)
+    for record in records:
+        by_probe[record.probe].append(record)
+    decisions: dict[str, EvidenceDecision] = {}
+    for _, req in framework.requirements():
+        if not req.expectations:
+            continue
+        checks: list[ExpectationCheck] = []
+        for exp in req.expectations:
+            found = by_probe.get(exp.probe, [])
+            usable = [r for r in found if r.status is EvidenceStatus.ok]
+            if not usable:
+                reason = "; ".join(sorted({f"{r.target}: {r.status.value} ({r.reason})" for r in found})) or None
+                checks.append(ExpectationCheck(probe=exp.probe, op=exp.op.value, expected=exp.value, target=None,
+                                               actual=reason, holds=None, record=found[0].id if found else None))
+                continue
+            checks += [ExpectationCheck(probe=exp.probe, op=exp.op.value, expected=exp.value, target=r.target,
+                                        actual=r.value, holds=expectation_holds(exp, r.value), record=r.id)
+                       for r in usable]
+        failing = any(c.holds is False for c in checks)
+        undecided = any(c.holds is None for c in checks)
+        status: Literal["met", "not_met"] | None = "not_met" if failing else (None if undecided else "met")
+        decisions[req.id] = EvidenceDecision(requirement=req.id, status=status, checks=checks)
+    return decisions
+
+
+def merge(framework: Framework, answers: Mapping[str, Answer], decisions: Mapping[str, EvidenceDecision],
+          audit: bool = False) -> MergedStatuses:
+    """Combine evidence verdicts and manual answers into one status per requirement."""
+    outcomes: dict[str, RequirementOutcome] = {}
+    conflicts: list[Conflict] = []
+    for _, req in framework.requirements():
+        answer = answers.get(req.id)
+        manual = answer.status.value if answer and answer.status else None
+        decision = decisions.get(req.id)
+        if decision and decision.status is not None and manual != Status.not_applicable.value:
+            if manual is not None and manual != decision.status:
+                conflicts.append(Conflict(requirement=req.id, manual=manual, evidence=decision.status,
+                                          records=decision.records))
+            outcomes[req.id] = RequirementOutcome(id=req.id, status=decision.status, source="evidence",
+                                                  evidence=decision.records, manual=manual)
+            continue
+        status = manual
+        if audit and manual == Status.met.value and not (answer and answer.evidence):
+            status = None  # audit mode: an uncited claim is not counted
+        outcomes[req.id] = RequirementOutcome(
+            id=req.id, status=status or "unknown", source="manual" if status else "none",
+            evidence=list(answer.evidence) if answer else [], manual=manual,
+        )
+    return MergedStatuses(outcomes=outcomes, conflicts=conflicts, decisions=dict(decisions))

@@ -1,0 +1,64 @@
+"""Target configuration shared by collectors: what to probe and how to authenticate, never credentials inline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+INLINE_REFUSED = (
+    "inline credentials are refused: name an environment variable with token_env, or a file with token_file"
+)
+
+
+class TargetConfig(BaseModel):
+    """Fields every target has. Collectors subclass this with their own settings."""
+
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    collector: str
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="Unique name of this target")]
+    timeout_s: Annotated[float, Field(gt=0, le=300, description="Timeout per request, seconds")] = 10.0
+    retries: Annotated[int, Field(ge=0, le=10, description="Retries after a failed request, with backoff")] = 2
+
+
+class HttpTargetConfig(TargetConfig):
+    """A system read over HTTP(S). TLS verification is on unless a CA file is named or it is explicitly disabled."""
+
+    url: Annotated[str, Field(pattern=r"^https?://", description="Base URL of the service")]
+    token_env: str | None = Field(default=None, description="Environment variable holding the API token")
+    token_file: Path | None = Field(default=None, description="File holding the API token")
+    username: str | None = Field(default=None, description="User name, for services that pair it with a token")
+    verify_tls: bool = True
+    ca_file: Path | None = None
+    token: Any = Field(default=None, exclude=True, json_schema_extra={"deprecated": True})
+    password: Any = Field(default=None, exclude=True, json_schema_extra={"deprecated": True})
+
+    @field_validator("token", "password")
+    @classmethod
+    def _refuse_inline(cls, value: Any) -> None:
+        if value is not None:
+            raise ValueError(INLINE_REFUSED)
+        return None
+
+    @field_validator("token_file", "ca_file")
+    @classmethod
+    def _relative_to_targets_file(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        return resolve_relative(value, info)
+
+    @field_validator("url")
+    @classmethod
+    def _no_userinfo(cls, value: str) -> str:
+        if "@" in value.split("://", 1)[1].split("/", 1)[0]:
+            raise ValueError(INLINE_REFUSED)
+        return value.rstrip("/")
+
+
+def resolve_relative(value: Path | None, info: ValidationInfo) -> Path | None:
+    """Paths in a targets file are relative to that file, not to the working directory."""
+    if value is None:
+        return None
+    base = (info.context or {}).get("base_dir")
+    value = value.expanduser()
+    return value if value.is_absolute() or base is None else (Path(base) / value).resolve()
