@@ -84,10 +84,20 @@ def assess(
         str | None, typer.Option("--framework", help="Score against another version: ID@VERSION.")
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")] = None,
+    evidence: Annotated[Path | None, typer.Option("--evidence", "-e", help="Evidence bundle from `collect`.")] = None,
+    audit: Annotated[bool, typer.Option("--audit", help="Count a manual 'met' only when it cites evidence.")] = False,
 ) -> None:
     """Score an assessment: level 0-5 per item, subdomain, domain and part, blocking requirements, gap and roadmap."""
     opened = _open(file, framework)
-    result = opened.score(target)
+    bundle = None
+    if evidence is not None:
+        from assessors.workflow import BundleError, open_bundle
+
+        try:
+            bundle = open_bundle(evidence)
+        except BundleError as exc:
+            fail(str(exc))
+    result = opened.score(target, evidence=bundle, audit=audit)
     fw = opened.framework.framework
     if opened.migration.is_migration or opened.migration.orphaned:
         from rich.console import Console

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from app import assess_cmd
+from app import assess_cmd, evidence_cmd
 from app.model_cmd import model_app
 
 app = typer.Typer(
@@ -19,9 +19,11 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(model_app, name="model")
+app.add_typer(evidence_cmd.evidence_app, name="evidence")
 app.command("init")(assess_cmd.init)
 app.command("assess")(assess_cmd.assess)
 app.command("migrate")(assess_cmd.migrate)
+app.command("collect")(evidence_cmd.collect)
 
 
 def main() -> None:

@@ -109,11 +109,15 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Framework files t
     """Check framework files; every problem is reported as FILE:LINE:COLUMN FIELD.PATH: message."""
     from capability_model.loader import load_framework
     from capability_model.sourcefile import SourceError
+    from evidence_collectors.registry import load_errors, probe_catalogue
 
+    known = set(probe_catalogue())
+    for warning in load_errors():
+        typer.echo(f"warning: {warning}", err=True)
     problems: list[str] = []
     for path in paths:
         try:
-            lf = load_framework(path)
+            lf = load_framework(path, known_probes=known)
         except SourceError as exc:
             problems += [str(i) for i in exc.issues]
             continue

@@ -61,6 +61,18 @@ def print_result(
                 )
         table.add_section()
     console.print(table)
+    if result.evidence is not None:
+        ev = result.evidence
+        console.print(
+            f"{word('evidence', lang)}: {ev.records} ({ev.ok} ok, {ev.unavailable} unavailable, {ev.error} "
+            f"error) · {word('decided_by_evidence', lang, n=ev.decided)} · manifest {ev.manifest_sha256[:16]}"
+        )
+    if result.audit:
+        console.print(f"[yellow]{word('audit_mode', lang)}[/]")
+    for c in result.conflicts:
+        console.print(
+            f"[red]{word('conflict', lang)}[/] {c.requirement}: {c.manual} ≠ {c.evidence} ({', '.join(c.records)})"
+        )
     if not any(p.requirements for p in result.roadmap):
         console.print(word("no_gap", lang))
         return

@@ -20,10 +20,9 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from assessors.assessment import Answer, Status
+from assessors.results import Conflict, RequirementOutcome
 from capability_model.schema import Framework, Operator, ProbeExpectation
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
-
-Source = Literal["evidence", "manual", "none"]
 
 
 class ExpectationCheck(BaseModel):
@@ -46,21 +45,6 @@ class EvidenceDecision(BaseModel):
         return sorted({c.record for c in self.checks if c.record})
 
 
-class Conflict(BaseModel):
-    requirement: str
-    manual: str
-    evidence: str
-    records: list[str]
-
-
-class RequirementOutcome(BaseModel):
-    id: str
-    status: Literal["met", "partial", "not_met", "not_applicable", "unknown"]
-    source: Source
-    evidence: list[str]  # record ids behind the verdict
-    manual: str | None  # the manual status, when one was given
-
-
 class MergedStatuses(BaseModel):
     outcomes: dict[str, RequirementOutcome]
     conflicts: list[Conflict]
@@ -71,8 +55,12 @@ class MergedStatuses(BaseModel):
 
 
 _COMPARE: dict[Operator, Callable[[Any, Any], bool]] = {
-    Operator.eq: operator.eq, Operator.ne: operator.ne, Operator.ge: operator.ge, Operator.le: operator.le,
-    Operator.gt: operator.gt, Operator.lt: operator.lt,
+    Operator.eq: operator.eq,
+    Operator.ne: operator.ne,
+    Operator.ge: operator.ge,
+    Operator.le: operator.le,
+    Operator.gt: operator.gt,
+    Operator.lt: operator.lt,
 }
 
 
@@ -107,12 +95,30 @@ def decide(framework: Framework, records: Iterable[EvidenceRecord]) -> dict[str,
             usable = [r for r in found if r.status is EvidenceStatus.ok]
             if not usable:
                 reason = "; ".join(sorted({f"{r.target}: {r.status.value} ({r.reason})" for r in found})) or None
-                checks.append(ExpectationCheck(probe=exp.probe, op=exp.op.value, expected=exp.value, target=None,
-                                               actual=reason, holds=None, record=found[0].id if found else None))
+                checks.append(
+                    ExpectationCheck(
+                        probe=exp.probe,
+                        op=exp.op.value,
+                        expected=exp.value,
+                        target=None,
+                        actual=reason,
+                        holds=None,
+                        record=found[0].id if found else None,
+                    )
+                )
                 continue
-            checks += [ExpectationCheck(probe=exp.probe, op=exp.op.value, expected=exp.value, target=r.target,
-                                        actual=r.value, holds=expectation_holds(exp, r.value), record=r.id)
-                       for r in usable]
+            checks += [
+                ExpectationCheck(
+                    probe=exp.probe,
+                    op=exp.op.value,
+                    expected=exp.value,
+                    target=r.target,
+                    actual=r.value,
+                    holds=expectation_holds(exp, r.value),
+                    record=r.id,
+                )
+                for r in usable
+            ]
         failing = any(c.holds is False for c in checks)
         undecided = any(c.holds is None for c in checks)
         status: Literal["met", "not_met"] | None = "not_met" if failing else (None if undecided else "met")
@@ -120,8 +126,9 @@ def decide(framework: Framework, records: Iterable[EvidenceRecord]) -> dict[str,
     return decisions
 
 
-def merge(framework: Framework, answers: Mapping[str, Answer], decisions: Mapping[str, EvidenceDecision],
-          audit: bool = False) -> MergedStatuses:
+def merge(
+    framework: Framework, answers: Mapping[str, Answer], decisions: Mapping[str, EvidenceDecision], audit: bool = False
+) -> MergedStatuses:
     """Combine evidence verdicts and manual answers into one status per requirement."""
     outcomes: dict[str, RequirementOutcome] = {}
     conflicts: list[Conflict] = []
@@ -131,16 +138,21 @@ def merge(framework: Framework, answers: Mapping[str, Answer], decisions: Mappin
         decision = decisions.get(req.id)
         if decision and decision.status is not None and manual != Status.not_applicable.value:
             if manual is not None and manual != decision.status:
-                conflicts.append(Conflict(requirement=req.id, manual=manual, evidence=decision.status,
-                                          records=decision.records))
-            outcomes[req.id] = RequirementOutcome(id=req.id, status=decision.status, source="evidence",
-                                                  evidence=decision.records, manual=manual)
+                conflicts.append(
+                    Conflict(requirement=req.id, manual=manual, evidence=decision.status, records=decision.records)
+                )
+            outcomes[req.id] = RequirementOutcome(
+                id=req.id, status=decision.status, source="evidence", evidence=decision.records, manual=manual
+            )
             continue
         status = manual
         if audit and manual == Status.met.value and not (answer and answer.evidence):
             status = None  # audit mode: an uncited claim is not counted
         outcomes[req.id] = RequirementOutcome(
-            id=req.id, status=status or "unknown", source="manual" if status else "none",
-            evidence=list(answer.evidence) if answer else [], manual=manual,
+            id=req.id,
+            status=status or "unknown",
+            source="manual" if status else "none",
+            evidence=list(answer.evidence) if answer else [],
+            manual=manual,
         )
     return MergedStatuses(outcomes=outcomes, conflicts=conflicts, decisions=dict(decisions))

@@ -53,6 +53,34 @@ class RoadmapPhase(BaseModel):
     requirements: list[RoadmapStep]
 
 
+class RequirementOutcome(BaseModel):
+    """The verdict used for one requirement and where it came from."""
+
+    id: str
+    status: RequirementState
+    source: Literal["evidence", "manual", "none"]
+    evidence: list[str]  # evidence record ids (source evidence) or the answer's cited references (source manual)
+    manual: str | None  # the manual status, when one was given
+
+
+class Conflict(BaseModel):
+    """A manual answer that the collected evidence contradicts; the evidence decided."""
+
+    requirement: str
+    manual: str
+    evidence: str
+    records: list[str]
+
+
+class EvidenceSummary(BaseModel):
+    manifest_sha256: str
+    records: int
+    ok: int
+    unavailable: int
+    error: int
+    decided: int  # requirements decided by evidence
+
+
 class AssessmentResult(BaseModel):
     framework: FrameworkRef
     target_level: int
@@ -60,6 +88,10 @@ class AssessmentResult(BaseModel):
     counts: dict[RequirementState, int]
     domains: list[DomainResult]
     roadmap: list[RoadmapPhase]
+    requirements: list[RequirementOutcome] = []
+    conflicts: list[Conflict] = []
+    evidence: EvidenceSummary | None = None
+    audit: bool = False
 
     def items(self) -> list[ItemResult]:
         return [i for d in self.domains for s in d.subdomains for i in s.items]

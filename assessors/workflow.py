@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from assessors.assessment import Assessment
 from assessors.binding import MigrationReport, bind
-from assessors.results import AssessmentResult
+from assessors.evidence import decide, merge
+from assessors.results import AssessmentResult, EvidenceSummary
 from assessors.scoring import score
 from assessors.storage import read_assessment
 from capability_model.catalog import UnknownFrameworkError, resolve
 from capability_model.loader import LoadedFramework
 from capability_model.schema import split_ref
 from capability_model.sourcefile import SourceError
+from evidence_collectors.bundle import read_records, verify_bundle
+from evidence_collectors.records import EvidenceRecord
 
 
 @dataclass(frozen=True)
@@ -22,9 +26,61 @@ class OpenAssessment:
     framework: LoadedFramework
     migration: MigrationReport
 
-    def score(self, target_level: int | None = None) -> AssessmentResult:
+    def score(
+        self, target_level: int | None = None, evidence: EvidenceBundle | None = None, audit: bool = False
+    ) -> AssessmentResult:
+        """Levels from manual answers, with evidence deciding the requirements that carry probe expectations."""
+        fw = self.framework.framework
         target = target_level or self.assessment.target_level
-        return score(self.framework.framework, self.assessment.statuses(), target, self.framework.sha256)
+        decisions = decide(fw, evidence.records) if evidence else {}
+        merged = merge(fw, self.assessment.answers, decisions, audit=audit)
+        result = score(fw, merged.statuses(), target, self.framework.sha256)
+        summary = None
+        if evidence is not None:
+            statuses = Counter(r.status.value for r in evidence.records)
+            summary = EvidenceSummary(
+                manifest_sha256=evidence.manifest_sha256,
+                records=len(evidence.records),
+                ok=statuses["ok"],
+                unavailable=statuses["unavailable"],
+                error=statuses["error"],
+                decided=sum(1 for o in merged.outcomes.values() if o.source == "evidence"),
+            )
+        return result.model_copy(
+            update={
+                "requirements": list(merged.outcomes.values()),
+                "conflicts": merged.conflicts,
+                "evidence": summary,
+                "audit": audit,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class EvidenceBundle:
+    path: Path
+    manifest_sha256: str
+    records: list[EvidenceRecord]
+
+
+class BundleError(Exception):
+    """An evidence bundle is missing, unreadable or altered since it was written."""
+
+
+def open_bundle(path: Path | str) -> EvidenceBundle:
+    """Read an evidence bundle after checking it against its manifest; an altered bundle is refused."""
+    root = Path(path)
+    if not (root / "records.jsonl").is_file():
+        raise BundleError(f"{root}: not an evidence bundle (no records.jsonl)")
+    report = verify_bundle(root)
+    if not report.ok:
+        changed = [
+            *(f"altered {f}" for f in report.altered),
+            *(f"added {f}" for f in report.added),
+            *(f"missing {f}" for f in report.missing),
+        ]
+        raise BundleError(f"{root}: bundle does not match its manifest: {', '.join(changed)}")
+    return EvidenceBundle(root, report.manifest_sha256, read_records(root))
 
 
 def open_assessment(path: Path | str, framework_ref: str | None = None) -> OpenAssessment:

@@ -55,17 +55,38 @@ def duplicate_id_issues(doc: Positioned) -> list[SourceIssue]:
     return issues
 
 
-def load_framework(path: Path | str) -> LoadedFramework:
-    """Parse and validate one framework file; raise SourceError listing every issue found."""
+def unknown_probe_issues(doc: Positioned, known_probes: set[str]) -> list[SourceIssue]:
+    """Expectations naming a probe that no installed collector offers."""
+    issues = []
+    for _, path in _id_paths(doc.data):
+        if "requirements" not in path:
+            continue
+        node: Any = doc.data
+        for part in path[:-1]:
+            node = node[part]
+        for n, exp in enumerate(node.get("expectations") or []):
+            probe = exp.get("probe") if isinstance(exp, dict) else None
+            if isinstance(probe, str) and probe not in known_probes:
+                issues.append(doc.issue([*path[:-1], "expectations", n, "probe"], f"unknown probe '{probe}'"))
+    return issues
+
+
+def load_framework(path: Path | str, known_probes: set[str] | None = None) -> LoadedFramework:
+    """Parse and validate one framework file; raise SourceError listing every issue found.
+
+    With `known_probes` (the installed collectors' catalogue), an expectation naming any other probe is an error.
+    """
     path = Path(path)
     doc = load_positioned(path)
     dupes = duplicate_id_issues(doc)
+    if known_probes is not None:
+        dupes += unknown_probe_issues(doc, known_probes)
     try:
         framework = validate_as(doc, Framework)
     except SourceError as exc:
         # The schema's own duplicate check cannot say where; the located issues above replace it.
         rest = [i for i in exc.issues if not (dupes and "duplicate id" in i.message and i.path == "")]
         raise SourceError(dupes + rest) from None
-    if dupes:  # pragma: no cover - the schema rejects duplicates too; kept for defence in depth
+    if dupes:
         raise SourceError(dupes)
     return LoadedFramework(framework, path, hashlib.sha256(path.read_bytes()).hexdigest())

@@ -36,6 +36,13 @@ _WORDS: dict[str, dict[str, str]] = {
     "levels": {"zh": "等级定义", "en": "Level definitions"},
     "scoring": {"zh": "计分规则", "en": "Scoring rules"},
     "more": {"zh": "另有 {n} 项", "en": "and {n} more"},
+    "evidence": {"zh": "证据", "en": "Evidence"},
+    "decided_by_evidence": {"zh": "{n} 项要求由证据判定", "en": "{n} requirements decided by evidence"},
+    "audit_mode": {
+        "zh": "审计模式：未引用证据的“满足”不予计入。",
+        "en": "Audit mode: a manual 'met' without cited evidence is not counted.",
+    },
+    "conflict": {"zh": "冲突", "en": "Conflict"},
     "n_requirements": {"zh": "{n} 项要求", "en": "{n} requirements"},
     "status_published": {"zh": "已发布", "en": "published"},
     "status_draft": {"zh": "征求意见稿", "en": "draft for comment"},

@@ -106,9 +106,9 @@ def test_yaml_syntax_error_names_line(tmp_path: Path, run_cli: RunCli) -> None:
     bad.write_text("id: x\nversion: '1'\ndomains:\n  - id: a\n    name: {zh: 甲, en: [\n", encoding="utf-8")
     result = run_cli("model", "validate", bad)
     assert result.returncode == 1
-    assert result.stderr.startswith(f"{bad}:")
-    assert "invalid YAML" in result.stderr
-    line = int(result.stderr.split(":")[1])
+    [message] = [m for m in result.stderr.splitlines() if m.startswith(f"{bad}:")]
+    assert "invalid YAML" in message
+    line = int(message.split(":")[1])
     assert 5 <= line <= 6
 
 
@@ -124,3 +124,17 @@ def test_missing_file(tmp_path: Path, run_cli: RunCli) -> None:
     result = run_cli("model", "validate", tmp_path / "nope.yaml")
     assert result.returncode == 1
     assert "file not found" in result.stderr
+
+
+def test_unknown_probe_in_an_expectation_is_an_error(part1_path: Path, tmp_path: Path) -> None:
+    text, data = _bundled(part1_path)
+    req = data["domains"][0]["subdomains"][0]["items"][0]["requirements"][0]
+    req["expectations"] = [{"probe": "nosuch.collector_probe", "op": ">=", "value": 1}]
+    bad = tmp_path / "probe.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(SourceError) as exc:
+        load_framework(bad, known_probes={"git.ci_config_present"})
+    [issue] = exc.value.issues
+    assert issue.path == "domains[0].subdomains[0].items[0].requirements[0].expectations[0].probe"
+    assert issue.message == "unknown probe 'nosuch.collector_probe'"
+    assert load_framework(bad).framework.id == "caict-mlops-p1"  # without a catalogue, the schema alone decides
