@@ -127,7 +127,7 @@ def test_missing_file(tmp_path: Path, run_cli: RunCli) -> None:
 
 
 def test_unknown_probe_in_an_expectation_is_an_error(part1_path: Path, tmp_path: Path) -> None:
-    text, data = _bundled(part1_path)
+    _, data = _bundled(part1_path)
     req = data["domains"][0]["subdomains"][0]["items"][0]["requirements"][0]
     req["expectations"] = [{"probe": "nosuch.collector_probe", "op": ">=", "value": 1}]
     bad = tmp_path / "probe.yaml"
