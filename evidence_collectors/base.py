@@ -90,25 +90,50 @@ class Collector(ABC):
 
     # --- record helpers -------------------------------------------------------------------------
 
-    def record(self, config: TargetConfig, ctx: CollectContext, probe: str, value: ProbeValue, summary: str,
-               raw: Iterable[str] = (), url: str | None = None) -> EvidenceRecord:
+    def record(
+        self,
+        config: TargetConfig,
+        ctx: CollectContext,
+        probe: str,
+        value: ProbeValue,
+        summary: str,
+        raw: Iterable[str] = (),
+        url: str | None = None,
+    ) -> EvidenceRecord:
         assert probe in self.probe_ids(), f"{probe} is not in the {self.name} catalogue"
         return EvidenceRecord(
-            probe=probe, target=config.name, value=value, status=EvidenceStatus.ok,
+            probe=probe,
+            target=config.name,
+            value=value,
+            status=EvidenceStatus.ok,
             source=EvidenceSource(system=self.system, url=ctx.redactor(url or self.source_url(config))),
-            collected_at=utc_now(), collector=CollectorInfo(name=self.name, version=self.version),
-            raw_sha256=sorted(set(raw)), summary=ctx.redactor(summary),
+            collected_at=utc_now(),
+            collector=CollectorInfo(name=self.name, version=self.version),
+            raw_sha256=sorted(set(raw)),
+            summary=ctx.redactor(summary),
         )
 
-    def failed(self, config: TargetConfig, ctx: CollectContext, status: EvidenceStatus, reason: str,
-               probes: Iterable[str] | None = None, url: str | None = None) -> list[EvidenceRecord]:
+    def failed(
+        self,
+        config: TargetConfig,
+        ctx: CollectContext,
+        status: EvidenceStatus,
+        reason: str,
+        probes: Iterable[str] | None = None,
+        url: str | None = None,
+    ) -> list[EvidenceRecord]:
         """Records for probes that could not be computed, with the reason (never a value)."""
         reason = ctx.redactor(reason)
         return [
             EvidenceRecord(
-                probe=probe, target=config.name, value=None, status=status, reason=reason,
+                probe=probe,
+                target=config.name,
+                value=None,
+                status=status,
+                reason=reason,
                 source=EvidenceSource(system=self.system, url=ctx.redactor(url or self.source_url(config))),
-                collected_at=utc_now(), collector=CollectorInfo(name=self.name, version=self.version),
+                collected_at=utc_now(),
+                collector=CollectorInfo(name=self.name, version=self.version),
                 summary=f"{status.value}: {reason}",
             )
             for probe in (probes if probes is not None else self.probe_ids())

@@ -60,8 +60,15 @@ def write_bundle(root: Path, collection: Collection) -> str:
     index = []
     for item in collection.raw.items():
         (raw_dir / item.sha256).write_bytes(item.body)
-        index.append({"sha256": item.sha256, "url": collection.redactor(item.url), "status": item.status,
-                      "content_type": item.content_type, "bytes": len(item.body)})
+        index.append(
+            {
+                "sha256": item.sha256,
+                "url": collection.redactor(item.url),
+                "status": item.status,
+                "content_type": item.content_type,
+                "bytes": len(item.body),
+            }
+        )
     (raw_dir / "index.jsonl").write_text("".join(json.dumps(i) + "\n" for i in index), encoding="utf-8")
     lines = [collection.redactor(r.model_dump_json()) + "\n" for r in collection.records]
     (root / RECORDS).write_text("".join(lines), encoding="utf-8")
@@ -69,7 +76,8 @@ def write_bundle(root: Path, collection: Collection) -> str:
         created_at=utc_now().isoformat(),
         collectors={r.collector.name: r.collector.version for r in collection.records},
         targets=sorted({r.target for r in collection.records}),
-        records=len(collection.records), raw_responses=len(index),
+        records=len(collection.records),
+        raw_responses=len(index),
     )
     (root / "bundle.json").write_text(info.model_dump_json(indent=2) + "\n", encoding="utf-8")
     manifest = "".join(f"{_sha_file(root / rel)}  {rel}\n" for rel in _files(root))
@@ -88,13 +96,17 @@ def verify_bundle(root: Path) -> VerifyReport:
     present = set(_files(root))
     altered = sorted(rel for rel in present & set(listed) if _sha_file(root / rel) != listed[rel])
     return VerifyReport(
-        altered=altered, added=sorted(present - set(listed)), missing=sorted(set(listed) - present) + (
-            [MANIFEST] if not manifest_path.exists() else []),
+        altered=altered,
+        added=sorted(present - set(listed)),
+        missing=sorted(set(listed) - present) + ([MANIFEST] if not manifest_path.exists() else []),
         manifest_sha256=hashlib.sha256(text.encode()).hexdigest(),
     )
 
 
 def read_records(root: Path) -> list[EvidenceRecord]:
     path = root / RECORDS
-    return [EvidenceRecord.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        EvidenceRecord.model_validate_json(line)
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]

@@ -53,8 +53,13 @@ class HttpSession:
             headers[auth_header] = f"{auth_scheme} {token}".strip()
         verify: bool | str = str(config.ca_file) if config.ca_file else config.verify_tls
         self.client = httpx.Client(
-            base_url=config.url, headers=headers, auth=auth, timeout=config.timeout_s, verify=verify,
-            follow_redirects=True, transport=transport,
+            base_url=config.url,
+            headers=headers,
+            auth=auth,
+            timeout=config.timeout_s,
+            verify=verify,
+            follow_redirects=True,
+            transport=transport,
         )
 
     def __enter__(self) -> HttpSession:
@@ -66,8 +71,9 @@ class HttpSession:
     def url(self, path: str) -> str:
         return redact_url(str(self.client.build_request("GET", path).url))
 
-    def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                json_body: Any = None) -> tuple[httpx.Response, str]:
+    def request(
+        self, method: str, path: str, *, params: dict[str, Any] | None = None, json_body: Any = None
+    ) -> tuple[httpx.Response, str]:
         """Send with retries; return the response and the SHA-256 of its stored body."""
         last: str = ""
         for attempt in range(self.config.retries + 1):
@@ -88,12 +94,16 @@ class HttpSession:
                     time.sleep(min(float(retry_after), MAX_RETRY_AFTER_S))
                 continue
             sha = self.raw.add(
-                self.redactor.bytes(response.content), url=self.url(str(response.request.url)),
-                status=response.status_code, content_type=response.headers.get("content-type", ""),
+                self.redactor.bytes(response.content),
+                url=self.url(str(response.request.url)),
+                status=response.status_code,
+                content_type=response.headers.get("content-type", ""),
             )
             if response.status_code in (401, 403):
-                raise CollectError(f"HTTP {response.status_code} from {self.url(path)}: not authorised "
-                                   "(check the token named in the targets file)")
+                raise CollectError(
+                    f"HTTP {response.status_code} from {self.url(path)}: not authorised "
+                    "(check the token named in the targets file)"
+                )
             if response.status_code >= 500:
                 raise Unavailable(f"HTTP {response.status_code} from {self.url(path)}")
             if response.status_code >= 400:

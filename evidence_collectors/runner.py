@@ -34,8 +34,9 @@ def _collect_one(target: Target, ctx: CollectContext) -> list[EvidenceRecord]:
         return collector.failed(config, ctx, EvidenceStatus.error, f"collector failed: {type(exc).__name__}: {exc}")
 
 
-def collect(targets: list[Target], *, workers: int = 4,
-            on_done: Callable[[Target, list[EvidenceRecord]], None] | None = None) -> Collection:
+def collect(
+    targets: list[Target], *, workers: int = 4, on_done: Callable[[Target, list[EvidenceRecord]], None] | None = None
+) -> Collection:
     """Collect every target concurrently; records come back in targets-file order."""
     raw, redactor = RawStore(), Redactor()
     ctx = CollectContext(raw=raw, redactor=redactor)

@@ -46,8 +46,11 @@ def load_targets(path: Path | str, collectors: dict[str, type[Collector]]) -> li
             issues += _prefixed(doc, where, exc)
             continue
         if config.name in names:
-            issues.append(doc.issue([*where, "name"], f"duplicate target name '{config.name}' "
-                                                      f"(also targets[{names[config.name]}])"))
+            issues.append(
+                doc.issue(
+                    [*where, "name"], f"duplicate target name '{config.name}' (also targets[{names[config.name]}])"
+                )
+            )
         names[config.name] = i
         targets.append(Target(config=config, collector=cls))
     if issues:
@@ -56,10 +59,12 @@ def load_targets(path: Path | str, collectors: dict[str, type[Collector]]) -> li
 
 
 def _prefixed(doc: Positioned, prefix: list[str | int], exc: ValidationError) -> list[SourceIssue]:
-    shifted = Positioned(doc.file, doc.data, {k[len(prefix):]: v for k, v in doc.positions.items()
-                                              if list(k[: len(prefix)]) == prefix})
-    return [SourceIssue(i.file, i.line, i.column, _join(prefix, i.path), i.message)
-            for i in validation_issues(shifted, exc)]
+    shifted = Positioned(
+        doc.file, doc.data, {k[len(prefix) :]: v for k, v in doc.positions.items() if list(k[: len(prefix)]) == prefix}
+    )
+    return [
+        SourceIssue(i.file, i.line, i.column, _join(prefix, i.path), i.message) for i in validation_issues(shifted, exc)
+    ]
 
 
 def _join(prefix: list[str | int], path: str) -> str:

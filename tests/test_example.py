@@ -27,8 +27,11 @@ def _assess(run_cli: RunCli, path, *extra: str) -> dict:  # type: ignore[no-unty
     ("path", "overall", "domains"),
     [
         (PART1, {"level": 2, "score": 2.7}, {"P1.RM": (2, 2.1), "P1.DE": (2, 2.7), "P1.MD": (3, 3.1)}),
-        (PART2, {"level": 2, "score": 2.5}, {"P2.CI": (2, 2.5), "P2.DR": (2, 2.4), "P2.MT": (2, 2.4),
-                                             "P2.CM": (3, 3.1), "P2.MF": (2, 2.0)}),
+        (
+            PART2,
+            {"level": 2, "score": 2.5},
+            {"P2.CI": (2, 2.5), "P2.DR": (2, 2.4), "P2.MT": (2, 2.4), "P2.CM": (3, 3.1), "P2.MF": (2, 2.0)},
+        ),
     ],
 )
 def test_example_levels(run_cli: RunCli, path, overall, domains) -> None:  # type: ignore[no-untyped-def]
