@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from capability_model.schema import Lang
+if TYPE_CHECKING:  # importing the schema pulls in pydantic, which `--help` must not pay for
+    from capability_model.schema import Lang
 
 
 class LangOption(StrEnum):

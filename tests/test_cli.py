@@ -156,3 +156,14 @@ def test_migrate_keeps_orphans(run_cli: RunCli, tmp_path: Path, part1: LoadedFra
     moved = yaml.safe_load((tmp_path / "moved.yaml").read_text(encoding="utf-8"))
     assert moved["framework"] == "caict-mlops-p1@2099.1"
     assert moved["orphaned"] == {gone["id"]: {"status": "met"}}
+
+
+def test_start_up_imports_no_heavy_libraries() -> None:
+    """`--help` stays fast because the CLI module imports no heavy library at start-up."""
+    import subprocess
+    import sys
+
+    heavy = ["pydantic", "yaml", "httpx", "jinja2", "weasyprint", "pandas", "plotly", "streamlit", "mlflow"]
+    code = f"import sys, app.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
