@@ -26,6 +26,10 @@ class Unavailable(Exception):
 class CollectError(Exception):
     """The system answered, but not in a usable way (HTTP error, invalid JSON, unexpected shape)."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status, when the problem was one
+
 
 class HttpSession:
     def __init__(
@@ -107,7 +111,7 @@ class HttpSession:
             if response.status_code >= 500:
                 raise Unavailable(f"HTTP {response.status_code} from {self.url(path)}")
             if response.status_code >= 400:
-                raise CollectError(f"HTTP {response.status_code} from {self.url(path)}")
+                raise CollectError(f"HTTP {response.status_code} from {self.url(path)}", response.status_code)
             return response, sha
         raise Unavailable(f"{self.url(path)}: {last} after {self.config.retries + 1} attempt(s)")
 

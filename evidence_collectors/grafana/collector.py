@@ -1,0 +1,110 @@
+"""Grafana: which dashboards show model metrics and what they cover, which alert rules watch models, which data
+sources feed them, and whether deployments are marked on dashboards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from evidence_collectors.base import CollectContext, Collector, ProbeSpec, load_probe_specs
+from evidence_collectors.config import TargetConfig
+from evidence_collectors.grafana import alerting, dashboards
+from evidence_collectors.grafana.api import DashboardRead, GrafanaApi, SearchResult
+from evidence_collectors.grafana.config import GrafanaConfig
+from evidence_collectors.grafana.models import AlertRule, Annotation, DataSource, Health
+from evidence_collectors.http import HttpSession, Unavailable
+from evidence_collectors.prometheus.outcome import Fetched, Finding, section
+from evidence_collectors.records import EvidenceRecord
+
+G = "grafana."
+CONTENT_PROBES = [
+    G + p
+    for p in (
+        "model_dashboards",
+        "model_dashboard_titles",
+        "model_dashboard_categories",
+        "complete_model_dashboards",
+        "model_dashboards_with_version_variable",
+        "model_dashboards_provisioned_ratio",
+    )
+]
+ALERT_PROBES = [
+    G + p
+    for p in (
+        "alert_rules",
+        "model_alert_rules",
+        "model_alert_categories",
+        "drift_alert_rules",
+        "model_alert_rules_with_owner_ratio",
+        "model_alert_rules_with_severity_ratio",
+    )
+]
+
+Computed = tuple[dict[str, Finding], list[str]]
+
+
+class GrafanaCollector(Collector):
+    name = "grafana"
+    version = "1.0.0"
+    system = "grafana"
+    config_model = GrafanaConfig
+    probes: ClassVar[tuple[ProbeSpec, ...]] = load_probe_specs(Path(__file__).with_name("probes.yaml"))
+
+    def collect(self, config: TargetConfig, ctx: CollectContext) -> list[EvidenceRecord]:
+        assert isinstance(config, GrafanaConfig)
+        extra = config.extra_pattern()
+        with HttpSession(config, ctx.raw, ctx.redactor) as session:
+            api = GrafanaApi(session)
+            health: Fetched[Health] = Fetched.run(api.health)
+            if isinstance(health.error, Unavailable):
+                raise health.error  # Grafana does not answer: every probe is unavailable, no point waiting more
+            ctx.progress(f"{config.name}: dashboards")
+            search: Fetched[SearchResult] = Fetched.run(
+                lambda: api.search_dashboards(config.page_size, config.max_pages)
+            )
+            read: Fetched[DashboardRead] = (
+                Fetched(error=search.error)
+                if search.error
+                else Fetched.run(lambda: api.dashboards(search.get().hits, config.max_dashboards))
+            )
+            ctx.progress(f"{config.name}: alert rules, data sources, annotations")
+            rules: Fetched[list[AlertRule]] = Fetched.run(api.alert_rules)
+            sources: Fetched[list[DataSource]] = Fetched.run(api.data_sources)
+            marks: Fetched[list[Annotation]] = Fetched.run(
+                lambda: api.annotations(config.annotation_tags, config.annotation_window_days, config.annotation_limit)
+            )
+
+        def version() -> Computed:
+            info = health.get()
+            summary = f"Grafana {info.version} (commit {info.commit or 'unknown'}, database {info.database or '?'})"
+            return {G + "version": Finding(info.version, summary)}, health.raw
+
+        def listed() -> Computed:
+            return dashboards.listing_findings(search.get()), search.raw
+
+        def content() -> Computed:
+            return dashboards.content_findings(read.get(), extra), search.raw + read.raw
+
+        def alerted() -> Computed:
+            return alerting.alert_findings(rules.get(), config.owner_keys, extra), rules.raw
+
+        def sourced() -> Computed:
+            return alerting.data_source_findings(sources.get()), sources.raw
+
+        def marked() -> Computed:
+            found = alerting.annotation_findings(
+                marks.get(), config.annotation_tags, config.annotation_window_days, config.annotation_limit
+            )
+            return found, marks.raw
+
+        groups = [
+            ([G + "version"], version),
+            ([G + "dashboards"], listed),
+            (CONTENT_PROBES, content),
+            (ALERT_PROBES, alerted),
+            ([G + "data_sources", G + "data_source_types"], sourced),
+            ([G + "deployment_annotations"], marked),
+        ]
+        records = [r for probes, compute in groups for r in section(self, config, ctx, probes, compute)]
+        order = {p: n for n, p in enumerate(self.probe_ids())}
+        return sorted(records, key=lambda r: order[r.probe])

@@ -1,0 +1,1 @@
+"""Prometheus collector: scrape targets, model metrics, alerting and recording rules, firing alerts."""

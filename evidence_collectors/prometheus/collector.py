@@ -1,0 +1,123 @@
+"""Prometheus: what is scraped and healthy, which model metrics exist, and which rules and alerts watch models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from evidence_collectors.base import CollectContext, Collector, ProbeSpec, load_probe_specs
+from evidence_collectors.config import TargetConfig
+from evidence_collectors.http import HttpSession, Unavailable
+from evidence_collectors.prometheus import metrics, rules, scrape
+from evidence_collectors.prometheus.api import PrometheusApi, RulePages
+from evidence_collectors.prometheus.config import PrometheusConfig
+from evidence_collectors.prometheus.models import (
+    ActiveAlert,
+    AlertmanagerDiscovery,
+    BuildInfo,
+    Sample,
+    ScrapeTarget,
+)
+from evidence_collectors.prometheus.outcome import Fetched, Finding, section
+from evidence_collectors.records import EvidenceRecord
+
+P = "prometheus."
+Computed = tuple[dict[str, Finding], list[str]]
+
+
+class PrometheusCollector(Collector):
+    name = "prometheus"
+    version = "1.0.0"
+    system = "prometheus"
+    config_model = PrometheusConfig
+    probes: ClassVar[tuple[ProbeSpec, ...]] = load_probe_specs(Path(__file__).with_name("probes.yaml"))
+
+    def collect(self, config: TargetConfig, ctx: CollectContext) -> list[EvidenceRecord]:
+        assert isinstance(config, PrometheusConfig)
+        extra = config.extra_pattern()
+        with HttpSession(config, ctx.raw, ctx.redactor) as session:
+            api = PrometheusApi(session)
+            ctx.progress(f"{config.name}: build information")
+            build: Fetched[BuildInfo] = Fetched.run(api.build_info)
+            if isinstance(build.error, Unavailable):
+                raise build.error  # the server does not answer: every probe is unavailable, no point waiting more
+            ctx.progress(f"{config.name}: targets, rules, alerts")
+            targets: Fetched[list[ScrapeTarget]] = Fetched.run(api.targets)
+            managers: Fetched[AlertmanagerDiscovery] = Fetched.run(api.alertmanagers)
+            pages: Fetched[RulePages] = Fetched.run(lambda: api.rules(config.rules_page_size, config.max_pages))
+            alerts: Fetched[list[ActiveAlert]] = Fetched.run(api.alerts)
+            ctx.progress(f"{config.name}: metric names and model series")
+            names: Fetched[list[str]] = Fetched.run(lambda: api.metric_names(config.metric_window_h))
+            model_names = metrics.model_metric_names(names.value or [], extra)
+            queryable = [n for n in model_names if metrics.CLASSIC_NAME.match(n)]
+            by = list(dict.fromkeys(["job", "instance", *config.model_name_labels, *config.model_version_labels]))
+            series: Fetched[list[Sample]] = (
+                Fetched(error=names.error) if names.error else Fetched.run(lambda: api.series_counts(queryable, by))
+            )
+
+        def version() -> Computed:
+            info = build.get()
+            summary = f"Prometheus {info.version} (revision {info.revision or 'unknown'})"
+            return {P + "version": Finding(info.version, summary)}, build.raw
+
+        def scraped() -> Computed:
+            return scrape.target_findings(targets.get()), targets.raw
+
+        def alerting() -> Computed:
+            return scrape.alertmanager_findings(managers.get()), managers.raw
+
+        def named() -> Computed:
+            return metrics.name_findings(names.get(), model_names, config.metric_window_h, extra), names.raw
+
+        def labelled() -> Computed:
+            found = metrics.series_findings(
+                series.get(), config.model_name_labels, config.model_version_labels, len(queryable)
+            )
+            return found, names.raw + series.raw
+
+        def serving() -> Computed:
+            return metrics.model_target_findings(targets.get(), series.get()), targets.raw + names.raw + series.raw
+
+        def ruled() -> Computed:
+            return rules.rule_findings(rules.classify(pages.get(), extra), config.owner_keys), pages.raw
+
+        def fired() -> Computed:
+            return rules.alert_findings(alerts.get()), alerts.raw
+
+        def fired_models() -> Computed:
+            finding = rules.firing_model_findings(alerts.get(), rules.classify(pages.get(), extra), extra)
+            return {P + "firing_model_alerts": finding}, alerts.raw + pages.raw
+
+        groups = [
+            ([P + "version"], version),
+            ([P + "scrape_targets", P + "scrape_targets_up_ratio", P + "scrape_targets_down"], scraped),
+            ([P + "alertmanagers"], alerting),
+            ([P + "model_metric_names", P + "model_serving_frameworks", P + "model_metric_categories"], named),
+            ([P + "monitored_models", P + "model_metrics_with_version_label_ratio"], labelled),
+            ([P + "model_serving_targets", P + "model_serving_targets_up_ratio"], serving),
+            ([p for p in self.probe_ids() if p in RULE_PROBES], ruled),
+            ([P + "firing_alerts", P + "firing_alert_names"], fired),
+            ([P + "firing_model_alerts"], fired_models),
+        ]
+        records = [r for probes, compute in groups for r in section(self, config, ctx, probes, compute)]
+        order = {p: n for n, p in enumerate(self.probe_ids())}
+        return sorted(records, key=lambda r: order[r.probe])
+
+
+RULE_PROBES = frozenset(
+    P + p
+    for p in (
+        "alerting_rules",
+        "recording_rules",
+        "model_alerting_rules",
+        "model_recording_rules",
+        "model_alert_categories",
+        "drift_alerting_rules",
+        "model_availability_alerting_rules",
+        "model_alerting_rules_with_owner_ratio",
+        "model_alerting_rules_with_severity_ratio",
+        "model_alerting_rules_with_runbook_ratio",
+        "model_slo_rules",
+        "unhealthy_rules",
+    )
+)

@@ -1,0 +1,61 @@
+"""Settings of a Prometheus target: which labels name a model and its version, and how far back to look."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from evidence_collectors.config import HttpTargetConfig
+
+LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+
+
+class PrometheusConfig(HttpTargetConfig):
+    """A Prometheus server (or a Prometheus-compatible API such as Thanos Query or Mimir's /prometheus prefix)."""
+
+    metric_window_h: Annotated[
+        float,
+        Field(
+            gt=0, le=24 * 90, description="Metric names count as present when they had samples within this many hours"
+        ),
+    ] = 24.0
+    model_metric_pattern: str | None = Field(
+        default=None, description="Extra regular expression for the organisation's own model metric names"
+    )
+    model_name_labels: list[str] = Field(
+        default=["model_name", "model", "model_id", "inference_service", "isvc", "deployment_name", "predictor_name"],
+        description="Labels that carry the model name on model metrics",
+    )
+    model_version_labels: list[str] = Field(
+        default=["model_version", "version", "model_revision", "revision"],
+        description="Labels that carry the model version on model metrics",
+    )
+    owner_keys: list[str] = Field(
+        default=["owner", "team", "oncall", "on_call", "contact", "service_owner"],
+        description="Rule labels or annotations that name who owns an alert",
+    )
+    rules_page_size: Annotated[int, Field(ge=1, le=10_000)] = 500
+    max_pages: Annotated[int, Field(ge=1, le=10_000, description="Guard on followed rule-group pages")] = 200
+
+    @field_validator("model_metric_pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+    @field_validator("model_name_labels", "model_version_labels")
+    @classmethod
+    def _label_names(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not LABEL_NAME.match(v) or v.startswith("__")]
+        if bad:
+            raise ValueError(f"not Prometheus label names: {', '.join(bad)}")
+        return value
+
+    def extra_pattern(self) -> re.Pattern[str] | None:
+        return re.compile(self.model_metric_pattern) if self.model_metric_pattern else None

@@ -1,0 +1,131 @@
+"""How model metrics are recognised by name, and which aspect of a model a metric, rule or query speaks to.
+
+Both the Prometheus and the Grafana collector read metric names and PromQL (rules, panel queries), so they share this
+vocabulary; an auditor can read here exactly which names count as "model metrics".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Metric-name prefixes of the common model servers and monitoring libraries.
+FRAMEWORKS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("kserve", re.compile(r"^(kserve_|request_(preprocess|predict|postprocess|explain)_seconds)")),
+    ("seldon", re.compile(r"^seldon_")),
+    ("bentoml", re.compile(r"^bentoml_")),
+    ("torchserve", re.compile(r"^ts_(inference|queue_latency|model)")),
+    ("triton", re.compile(r"^nv_(inference|gpu|cpu|energy|pinned|cache)_")),
+    ("tfserving", re.compile(r"^:tensorflow:serving:")),
+    ("mlserver", re.compile(r"^(mlserver_|model_infer_request_)")),
+    ("ray_serve", re.compile(r"^ray_serve_")),
+    ("evidently", re.compile(r"^evidently_")),
+)
+CUSTOM = "custom"
+
+# Words that make a metric name a model metric when they appear as one of its `_`/`:`-separated words.
+MODEL_WORDS = frozenset(
+    {"model", "models", "prediction", "predictions", "predicted", "predict", "inference", "infer", "drift", "psi", "ml"}
+)
+
+# Words that make a rule, alert or dashboard query about models when they appear anywhere in its text.
+MODEL_TEXT = re.compile(
+    r"model|inference|predict|serving|kserve|seldon|triton|torchserve|bentoml|mlserver|ray_serve|evidently|drift"
+    r"|(^|[^a-z])psi([^a-z]|$)",
+    re.IGNORECASE,
+)
+
+SYSTEM_CATEGORIES = ("availability", "latency", "traffic", "errors", "resources")
+MODEL_QUALITY_CATEGORIES = ("prediction_distribution", "drift", "data_quality")
+CATEGORY_ORDER = SYSTEM_CATEGORIES + MODEL_QUALITY_CATEGORIES
+
+CATEGORIES: dict[str, re.Pattern[str]] = {
+    "availability": re.compile(
+        r"\bup\b\s*(\{[^}]*\})?\s*(==|!=|<)|absent(_over_time)?\s*\("
+        r"|(^|_)(down|unavailable|availability|uptime|unhealthy|health|healthy)(_|$)"
+    ),
+    "latency": re.compile(
+        r"latency|duration|response_time|queue_time|_seconds(_|$)"
+        r"|(^|_)(seconds|microseconds|milliseconds|us|ms|p50|p90|p95|p99)(_|$)"
+    ),
+    "traffic": re.compile(
+        r"requests?_(total|count|success|per_)|_seconds_count|(^|_)(throughput|qps|rps|calls)(_|$)"
+        r"|(infer|inference|prediction|predictions)_(total|count|per_)|request_rate|traffic|_per_(second|minute|hour)"
+    ),
+    "errors": re.compile(r"error|fail|exception|(^|_)5xx(_|$)|(code|status)\s*=~?\s*\"5"),
+    "resources": re.compile(r"(^|_)(gpu|cpu|memory|mem)(_|$)|utili[sz]ation"),
+    "prediction_distribution": re.compile(
+        r"(?<!drift_)(?<!quality_)(?<!data_)score|confidence|probabilit"
+        r"|(prediction|predictions|predicted|output)_(value|values|distribution|histogram|class|classes|label|labels"
+        r"|mean|bucket)|class_distribution|label_distribution"
+    ),
+    "drift": re.compile(
+        r"drift|(^|[^a-z])psi([^a-z]|$)|population_stability|kl_divergence|kolmogorov|(^|_)ks_(stat|test|statistic)"
+        r"|wasserstein|jensen_shannon|js_divergence|distribution_shift|skew"
+    ),
+    "data_quality": re.compile(
+        r"data_quality|quality_score|missing|(^|_)nulls?(_|$)|(^|_)nan(_|$)|invalid|schema_(violation|error|mismatch)"
+        r"|out_of_range|outlier|freshness"
+    ),
+}
+
+_CAMEL_1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_CAMEL_2 = re.compile(r"([a-z0-9])([A-Z])")
+_IDENTIFIER = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
+
+
+def snake(name: str) -> str:
+    """`ModelPSIHigh` -> `model_psi_high`, so alert names are read word by word."""
+    return _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", name)).replace("-", "_").replace(" ", "_").lower()
+
+
+def is_recording_output(name: str) -> bool:
+    """Names with `:` are, by convention, produced by recording rules (TF Serving's own names excepted)."""
+    return ":" in name and not name.startswith(":tensorflow:")
+
+
+def framework_of(name: str, extra: re.Pattern[str] | None = None) -> str | None:
+    """The model server or library a metric name comes from; `custom` for other model metrics; None if not a model
+    metric at all."""
+    for framework, pattern in FRAMEWORKS:
+        if pattern.search(name):
+            return framework
+    words = set(re.split(r"[_:]+", name.lower()))
+    if words & MODEL_WORDS or (extra is not None and extra.search(name)):
+        return CUSTOM
+    return None
+
+
+def is_model_metric(name: str, extra: re.Pattern[str] | None = None) -> bool:
+    return framework_of(name, extra) is not None
+
+
+def is_model_text(*texts: str, extra: re.Pattern[str] | None = None) -> bool:
+    """A rule, alert or query is about models when its text names a model word or references a model metric."""
+    for text in texts:
+        if MODEL_TEXT.search(text):
+            return True
+        if any(is_model_metric(token, extra) for token in _IDENTIFIER.findall(text)):
+            return True
+    return False
+
+
+def categories(text: str) -> set[str]:
+    """The aspects (latency, drift, ...) a metric name or query text speaks to."""
+    lowered = text.lower()
+    return {category for category, pattern in CATEGORIES.items() if pattern.search(lowered)}
+
+
+def titled_categories(title: str, text: str) -> set[str]:
+    """Categories of a named thing (alert, panel): its name when that is descriptive, else its query.
+
+    The name goes first because a query names its denominators too (an error ratio divides by a latency histogram's
+    count) while `ModelHighLatency` says what the rule is for.
+    """
+    return categories(snake(title)) or categories(text)
+
+
+def ordered(found: Iterable[str]) -> list[str]:
+    """Categories in their fixed reading order (system aspects first, then model quality)."""
+    present = set(found)
+    return [c for c in CATEGORY_ORDER if c in present]
