@@ -1,0 +1,225 @@
+"""GitHub Actions collector: facts about one repository's CI/CD as GitHub's REST API v3 reports them.
+
+Reads workflows and their runs over a time window, environments and their protection rules, the default branch's
+protection (classic rules and rulesets), deployments with their latest status, releases and tags. One failing endpoint
+only costs the probes that need it; an unreadable repository fails the whole target.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+from evidence_collectors.base import CollectContext, Collector, load_probe_specs
+from evidence_collectors.config import TargetConfig
+from evidence_collectors.github.api import GitHubApi
+from evidence_collectors.github.config import GitHubConfig
+from evidence_collectors.github.figures import (
+    Finding,
+    deployment_findings,
+    environment_findings,
+    latest_status,
+    protection_detail_findings,
+    protection_findings,
+    release_findings,
+    run_findings,
+    tag_findings,
+    workflow_findings,
+)
+from evidence_collectors.github.models import (
+    Branch,
+    BranchProtection,
+    BranchRule,
+    Deployment,
+    DeploymentStatus,
+    Environment,
+    Release,
+    Repository,
+    Tag,
+    Workflow,
+    WorkflowRun,
+)
+from evidence_collectors.http import CollectError, Unavailable
+from evidence_collectors.records import EvidenceRecord, EvidenceStatus, utc_now
+
+PROBES = load_probe_specs(Path(__file__).with_name("probes.yaml"))
+MAX_STATUS_LOOKUPS = 300  # one request per deployment; the newest ones are read first
+
+WORKFLOW_PROBES = ("github.active_workflow_count", "github.workflow_paths")
+RUN_PROBES = (
+    "github.runs_in_window",
+    "github.run_success_ratio",
+    "github.run_events",
+    "github.automatic_run_ratio",
+    "github.default_branch_run_success_ratio",
+    "github.default_branch_last_conclusion",
+)
+PROTECTION_PROBES = ("github.default_branch_protected", "github.default_branch_required_status_checks")
+DETAIL_PROBES = (
+    "github.default_branch_required_approvals",
+    "github.default_branch_enforce_admins",
+    "github.default_branch_force_push_blocked",
+)
+ENVIRONMENT_PROBES = (
+    "github.environments",
+    "github.environments_with_required_reviewers",
+    "github.environments_with_branch_policy",
+)
+DEPLOYMENT_PROBES = (
+    "github.deployments_in_window",
+    "github.deployment_success_ratio",
+    "github.deployments_with_outcome_ratio",
+    "github.deployment_environments",
+)
+RELEASE_PROBES = ("github.release_count", "github.releases_in_window", "github.releases_with_notes_ratio")
+TAG_PROBES = ("github.tag_count",)
+
+
+class GitHubCollector(Collector):
+    name = "github"
+    version = "1.0.0"
+    system = "ci"
+    config_model = GitHubConfig
+    probes = PROBES
+
+    def source_url(self, config: TargetConfig) -> str:
+        if isinstance(config, GitHubConfig):
+            return f"{config.url}/repos/{config.repository}"
+        return super().source_url(config)
+
+    def collect(self, config: TargetConfig, ctx: CollectContext) -> list[EvidenceRecord]:
+        if not isinstance(config, GitHubConfig):
+            raise TypeError(f"expected a GitHubConfig, got {type(config).__name__}")
+        start = utc_now() - dt.timedelta(days=config.window_days)
+        days = config.window_days
+        with GitHubApi(config, ctx) as api:
+            repo, repo_sha = api.get(api.repo, Repository)  # unreadable repository: the runner fails every probe
+            branch = repo.default_branch
+            records = self._records(
+                config,
+                ctx,
+                [
+                    Finding(
+                        "github.default_branch",
+                        branch,
+                        f"default branch of {repo.full_name}: {branch}",
+                        (repo_sha,),
+                        api.url(api.repo),
+                    )
+                ],
+            )
+
+            def section(what: str, probes: tuple[str, ...], compute: Callable[[], list[Finding]]) -> None:
+                records.extend(self._section(config, ctx, what, probes, compute))
+
+            section(
+                "workflows",
+                WORKFLOW_PROBES,
+                lambda: workflow_findings(api.pages(f"{api.repo}/actions/workflows", Workflow, items_key="workflows")),
+            )
+            section(
+                "workflow runs",
+                RUN_PROBES,
+                lambda: run_findings(
+                    api.pages(
+                        f"{api.repo}/actions/runs",
+                        WorkflowRun,
+                        items_key="workflow_runs",
+                        params={"exclude_pull_requests": "true"},
+                        stop=lambda page: any(r.created_at < start for r in page),
+                    ),
+                    start,
+                    branch,
+                    days,
+                ),
+            )
+            records.extend(self._protection(config, ctx, api, branch))
+            section(
+                "environments",
+                ENVIRONMENT_PROBES,
+                lambda: environment_findings(
+                    api.pages(f"{api.repo}/environments", Environment, items_key="environments")
+                ),
+            )
+            section("deployments", DEPLOYMENT_PROBES, lambda: self._deployments(api, start, days))
+            section(
+                "releases",
+                RELEASE_PROBES,
+                lambda: release_findings(api.pages(f"{api.repo}/releases", Release), start, days),
+            )
+            section("tags", TAG_PROBES, lambda: tag_findings(api.pages(f"{api.repo}/tags", Tag)))
+        order = {probe: n for n, probe in enumerate(self.probe_ids())}
+        return sorted(records, key=lambda r: order[r.probe])
+
+    # --- sections -----------------------------------------------------------------------------------------
+
+    def _protection(
+        self, config: GitHubConfig, ctx: CollectContext, api: GitHubApi, branch: str
+    ) -> list[EvidenceRecord]:
+        """Protection and required checks need read access only; review counts and admin enforcement need admin."""
+        path = api.branch_path(branch)
+        try:
+            info, sha = api.get(path, Branch)
+            rules = api.pages(f"{api.repo}/rules/branches/{quote(branch, safe='')}", BranchRule)
+        except (Unavailable, CollectError) as exc:
+            return self._failed(config, ctx, "default-branch protection", PROTECTION_PROBES + DETAIL_PROBES, exc)
+        raw, url = (sha, *rules.raw), api.url(path)
+        records = self._records(config, ctx, protection_findings(info, rules, raw, url))
+
+        def details() -> list[Finding]:
+            classic: BranchProtection | None = None
+            more: tuple[str, ...] = ()
+            if info.protected:
+                classic, classic_sha = api.get(f"{path}/protection", BranchProtection)
+                more = (classic_sha,)
+            return protection_detail_findings(branch, classic, rules.items, raw + more, url)
+
+        what = "branch protection settings (reading them needs admin rights on the repository)"
+        return records + self._section(config, ctx, what, DETAIL_PROBES, details)
+
+    def _deployments(self, api: GitHubApi, start: dt.datetime, days: int) -> list[Finding]:
+        listing = api.pages(
+            f"{api.repo}/deployments", Deployment, stop=lambda page: any(d.created_at < start for d in page)
+        )
+        window = [d for d in listing.items if d.created_at >= start]
+        states: dict[int, str | None] = {}
+        raw = list(listing.raw)
+        for deployment in window[:MAX_STATUS_LOOKUPS]:
+            # statuses come newest first: the first page holds the latest one
+            statuses = api.pages(f"{api.repo}/deployments/{deployment.id}/statuses", DeploymentStatus, max_pages=1)
+            states[deployment.id] = latest_status(statuses.items)
+            raw += statuses.raw
+        note = listing.cap_note("deployments")
+        if len(window) > MAX_STATUS_LOOKUPS:
+            note += f" (outcomes read for the newest {MAX_STATUS_LOOKUPS} deployments)"
+        return deployment_findings(window, states, tuple(raw), listing.url, days, note)
+
+    # --- record helpers -----------------------------------------------------------------------------------
+
+    def _section(
+        self,
+        config: TargetConfig,
+        ctx: CollectContext,
+        what: str,
+        probes: tuple[str, ...],
+        compute: Callable[[], list[Finding]],
+    ) -> list[EvidenceRecord]:
+        """Run one group of probes; if its reads fail, only this group becomes unavailable/error records."""
+        try:
+            findings = compute()
+        except (Unavailable, CollectError) as exc:
+            return self._failed(config, ctx, what, probes, exc)
+        if sorted(f.probe for f in findings) != sorted(probes):
+            raise AssertionError(f"{what}: computed {sorted(f.probe for f in findings)}, expected {sorted(probes)}")
+        return self._records(config, ctx, findings)
+
+    def _records(self, config: TargetConfig, ctx: CollectContext, findings: list[Finding]) -> list[EvidenceRecord]:
+        return [self.record(config, ctx, f.probe, f.value, f.summary, f.raw, f.url) for f in findings]
+
+    def _failed(
+        self, config: TargetConfig, ctx: CollectContext, what: str, probes: tuple[str, ...], exc: Exception
+    ) -> list[EvidenceRecord]:
+        status = EvidenceStatus.unavailable if isinstance(exc, Unavailable) else EvidenceStatus.error
+        return self.failed(config, ctx, status, f"{what}: {exc}", probes)

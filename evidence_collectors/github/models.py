@@ -1,0 +1,121 @@
+"""The parts of GitHub REST API v3 responses the probes read; unknown fields are ignored, missing required ones are
+reported as an unexpected response rather than guessed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Repository(_Model):
+    full_name: str
+    default_branch: str
+
+
+class Workflow(_Model):
+    id: int
+    name: str
+    path: str
+    state: str  # active | deleted | disabled_fork | disabled_inactivity | disabled_manually
+
+
+class WorkflowRun(_Model):
+    id: int
+    event: str
+    status: str | None = None  # queued | in_progress | completed | ...
+    conclusion: str | None = None  # success | failure | cancelled | skipped | timed_out | ...
+    head_branch: str | None = None
+    created_at: dt.datetime
+
+
+class ProtectionRule(_Model):
+    type: str  # required_reviewers | wait_timer | branch_policy
+    reviewers: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class DeploymentBranchPolicy(_Model):
+    protected_branches: bool = False
+    custom_branch_policies: bool = False
+
+
+class Environment(_Model):
+    name: str
+    protection_rules: list[ProtectionRule] = Field(default_factory=list)
+    deployment_branch_policy: DeploymentBranchPolicy | None = None
+
+
+class StatusCheck(_Model):
+    context: str
+
+
+class RequiredStatusChecks(_Model):
+    contexts: list[str] = Field(default_factory=list)
+    checks: list[StatusCheck] = Field(default_factory=list)
+
+    def names(self) -> set[str]:
+        return set(self.contexts) | {c.context for c in self.checks}
+
+
+class ProtectionSummary(_Model):
+    enabled: bool = False
+    required_status_checks: RequiredStatusChecks | None = None
+
+
+class Branch(_Model):
+    name: str
+    protected: bool = False
+    protection: ProtectionSummary | None = None
+
+
+class Enabled(_Model):
+    enabled: bool = False
+
+
+class RequiredReviews(_Model):
+    required_approving_review_count: int = 0
+
+
+class BranchProtection(_Model):
+    """Classic branch protection (GET .../branches/{branch}/protection, admin rights needed)."""
+
+    required_status_checks: RequiredStatusChecks | None = None
+    required_pull_request_reviews: RequiredReviews | None = None
+    enforce_admins: Enabled | None = None
+    allow_force_pushes: Enabled | None = None
+
+
+class BranchRule(_Model):
+    """A ruleset rule that applies to a branch (GET .../rules/branches/{branch}, read access is enough)."""
+
+    type: str  # pull_request | required_status_checks | non_fast_forward | deletion | ...
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+
+class Deployment(_Model):
+    id: int
+    environment: str
+    created_at: dt.datetime
+
+
+class DeploymentStatus(_Model):
+    id: int
+    state: str  # error | failure | inactive | in_progress | queued | pending | success
+    created_at: dt.datetime
+
+
+class Release(_Model):
+    tag_name: str
+    draft: bool = False
+    prerelease: bool = False
+    published_at: dt.datetime | None = None
+    body: str | None = None
+
+
+class Tag(_Model):
+    name: str

@@ -1,0 +1,229 @@
+"""GitLab CI collector: facts about one project's CI/CD as GitLab's REST API v4 reports them.
+
+Reads project merge settings, pipelines over a time window, protected branches, merge request approval rules and
+settings, merged merge requests with their approvals, environments (protected ones too) and deployments. Premium
+features (approval rules, protected environments) that a Free instance refuses only cost their own probes; an
+unreadable project fails the whole target.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from evidence_collectors.base import CollectContext, Collector, load_probe_specs
+from evidence_collectors.config import TargetConfig
+from evidence_collectors.gitlab.api import GitLabApi, Pages, project_path
+from evidence_collectors.gitlab.config import GitLabConfig
+from evidence_collectors.gitlab.figures import (
+    Finding,
+    approval_rule_findings,
+    approval_settings_findings,
+    deployment_findings,
+    environment_findings,
+    merge_request_findings,
+    pipeline_findings,
+    project_findings,
+    protected_branch_findings,
+    protected_environment_findings,
+    protecting,
+)
+from evidence_collectors.gitlab.models import (
+    ApprovalRule,
+    ApprovalSettings,
+    Deployment,
+    Environment,
+    MergeRequest,
+    MergeRequestApprovals,
+    Pipeline,
+    Project,
+    ProtectedBranch,
+    ProtectedEnvironment,
+)
+from evidence_collectors.http import CollectError, Unavailable
+from evidence_collectors.records import EvidenceRecord, EvidenceStatus, utc_now
+
+PROBES = load_probe_specs(Path(__file__).with_name("probes.yaml"))
+MAX_APPROVAL_LOOKUPS = 200  # one request per merged merge request; the most recently updated are read first
+PREMIUM = "a GitLab Premium feature: Free instances answer 403 or 404"
+
+PIPELINE_PROBES = (
+    "gitlab.pipelines_in_window",
+    "gitlab.pipeline_success_ratio",
+    "gitlab.pipeline_sources",
+    "gitlab.automatic_pipeline_ratio",
+    "gitlab.default_branch_pipeline_success_ratio",
+    "gitlab.default_branch_last_status",
+)
+BRANCH_PROBES = (
+    "gitlab.default_branch_protected",
+    "gitlab.default_branch_direct_push_blocked",
+    "gitlab.default_branch_force_push_blocked",
+    "gitlab.default_branch_code_owner_approval",
+)
+RULE_PROBES = ("gitlab.default_branch_required_approvals",)
+SETTING_PROBES = ("gitlab.author_approval_prevented", "gitlab.approvals_reset_on_push")
+MR_PROBES = ("gitlab.merged_mrs_in_window", "gitlab.merged_mr_approved_ratio")
+ENVIRONMENT_PROBES = ("gitlab.environments", "gitlab.production_environments")
+PROTECTED_ENV_PROBES = ("gitlab.protected_environments", "gitlab.environments_with_required_approval")
+DEPLOYMENT_PROBES = (
+    "gitlab.deployments_in_window",
+    "gitlab.deployment_success_ratio",
+    "gitlab.deployments_with_outcome_ratio",
+    "gitlab.deployment_environments",
+)
+
+Compute = Callable[[], list[Finding]]
+
+
+class GitLabCollector(Collector):
+    name = "gitlab"
+    version = "1.0.0"
+    system = "ci"
+    config_model = GitLabConfig
+    probes = PROBES
+
+    def source_url(self, config: TargetConfig) -> str:
+        if isinstance(config, GitLabConfig):
+            return config.url + project_path(config)
+        return super().source_url(config)
+
+    def collect(self, config: TargetConfig, ctx: CollectContext) -> list[EvidenceRecord]:
+        if not isinstance(config, GitLabConfig):
+            raise TypeError(f"expected a GitLabConfig, got {type(config).__name__}")
+        start = utc_now() - dt.timedelta(days=config.window_days)
+        days = config.window_days
+        with GitLabApi(config, ctx) as api:
+            project, project_sha = api.get(api.project, Project)  # unreadable project: the runner fails every probe
+            branch = project.default_branch or ""
+            records = self._records(config, ctx, project_findings(project, (project_sha,), api.url(api.project)))
+
+            def section(what: str, probes: tuple[str, ...], compute: Compute) -> None:
+                records.extend(self._section(config, ctx, what, probes, compute))
+
+            section(
+                "pipelines",
+                PIPELINE_PROBES,
+                lambda: pipeline_findings(
+                    api.pages(
+                        f"{api.project}/pipelines",
+                        Pipeline,
+                        params={"order_by": "id", "sort": "desc"},
+                        stop=lambda page: any(p.created_at < start for p in page),
+                    ),
+                    start,
+                    branch,
+                    days,
+                ),
+            )
+            try:
+                protected: Pages[ProtectedBranch] | Exception = api.pages(
+                    f"{api.project}/protected_branches", ProtectedBranch
+                )
+            except (Unavailable, CollectError) as exc:
+                protected = exc
+            section("protected branches", BRANCH_PROBES, lambda: protected_branch_findings(branch, _ok(protected)))
+            section(
+                f"merge request approval rules ({PREMIUM})",
+                RULE_PROBES,
+                lambda: self._approval_rules(api, branch, protected),
+            )
+            section(
+                f"merge request approval settings ({PREMIUM})", SETTING_PROBES, lambda: self._approval_settings(api)
+            )
+            section("merged merge requests", MR_PROBES, lambda: self._merge_requests(api, start, days))
+            section(
+                "environments",
+                ENVIRONMENT_PROBES,
+                lambda: environment_findings(api.pages(f"{api.project}/environments", Environment)),
+            )
+            section(
+                f"protected environments ({PREMIUM})",
+                PROTECTED_ENV_PROBES,
+                lambda: protected_environment_findings(
+                    api.pages(f"{api.project}/protected_environments", ProtectedEnvironment)
+                ),
+            )
+            section(
+                "deployments",
+                DEPLOYMENT_PROBES,
+                lambda: deployment_findings(
+                    api.pages(
+                        f"{api.project}/deployments",
+                        Deployment,
+                        params={"order_by": "id", "sort": "desc"},
+                        stop=lambda page: any(d.created_at < start for d in page),
+                    ),
+                    start,
+                    days,
+                ),
+            )
+        order = {probe: n for n, probe in enumerate(self.probe_ids())}
+        return sorted(records, key=lambda r: order[r.probe])
+
+    # --- sections -----------------------------------------------------------------------------------------
+
+    def _approval_rules(
+        self, api: GitLabApi, branch: str, protected: Pages[ProtectedBranch] | Exception
+    ) -> list[Finding]:
+        rules = api.pages(f"{api.project}/approval_rules", ApprovalRule)
+        raw = tuple(rules.raw)
+        is_protected = False
+        if any(r.applies_to_all_protected_branches for r in rules.items):
+            # such a rule covers the default branch only if it is protected, so that must be known
+            branches = _ok(protected, "a rule applies to all protected branches, which could not be read: ")
+            is_protected = bool(protecting(branch, branches.items))
+            raw += tuple(branches.raw)
+        return approval_rule_findings(branch, rules, is_protected, raw)
+
+    def _approval_settings(self, api: GitLabApi) -> list[Finding]:
+        path = f"{api.project}/approvals"
+        settings, sha = api.get(path, ApprovalSettings)
+        return approval_settings_findings(settings, (sha,), api.url(path))
+
+    def _merge_requests(self, api: GitLabApi, start: dt.datetime, days: int) -> list[Finding]:
+        listing = api.pages(
+            f"{api.project}/merge_requests",
+            MergeRequest,
+            params={"state": "merged", "order_by": "updated_at", "sort": "desc"},
+            stop=lambda page: any(m.updated_at < start for m in page),  # merged_at <= updated_at
+        )
+        merged = [m for m in listing.items if m.merged_at is not None and m.merged_at >= start]
+        approvals: dict[int, int] = {}
+        raw = list(listing.raw)
+        for mr in merged[:MAX_APPROVAL_LOOKUPS]:
+            state, sha = api.get(f"{api.project}/merge_requests/{mr.iid}/approvals", MergeRequestApprovals)
+            approvals[mr.iid] = len(state.approved_by)
+            raw.append(sha)
+        note = listing.cap_note("merge requests")
+        if len(merged) > MAX_APPROVAL_LOOKUPS:
+            note += f" (approvals read for the {MAX_APPROVAL_LOOKUPS} most recently updated)"
+        return merge_request_findings(merged, approvals, tuple(raw), listing.url, days, note)
+
+    # --- record helpers -----------------------------------------------------------------------------------
+
+    def _section(
+        self, config: TargetConfig, ctx: CollectContext, what: str, probes: tuple[str, ...], compute: Compute
+    ) -> list[EvidenceRecord]:
+        """Run one group of probes; if its reads fail, only this group becomes unavailable/error records."""
+        try:
+            findings = compute()
+        except (Unavailable, CollectError) as exc:
+            status = EvidenceStatus.unavailable if isinstance(exc, Unavailable) else EvidenceStatus.error
+            return self.failed(config, ctx, status, f"{what}: {exc}", probes)
+        if sorted(f.probe for f in findings) != sorted(probes):
+            raise AssertionError(f"{what}: computed {sorted(f.probe for f in findings)}, expected {sorted(probes)}")
+        return self._records(config, ctx, findings)
+
+    def _records(self, config: TargetConfig, ctx: CollectContext, findings: list[Finding]) -> list[EvidenceRecord]:
+        return [self.record(config, ctx, f.probe, f.value, f.summary, f.raw, f.url) for f in findings]
+
+
+def _ok(result: Pages[ProtectedBranch] | Exception, context: str = "") -> Pages[ProtectedBranch]:
+    """The protected branches, or their read failure raised again (same kind) for the probes that need them."""
+    if isinstance(result, Unavailable):
+        raise Unavailable(context + str(result))
+    if isinstance(result, Exception):
+        raise CollectError(context + str(result))
+    return result

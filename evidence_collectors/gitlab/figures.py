@@ -1,0 +1,394 @@
+"""Turning GitLab API objects into probe values with one-line summaries. Pure functions: no I/O, easy to check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from evidence_collectors.gitlab.api import Pages
+from evidence_collectors.gitlab.models import (
+    ApprovalRule,
+    ApprovalSettings,
+    Deployment,
+    Environment,
+    MergeRequest,
+    Pipeline,
+    Project,
+    ProtectedBranch,
+    ProtectedEnvironment,
+)
+from evidence_collectors.records import ProbeValue
+
+MANUAL_SOURCES = frozenset({"web", "webide", "chat"})  # started by a person in the UI or chat
+PIPELINE_DECIDED = frozenset({"success", "failed"})
+PIPELINE_FINISHED = frozenset({"success", "failed", "canceled", "skipped"})
+DEPLOY_FINISHED = frozenset({"success", "failed", "canceled"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    probe: str
+    value: ProbeValue
+    summary: str
+    raw: tuple[str, ...] = ()
+    url: str | None = None
+
+
+def share(part: int, whole: int) -> float:
+    """part/whole, and 0.0 when there is nothing to count (the summary then says there was none)."""
+    return round(part / whole, 4) if whole else 0.0
+
+
+def of(part: int, whole: int) -> str:
+    return f"{part} of {whole} ({100 * part / whole:.1f}%)" if whole else "0 of 0"
+
+
+def counts(values: Iterable[str | None], missing: str = "none") -> str:
+    tally = Counter(v or missing for v in values)
+    return ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))) or "none"
+
+
+def names(items: Iterable[str]) -> str:
+    return ", ".join(items) or "none"
+
+
+def matches(branch: str, pattern: str) -> bool:
+    """GitLab protected-branch names may hold `*` wildcards (e.g. release/*); nothing else is special."""
+    return re.fullmatch(re.escape(pattern).replace(r"\*", ".*"), branch) is not None
+
+
+# --- project settings ------------------------------------------------------------------------------------------
+
+
+def project_findings(project: Project, raw: tuple[str, ...], url: str) -> list[Finding]:
+    branch = project.default_branch or ""
+    trains = project.merge_trains_enabled
+    return [
+        Finding(
+            "gitlab.default_branch",
+            branch,
+            f"default branch of {project.path_with_namespace}: {branch or 'none (empty repository)'}",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.merge_requires_pipeline_success",
+            project.only_allow_merge_if_pipeline_succeeds,
+            "merge requests "
+            + (
+                "can only be merged when the pipeline succeeds"
+                if project.only_allow_merge_if_pipeline_succeeds
+                else "can be merged without a successful pipeline"
+            )
+            + " (only_allow_merge_if_pipeline_succeeds)",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.merge_trains_enabled",
+            bool(trains),
+            "merge trains "
+            + ("enabled" if trains else "not enabled")
+            + (
+                " (the project does not report merge_trains_enabled: a GitLab Premium feature)"
+                if trains is None
+                else ""
+            ),
+            raw,
+            url,
+        ),
+    ]
+
+
+# --- pipelines ---------------------------------------------------------------------------------------------------
+
+
+def pipeline_findings(pipelines: Pages[Pipeline], start: dt.datetime, branch: str, days: int) -> list[Finding]:
+    window = [p for p in pipelines.items if p.created_at >= start]
+    raw, url = tuple(pipelines.raw), pipelines.url
+    period = f"in the last {days} days{pipelines.cap_note('pipelines')}"
+
+    def decided(items: list[Pipeline]) -> tuple[int, int]:
+        done = [p for p in items if p.status in PIPELINE_DECIDED]
+        return sum(p.status == "success" for p in done), len(done)
+
+    ok, done = decided(window)
+    mainline = [p for p in window if p.ref == branch]
+    main_ok, main_done = decided(mainline)
+    latest = next(
+        (p for p in sorted(mainline, key=lambda p: p.id, reverse=True) if p.status in PIPELINE_FINISHED), None
+    )
+    automatic = sum(p.source not in MANUAL_SOURCES for p in window)
+    return [
+        Finding(
+            "gitlab.pipelines_in_window",
+            len(window),
+            f"{len(window)} pipeline(s) {period}; statuses: {counts(p.status for p in window)}",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.pipeline_success_ratio",
+            share(ok, done),
+            f"{of(ok, done)} pipelines that passed or failed {period} succeeded (canceled, skipped, manual and "
+            "unfinished ones left out)",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.pipeline_sources",
+            sorted({p.source or "unknown" for p in window}),
+            f"pipeline sources {period}: {counts((p.source for p in window), 'unknown')}",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.automatic_pipeline_ratio",
+            share(automatic, len(window)),
+            f"{of(automatic, len(window))} pipelines {period} were started by an event, schedule or API rather "
+            "than by hand (web, webide, chat)",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.default_branch_pipeline_success_ratio",
+            share(main_ok, main_done),
+            f"{of(main_ok, main_done)} pipelines on {branch or 'the default branch'} that passed or failed "
+            f"{period} succeeded",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.default_branch_last_status",
+            latest.status if latest else "",
+            f"latest finished pipeline on {branch or 'the default branch'}: "
+            + (
+                f"#{latest.id} {latest.status} ({latest.created_at:%Y-%m-%d %H:%M} UTC)" if latest else f"none {period}"
+            ),
+            raw,
+            url,
+        ),
+    ]
+
+
+# --- protected branches and approvals ----------------------------------------------------------------------
+
+
+def protecting(branch: str, rules: list[ProtectedBranch]) -> list[ProtectedBranch]:
+    return [r for r in rules if branch and matches(branch, r.name)]
+
+
+def protected_branch_findings(branch: str, rules: Pages[ProtectedBranch]) -> list[Finding]:
+    """When several rules match a branch, GitLab grants the most permissive one; the values follow that."""
+    applying = protecting(branch, rules.items)
+    raw, url = tuple(rules.raw), rules.url
+    push = sorted({a.access_level_description or str(a.access_level) for r in applying for a in r.push_access_levels})
+    no_push = bool(applying) and all(a.no_one for r in applying for a in r.push_access_levels)
+    no_force = bool(applying) and not any(r.allow_force_push for r in applying)
+    owners = any(r.code_owner_approval_required for r in applying)
+    rule_names = names(r.name for r in applying)
+    return [
+        Finding(
+            "gitlab.default_branch_protected",
+            bool(applying),
+            f"{branch or 'default branch'} is protected by: {rule_names}",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.default_branch_direct_push_blocked",
+            no_push,
+            f"allowed to push to {branch or 'default branch'}: {names(push)}"
+            + (" (changes arrive through merge requests only)" if no_push else ""),
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.default_branch_force_push_blocked",
+            no_force,
+            f"force push to {branch or 'default branch'}: {'blocked' if no_force else 'allowed'} "
+            f"(protection rules: {rule_names})",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.default_branch_code_owner_approval",
+            owners,
+            f"code owner approval {'required' if owners else 'not required'} for {branch or 'default branch'}",
+            raw,
+            url,
+        ),
+    ]
+
+
+def applies_to(rule: ApprovalRule, branch: str, protected: bool) -> bool:
+    """A rule without branches covers every branch; `protected` says whether the branch itself is protected."""
+    if rule.applies_to_all_protected_branches:
+        return protected
+    return not rule.protected_branches or any(matches(branch, b.name) for b in rule.protected_branches)
+
+
+def approval_rule_findings(
+    branch: str, rules: Pages[ApprovalRule], protected: bool, raw: tuple[str, ...]
+) -> list[Finding]:
+    applying = [r for r in rules.items if applies_to(r, branch, protected)]
+    required = max((r.approvals_required for r in applying), default=0)
+    listed = names(f"{r.name} ({r.rule_type}, {r.approvals_required})" for r in applying)
+    return [
+        Finding(
+            "gitlab.default_branch_required_approvals",
+            required,
+            f"at least {required} approval(s) required for merge requests into {branch or 'the default branch'}; "
+            f"rules: {listed}{rules.cap_note('rules')}",
+            raw,
+            rules.url,
+        ),
+    ]
+
+
+def approval_settings_findings(settings: ApprovalSettings, raw: tuple[str, ...], url: str) -> list[Finding]:
+    prevented = settings.merge_requests_author_approval is False
+    return [
+        Finding(
+            "gitlab.author_approval_prevented",
+            prevented,
+            "authors "
+            + ("cannot" if prevented else "can")
+            + " approve their own merge requests"
+            + (
+                ""
+                if settings.merge_requests_author_approval is not None
+                else " (merge_requests_author_approval not reported)"
+            ),
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.approvals_reset_on_push",
+            settings.reset_approvals_on_push,
+            "approvals "
+            + ("are" if settings.reset_approvals_on_push else "are not")
+            + " removed when new commits are pushed",
+            raw,
+            url,
+        ),
+    ]
+
+
+def merge_request_findings(
+    merged: list[MergeRequest], approvals: dict[int, int], raw: tuple[str, ...], url: str, days: int, note: str
+) -> list[Finding]:
+    """`merged` are merged in the window; `approvals` maps the ones whose approvals were read to their count."""
+    read = [approvals[m.iid] for m in merged if m.iid in approvals]
+    approved = sum(n > 0 for n in read)
+    return [
+        Finding(
+            "gitlab.merged_mrs_in_window",
+            len(merged),
+            f"{len(merged)} merge request(s) merged in the last {days} days{note}",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.merged_mr_approved_ratio",
+            share(approved, len(read)),
+            f"{of(approved, len(read))} merged merge requests in the last {days} days had at least one approval{note}",
+            raw,
+            url,
+        ),
+    ]
+
+
+# --- environments and deployments --------------------------------------------------------------------------
+
+
+def environment_findings(envs: Pages[Environment]) -> list[Finding]:
+    available = sorted(e.name for e in envs.items if e.state != "stopped")
+    production = sorted(e.name for e in envs.items if e.state != "stopped" and e.tier == "production")
+    raw, url, note = tuple(envs.raw), envs.url, envs.cap_note("environments")
+    stopped = sum(e.state == "stopped" for e in envs.items)
+    return [
+        Finding(
+            "gitlab.environments",
+            available,
+            f"{len(available)} environment(s) not stopped: {names(available)} ({stopped} stopped){note}",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.production_environments",
+            production,
+            f"{len(production)} environment(s) of tier production: {names(production)}{note}",
+            raw,
+            url,
+        ),
+    ]
+
+
+def protected_environment_findings(envs: Pages[ProtectedEnvironment]) -> list[Finding]:
+    protected = sorted(e.name for e in envs.items)
+    gated = sorted(e.name for e in envs.items if e.approvals_required > 0)
+    raw, url, note = tuple(envs.raw), envs.url, envs.cap_note("protected environments")
+    return [
+        Finding(
+            "gitlab.protected_environments",
+            protected,
+            f"{len(protected)} protected environment(s): {names(protected)}{note}",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.environments_with_required_approval",
+            gated,
+            f"{len(gated)} of {len(protected)} protected environment(s) need approval before deployment: "
+            + names(f"{e.name} ({e.approvals_required})" for e in envs.items if e.approvals_required > 0)
+            + note,
+            raw,
+            url,
+        ),
+    ]
+
+
+def deployment_findings(deployments: Pages[Deployment], start: dt.datetime, days: int) -> list[Finding]:
+    window = [d for d in deployments.items if d.created_at >= start]
+    finished = [d for d in window if d.status in DEPLOY_FINISHED]
+    succeeded = sum(d.status == "success" for d in finished)
+    failed = sum(d.status == "failed" for d in finished)
+    envs = sorted({d.environment.name for d in window})
+    raw, url = tuple(deployments.raw), deployments.url
+    period = f"in the last {days} days{deployments.cap_note('deployments')}"
+    return [
+        Finding(
+            "gitlab.deployments_in_window",
+            len(window),
+            f"{len(window)} deployment(s) {period}: {counts(d.environment.name for d in window)}",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.deployment_success_ratio",
+            share(succeeded, succeeded + failed),
+            f"{of(succeeded, succeeded + failed)} deployments that succeeded or failed {period} succeeded; "
+            f"statuses: {counts(d.status for d in window)}",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.deployments_with_outcome_ratio",
+            share(len(finished), len(window)),
+            f"{of(len(finished), len(window))} deployments {period} record a final outcome "
+            "(success, failed or canceled)",
+            raw,
+            url,
+        ),
+        Finding(
+            "gitlab.deployment_environments",
+            envs,
+            f"deployed to {len(envs)} environment(s) {period}: {names(envs)}",
+            raw,
+            url,
+        ),
+    ]

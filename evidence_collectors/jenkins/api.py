@@ -1,0 +1,141 @@
+"""Reading the Jenkins remote-access API: `tree`-filtered JSON, folders walked, build history read in ranges.
+
+Jenkins has no page links: `allBuilds[...]{M,N}` returns builds M (inclusive) to N (exclusive), newest first, so the
+history is read 100 builds at a time until a short page, a build older than the window, or the page cap.
+Everything goes through `HttpSession` (basic auth with user name and API token). Only GET is sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from pydantic import BaseModel, ValidationError
+
+from evidence_collectors.base import CollectContext
+from evidence_collectors.http import CollectError, HttpSession
+from evidence_collectors.jenkins.config import JenkinsConfig
+from evidence_collectors.jenkins.models import Build, BuildList, JobList, JobNode
+from evidence_collectors.secrets import read_secret
+
+JOB_FIELDS = "name,fullName,color,buildable,lastSuccessfulBuild[number,timestamp],jobs[name]"
+JOB_TREE = f"jobs[{JOB_FIELDS}]"
+BUILD_FIELDS = "number,result,timestamp,duration,building,actions[causes[_class]]"
+PAGE = 100
+MAX_DEPTH = 8  # folders inside folders
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Jobs:
+    """The jobs found (folders resolved), the responses they came from, and whether max_jobs cut the list."""
+
+    items: list[JobNode] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)
+    capped: bool = False
+
+
+@dataclass
+class History:
+    """One job's builds, newest first, as far back as needed for the window."""
+
+    builds: list[Build] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)
+    capped: bool = False
+
+
+class JenkinsApi:
+    def __init__(self, config: JenkinsConfig, ctx: CollectContext) -> None:
+        self.config = config
+        self.session = HttpSession(config, ctx.raw, ctx.redactor)
+        token = read_secret(config.token_env, config.token_file)
+        if token and config.username:  # the Authorization header carries user:token in base64: mask that too
+            ctx.redactor.add(base64.b64encode(f"{config.username}:{token}".encode()).decode())
+
+    def __enter__(self) -> JenkinsApi:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.client.close()
+
+    def url(self, path: str) -> str:
+        return self.session.url(path)
+
+    @staticmethod
+    def job_path(full_name: str) -> str:
+        """folder/job -> /job/folder/job/job (each name URL-encoded, as Jenkins expects)."""
+        return "".join(f"/job/{quote(part, safe='')}" for part in full_name.split("/"))
+
+    def _get(self, path: str, model: type[M], tree: str) -> tuple[M, str]:
+        data, _, sha = self.session.get_json(f"{path}/api/json", {"tree": tree})
+        return parse(model, data, self.url(f"{path}/api/json")), sha
+
+    # --- jobs ---------------------------------------------------------------------------------------------
+
+    def jobs(self) -> Jobs:
+        """Every job under the configured names (or the whole server), folders walked breadth first."""
+        found = Jobs()
+        pending: list[tuple[str, int]] = []  # folders still to list, with their depth
+        if self.config.jobs:
+            for name in self.config.jobs:
+                try:
+                    node, sha = self._get(self.job_path(name), JobNode, JOB_FIELDS)
+                except CollectError as exc:
+                    raise CollectError(f"job {name!r} named in the targets file: {exc}") from None
+                found.raw.append(sha)
+                node = node.model_copy(update={"full_name": node.full_name or name})
+                if node.is_folder:
+                    pending.append((name, 1))
+                elif not self._add(found, node):
+                    return found
+        else:
+            pending.append(("", 0))
+        while pending:
+            folder, depth = pending.pop(0)
+            listing, sha = self._get(self.job_path(folder) if folder else "", JobList, JOB_TREE)
+            found.raw.append(sha)
+            for node in listing.jobs:
+                full = node.full_name or (f"{folder}/{node.name}" if folder else node.name)
+                node = node.model_copy(update={"full_name": full})
+                if node.is_folder:
+                    if depth < MAX_DEPTH:
+                        pending.append((full, depth + 1))
+                elif not self._add(found, node):
+                    return found
+        return found
+
+    def _add(self, found: Jobs, node: JobNode) -> bool:
+        if len(found.items) >= self.config.max_jobs:
+            found.capped = True
+            return False
+        found.items.append(node)
+        return True
+
+    # --- builds -------------------------------------------------------------------------------------------
+
+    def history(self, full_name: str, start: dt.datetime) -> History:
+        """Builds newest first, 100 at a time, until one is older than `start`, a short page, or the page cap."""
+        result = History()
+        for page in range(self.config.max_pages):
+            tree = f"allBuilds[{BUILD_FIELDS}]{{{page * PAGE},{(page + 1) * PAGE}}}"
+            builds, sha = self._get(self.job_path(full_name), BuildList, tree)
+            result.raw.append(sha)
+            result.builds += builds.builds
+            if len(builds.builds) < PAGE or any(b.started < start for b in builds.builds):
+                return result
+        result.capped = True
+        return result
+
+
+def parse(model: type[M], data: Any, where: str) -> M:
+    """Validate one response object; a shape we cannot read is the system's answer being unusable."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_input=False, include_url=False)[0]
+        path = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise CollectError(f"unexpected response from {where}: {path}: {first['msg']}") from None

@@ -1,0 +1,68 @@
+"""Jenkins collector: facts about the jobs of one Jenkins server (or the jobs named) and their recent builds.
+
+The job list (folders walked) gives the jobs and their last successful builds; each enabled job's build history over
+the time window gives volumes, results and triggers. An unreadable job list fails the whole target; an unreadable
+build history only costs the build probes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from evidence_collectors.base import CollectContext, Collector, load_probe_specs
+from evidence_collectors.config import TargetConfig
+from evidence_collectors.http import CollectError, Unavailable
+from evidence_collectors.jenkins.api import History, JenkinsApi, Jobs
+from evidence_collectors.jenkins.config import JenkinsConfig
+from evidence_collectors.jenkins.figures import Finding, build_findings, job_findings
+from evidence_collectors.records import EvidenceRecord, EvidenceStatus, utc_now
+
+PROBES = load_probe_specs(Path(__file__).with_name("probes.yaml"))
+BUILD_PROBES = (
+    "jenkins.builds_in_window",
+    "jenkins.build_success_ratio",
+    "jenkins.automatic_build_ratio",
+    "jenkins.build_trigger_causes",
+    "jenkins.active_job_count",
+)
+
+
+class JenkinsCollector(Collector):
+    name = "jenkins"
+    version = "1.0.0"
+    system = "ci"
+    config_model = JenkinsConfig
+    probes = PROBES
+
+    def collect(self, config: TargetConfig, ctx: CollectContext) -> list[EvidenceRecord]:
+        if not isinstance(config, JenkinsConfig):
+            raise TypeError(f"expected a JenkinsConfig, got {type(config).__name__}")
+        now = utc_now()
+        start = now - dt.timedelta(days=config.window_days)
+        with JenkinsApi(config, ctx) as api:
+            jobs = api.jobs()  # unreadable job list: the runner fails every probe
+            url = api.url("/api/json")
+            records = self._records(config, ctx, job_findings(jobs, start, now, config.window_days, url))
+            records += self._builds(config, ctx, api, jobs, start)
+        order = {probe: n for n, probe in enumerate(self.probe_ids())}
+        return sorted(records, key=lambda r: order[r.probe])
+
+    def _builds(
+        self, config: JenkinsConfig, ctx: CollectContext, api: JenkinsApi, jobs: Jobs, start: dt.datetime
+    ) -> list[EvidenceRecord]:
+        """Every enabled job's history is needed for the build figures; the first unreadable one fails them."""
+        histories: dict[str, History] = {}
+        for job in jobs.items:
+            if not job.enabled:
+                continue
+            name = job.full_name or job.name
+            try:
+                histories[name] = api.history(name, start)
+            except (Unavailable, CollectError) as exc:
+                status = EvidenceStatus.unavailable if isinstance(exc, Unavailable) else EvidenceStatus.error
+                return self.failed(config, ctx, status, f"builds of {name}: {exc}", BUILD_PROBES)
+        return self._records(config, ctx, build_findings(histories, start, config.window_days, api.url("/api/json")))
+
+    def _records(self, config: TargetConfig, ctx: CollectContext, findings: list[Finding]) -> list[EvidenceRecord]:
+        return [self.record(config, ctx, f.probe, f.value, f.summary, f.raw, f.url) for f in findings]

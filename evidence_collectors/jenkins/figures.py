@@ -1,0 +1,166 @@
+"""Turning Jenkins jobs and builds into probe values with one-line summaries. Pure functions: no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from evidence_collectors.jenkins.api import History, Jobs
+from evidence_collectors.jenkins.models import Build
+from evidence_collectors.records import ProbeValue
+
+DECIDED = frozenset({"SUCCESS", "UNSTABLE", "FAILURE"})  # ABORTED, NOT_BUILT and running builds are left out
+MANUAL = frozenset({"user", "replay"})
+# cause class name endings -> trigger kind (core Jenkins and the common SCM plug-ins)
+CAUSES = (
+    ("UserIdCause", "user"),
+    ("UserCause", "user"),
+    ("ReplayCause", "replay"),
+    ("TimerTriggerCause", "timer"),
+    ("SCMTriggerCause", "scm"),
+    ("PushCause", "scm"),
+    ("BranchEventCause", "scm"),
+    ("WebHookCause", "scm"),
+    ("BranchIndexingCause", "branch_indexing"),
+    ("UpstreamCause", "upstream"),
+    ("RemoteCause", "remote"),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    probe: str
+    value: ProbeValue
+    summary: str
+    raw: tuple[str, ...] = ()
+    url: str | None = None
+
+
+def share(part: int, whole: int) -> float:
+    """part/whole, and 0.0 when there is nothing to count (the summary then says there was none)."""
+    return round(part / whole, 4) if whole else 0.0
+
+
+def of(part: int, whole: int) -> str:
+    return f"{part} of {whole} ({100 * part / whole:.1f}%)" if whole else "0 of 0"
+
+
+def counts(values: Iterable[str]) -> str:
+    tally = Counter(values)
+    return ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))) or "none"
+
+
+def trigger_kinds(build: Build) -> set[str]:
+    kinds = set()
+    for cls in build.cause_classes:
+        short = cls.rsplit(".", 1)[-1].rsplit("$", 1)[-1]
+        kinds.add(next((kind for ending, kind in CAUSES if short.endswith(ending)), "other"))
+    return kinds
+
+
+def days_since(moment: dt.datetime, now: dt.datetime) -> float:
+    return round((now - moment).total_seconds() / 86400, 2)
+
+
+# --- from the job list -------------------------------------------------------------------------------------
+
+
+def job_findings(jobs: Jobs, start: dt.datetime, now: dt.datetime, days: int, url: str) -> list[Finding]:
+    enabled = [j for j in jobs.items if j.enabled]
+    names = sorted(j.full_name or j.name for j in enabled)
+    raw = tuple(jobs.raw)
+    note = " (stopped at max_jobs: more jobs exist)" if jobs.capped else ""
+    disabled = len(jobs.items) - len(enabled)
+    stale = sorted(j.full_name or j.name for j in enabled if not (j.last_success and j.last_success.started >= start))
+    successes = [(j.last_success.started, j.full_name or j.name) for j in enabled if j.last_success]
+    newest = max(successes, default=None)
+    return [
+        Finding(
+            "jenkins.job_count", len(enabled), f"{len(enabled)} enabled job(s); {disabled} disabled{note}", raw, url
+        ),
+        Finding("jenkins.jobs", names, f"enabled jobs: {', '.join(names) or 'none'}{note}", raw, url),
+        Finding(
+            "jenkins.jobs_with_recent_success_ratio",
+            share(len(enabled) - len(stale), len(enabled)),
+            f"{of(len(enabled) - len(stale), len(enabled))} enabled jobs had a successful build in the last "
+            f"{days} days{note}",
+            raw,
+            url,
+        ),
+        Finding(
+            "jenkins.jobs_without_recent_success",
+            stale,
+            f"{len(stale)} enabled job(s) without a successful build in the last {days} days: "
+            + (", ".join(stale) or "none"),
+            raw,
+            url,
+        ),
+        Finding(
+            "jenkins.last_successful_build_age_days",
+            days_since(newest[0], now) if newest else None,
+            f"newest successful build: {newest[1]} at {newest[0]:%Y-%m-%d %H:%M} UTC, "
+            f"{days_since(newest[0], now)} days ago"
+            if newest
+            else f"no successful build on record for any of {len(enabled)} enabled job(s)",
+            raw,
+            url,
+        ),
+    ]
+
+
+# --- from the build histories --------------------------------------------------------------------------------
+
+
+def build_findings(histories: dict[str, History], start: dt.datetime, days: int, url: str) -> list[Finding]:
+    window = {job: [b for b in h.builds if b.started >= start] for job, h in histories.items()}
+    builds = [b for bs in window.values() for b in bs]
+    raw = tuple(sha for h in histories.values() for sha in h.raw)
+    capped = sorted(job for job, h in histories.items() if h.capped)
+    period = f"in the last {days} days" + (f" (page cap reached for {', '.join(capped)})" if capped else "")
+    decided = [b for b in builds if not b.building and b.result in DECIDED]
+    succeeded = sum(b.result == "SUCCESS" for b in decided)
+    kinds = [trigger_kinds(b) for b in builds]
+    automatic = sum(bool(k) and not (k & MANUAL) for k in kinds)
+    active = sum(bool(bs) for bs in window.values())
+    return [
+        Finding(
+            "jenkins.builds_in_window",
+            len(builds),
+            f"{len(builds)} build(s) of {len(histories)} job(s) {period}; results: "
+            + counts("BUILDING" if b.building or b.result is None else b.result for b in builds),
+            raw,
+            url,
+        ),
+        Finding(
+            "jenkins.build_success_ratio",
+            share(succeeded, len(decided)),
+            f"{of(succeeded, len(decided))} finished builds {period} succeeded (UNSTABLE counts as not succeeded; "
+            "ABORTED, NOT_BUILT and running builds left out)",
+            raw,
+            url,
+        ),
+        Finding(
+            "jenkins.automatic_build_ratio",
+            share(automatic, len(builds)),
+            f"{of(automatic, len(builds))} builds {period} were started by a timer, an SCM event, an upstream job or "
+            "a remote trigger, not by a user",
+            raw,
+            url,
+        ),
+        Finding(
+            "jenkins.build_trigger_causes",
+            sorted({k for ks in kinds for k in ks}),
+            f"build causes {period}: " + counts(k for ks in kinds for k in (ks or {"none"})),
+            raw,
+            url,
+        ),
+        Finding(
+            "jenkins.active_job_count",
+            active,
+            f"{active} of {len(histories)} enabled job(s) built {period}",
+            raw,
+            url,
+        ),
+    ]

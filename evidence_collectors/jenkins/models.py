@@ -1,0 +1,80 @@
+"""The parts of Jenkins remote-access API (JSON, `tree` filtered) responses the probes read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
+def from_ms(ms: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC)
+
+
+class BuildRef(_Model):
+    number: int
+    timestamp: int  # start, milliseconds since the epoch
+
+    @property
+    def started(self) -> dt.datetime:
+        return from_ms(self.timestamp)
+
+
+class ChildRef(_Model):
+    name: str
+
+
+class JobNode(_Model):
+    """A job or a folder (folders, multibranch projects and organisation folders carry `jobs`)."""
+
+    name: str
+    full_name: str | None = Field(default=None, alias="fullName")
+    color: str | None = None  # blue | red | yellow | aborted | notbuilt | disabled, "_anime" while building
+    buildable: bool | None = None
+    last_success: BuildRef | None = Field(default=None, alias="lastSuccessfulBuild")
+    jobs: list[ChildRef] | None = None
+
+    @property
+    def is_folder(self) -> bool:
+        return self.jobs is not None
+
+    @property
+    def enabled(self) -> bool:
+        return self.buildable is not False and self.color != "disabled"
+
+
+class JobList(_Model):
+    jobs: list[JobNode] = Field(default_factory=list)
+
+
+class Cause(_Model):
+    kind: str = Field(default="", alias="_class")
+
+
+class Action(_Model):
+    causes: list[Cause] = Field(default_factory=list)
+
+
+class Build(_Model):
+    number: int
+    result: str | None = None  # SUCCESS | UNSTABLE | FAILURE | NOT_BUILT | ABORTED; None while building
+    timestamp: int
+    duration: int = 0
+    building: bool = False
+    actions: list[Action | None] = Field(default_factory=list)
+
+    @property
+    def started(self) -> dt.datetime:
+        return from_ms(self.timestamp)
+
+    @property
+    def cause_classes(self) -> list[str]:
+        return [c.kind for a in self.actions if a is not None for c in a.causes]
+
+
+class BuildList(_Model):
+    builds: list[Build] = Field(default_factory=list, alias="allBuilds")
