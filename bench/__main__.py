@@ -1,7 +1,7 @@
 """Run the benchmarks and print their figures; exit 1 when a target is missed.
 
-    python -m bench                 # every benchmark
-    python -m bench scoring cli     # only bench_scoring and bench_cli_startup (names match by prefix)
+python -m bench                 # every benchmark
+python -m bench scoring cli     # only bench_scoring and bench_cli_startup (names match by prefix)
 """
 
 from __future__ import annotations

@@ -1,0 +1,272 @@
+"""CI configuration in the tree: which systems, which jobs, and what those jobs actually run.
+
+Commands are followed one level into the repository: `make T` is replaced by target T's recipe, and a script the job
+runs (`./deploy.sh`, `python register.py`) is read, so `make test` whose recipe only echoes is still a placeholder.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from evidence_collectors.git import commands as cmd
+from evidence_collectors.git import yamlio
+from evidence_collectors.git.ci_parse import CiFile, CiJob, ci_system, gitlab_includes, parse_file, parse_gitlab
+from evidence_collectors.git.findings import Finding, Findings, percent, sample
+from evidence_collectors.git.snapshot import Snapshot
+
+_SETUP_ACTION = re.compile(
+    r"/[^@]*(setup|configure|login|checkout|cache|upload-artifact|download-artifact|install)", re.IGNORECASE
+)
+_MAKE_RULE = re.compile(r"^([A-Za-z0-9_./%-][^:=#\t]*?)\s*::?(?!=)\s*([^;#]*)")
+KEY_ACTIVITIES = {
+    "test": "git.ci_runs_tests",
+    "train": "git.ci_runs_training",
+    "register_model": "git.ci_registers_models",
+    "deploy": "git.ci_deploys",
+    "data_validation": "git.ci_runs_data_validation",
+}
+AUTO_DEVOPS = {"build_image", "test", "security_scan", "deploy"}
+
+
+class JobResult(BaseModel):
+    system: str
+    file: str
+    name: str
+    effective: bool = False
+    activities: dict[str, str] = Field(default_factory=dict)  # activity -> the line that shows it
+    delegated: list[str] = Field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        what = ", ".join(sorted(self.activities)) if self.activities else "runs commands"
+        return f"{self.system} {self.file}#{self.name}: {what if self.effective else 'runs nothing'}"
+
+
+def _makefile(text: str) -> dict[str, tuple[list[str], list[str]]]:
+    """target -> (prerequisites, recipe lines); '<default>' is the first ordinary target."""
+    rules: dict[str, tuple[list[str], list[str]]] = {}
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("\t"):
+            for target in current:
+                rules[target][1].append(line.strip().lstrip("@-+"))
+            continue
+        match = _MAKE_RULE.match(line)
+        if match and not line.lstrip().startswith(("export", "define", "ifeq", "ifneq", "include")):
+            current = [t for t in match.group(1).split() if t != ".PHONY"]
+            for target in current:
+                rules.setdefault(target, ([], []))[0].extend(match.group(2).split())
+            if current and "<default>" not in rules and not current[0].startswith("."):
+                rules["<default>"] = ([current[0]], [])
+        elif line.strip() and not line.startswith((" ", "#")):
+            current = []
+    return rules
+
+
+class _Expander:
+    """Turns a job's commands into (effective, activity -> evidence line), reading Makefiles and scripts it runs."""
+
+    def __init__(self, snap: Snapshot, used: set[str]) -> None:
+        self.snap = snap
+        self.used = used  # repository files read to classify jobs (raw evidence)
+        self.paths = {e.path for e in snap.entries}
+
+    def lines(self, text: str, depth: int = 0) -> tuple[bool, dict[str, str]]:
+        effective, found = False, dict[str, str]()
+        for line in cmd.logical_lines(text):
+            if not cmd.is_effective(line):
+                continue
+            sub = self._follow(line, depth)
+            if sub is not None:
+                sub_effective, sub_found = sub
+                effective |= sub_effective
+                found = {**sub_found, **found}
+                continue
+            effective = True
+            found = {**{a: line for a in cmd.activities_of(line)}, **found}
+        return effective, found
+
+    def _follow(self, line: str, depth: int) -> tuple[bool, dict[str, str]] | None:
+        if depth >= 2:
+            return None
+        make = cmd.make_targets(line)
+        if make is not None:
+            directory, targets = make
+            makefile = posixpath.join(directory, "Makefile") if directory else "Makefile"
+            if makefile not in self.snap.contents:
+                return None
+            self.used.add(makefile)
+            rules = _makefile(self.snap.text(makefile))
+            recipe: list[str] = []
+            seen: set[str] = set()
+            pending = list(targets)
+            while pending:
+                target = pending.pop(0)
+                if target in seen or target not in rules:
+                    continue
+                seen.add(target)
+                prerequisites, body = rules[target]
+                pending += [p for p in prerequisites if p in rules]
+                recipe += body
+            if not seen:
+                return None
+            return self.lines("\n".join(recipe).replace("$(MAKE)", "make"), depth + 1)
+        for script in cmd.invoked_scripts(line):
+            path = posixpath.normpath(script)
+            if path not in self.paths:
+                continue
+            if path not in self.snap.contents:
+                return True, {a: line for a in cmd.activities_of(line)}
+            self.used.add(path)
+            if path.endswith(".sh"):
+                effective, found = self.lines(self.snap.text(path), depth + 1)
+                return effective, {**{a: line for a in cmd.activities_of(line)}, **found}
+            found = {a: line for a in cmd.activities_of(line)}
+            found = {**{a: f"{line} ({path} calls {a})" for a in cmd.python_activities(self.snap.text(path))}, **found}
+            return True, found
+        return None
+
+    def job(self, ci_file: CiFile, job: CiJob) -> JobResult:
+        result = JobResult(system=ci_file.system, file=ci_file.path, name=job.name, delegated=job.delegated)
+        for text in job.commands:
+            effective, found = self.lines(text)
+            result.effective |= effective
+            result.activities = {**found, **result.activities}
+        for action in job.actions:
+            if not _SETUP_ACTION.search("/" + action.split("@")[0]):
+                result.effective = True
+                result.activities = {**{a: f"uses {action}" for a in cmd.activities_of(action)}, **result.activities}
+        for target in job.delegated:
+            result.effective = True
+            result.activities = {
+                **{a: f"delegates to {target}" for a in cmd.activities_of(target)},
+                **result.activities,
+            }
+            if "auto-devops" in target.lower():
+                result.activities = {**{a: f"includes {target}" for a in AUTO_DEVOPS}, **result.activities}
+        if job.environment and result.effective:
+            result.activities.setdefault("deploy", "job declares a deployment environment")
+        return result
+
+
+def _gitlab_docs(snap: Snapshot, used: set[str]) -> list[tuple[str, Any]]:
+    """The root .gitlab-ci.yml and the local files it includes (one level of nesting)."""
+    docs: list[tuple[str, Any]] = []
+    pending = [".gitlab-ci.yml"]
+    while pending and len(docs) < 50:
+        path = pending.pop(0)
+        if path in (p for p, _ in docs) or path not in snap.contents:
+            continue
+        used.add(path)
+        doc = yamlio.load(snap.text(path))
+        docs.append((path, doc))
+        local, _ = gitlab_includes(doc)
+        for item in local:
+            if "*" in item:
+                pattern = re.compile(re.escape(item).replace(r"\*\*", ".*").replace(r"\*", "[^/]*") + "$")
+                pending += sorted(p for p in snap.contents if pattern.match(p))
+            else:
+                pending.append(item)
+    return docs
+
+
+def ci_findings(snap: Snapshot, pipelines_train: bool) -> Findings:
+    """Every git.ci_* probe. `pipelines_train`: the repository's pipeline definitions contain a training step."""
+    used: set[str] = set()
+    files: list[CiFile] = []
+    for entry in snap.entries:
+        system = ci_system(entry.path)
+        if system is None or system == "gitlab_ci":
+            continue
+        used.add(entry.path)
+        files.append(parse_file(system, entry.path, snap.text(entry.path)))
+    if ".gitlab-ci.yml" in {e.path for e in snap.entries}:
+        try:
+            files.append(parse_gitlab(".gitlab-ci.yml", _gitlab_docs(snap, used)))
+        except yamlio.YAMLError:
+            files.append(CiFile(system="gitlab_ci", path=".gitlab-ci.yml", error="invalid YAML"))
+        except (TypeError, AttributeError, ValueError, KeyError) as exc:
+            files.append(CiFile(system="gitlab_ci", path=".gitlab-ci.yml", error=f"unexpected structure ({exc!r})"))
+    expander = _Expander(snap, used)
+    results = [expander.job(f, j) for f in files for j in f.jobs]
+    by_file = {f.path: [r for r in results if r.file == f.path] for f in files}
+    for result in results:  # a local reusable workflow does what the jobs of the workflow it calls do
+        for target in result.delegated:
+            for called in by_file.get(target.removeprefix("./").split("@")[0], []):
+                result.activities = {
+                    **{a: f"via {called.file}#{called.name}" for a in called.activities},
+                    **result.activities,
+                }
+    for result in results:
+        if "run_pipeline" in result.activities and pipelines_train:
+            result.activities.setdefault("train", result.activities["run_pipeline"] + " (pipeline has a training step)")
+    return _summarise(files, results, snap.raws(used))
+
+
+def _summarise(files: list[CiFile], results: list[JobResult], raw: list[str]) -> Findings:
+    effective = [r for r in results if r.effective]
+    systems = sorted({f.system for f in files})
+    errors = [f"{f.path}: {f.error}" for f in files if f.error]
+    where = "; ".join(f"{s}: {sample([f.path for f in files if f.system == s], 3)}" for s in systems)
+    problems = f"; unreadable: {'; '.join(errors)}" if errors else ""
+    found: Findings = {
+        "git.ci_config_present": Finding(
+            value=bool(files),
+            raw=raw,
+            summary=(
+                f"{len(files)} CI configuration file(s) ({where}){problems}"
+                if files
+                else "no CI configuration file (GitHub Actions, GitLab CI, Jenkinsfile, ...) at this ref"
+            ),
+        ),
+        "git.ci_systems": Finding(
+            value=systems, raw=raw, summary=f"CI systems configured: {', '.join(systems) or 'none'}"
+        ),
+        "git.ci_jobs": Finding(
+            value=sorted(r.label for r in results),
+            raw=raw,
+            summary=f"{len(results)} CI job(s) defined, {len(effective)} run something",
+        ),
+        "git.ci_effective_jobs": Finding(
+            value=len(effective),
+            raw=raw,
+            summary=(
+                f"{len(effective)} of {len(results)} CI job(s) run real commands"
+                + (
+                    f"; placeholders only: {sample([r.label.split(':')[0] for r in results if not r.effective])}"
+                    if len(effective) < len(results)
+                    else ""
+                )
+            ),
+        ),
+    }
+    activities = sorted({a for r in effective for a in r.activities})
+    found["git.ci_activities"] = Finding(
+        value=activities, raw=raw, summary=f"CI jobs run: {', '.join(activities) or 'nothing'}"
+    )
+    for activity, probe in KEY_ACTIVITIES.items():
+        doing = [r for r in effective if activity in r.activities]
+        example = f"; e.g. {doing[0].file}#{doing[0].name}: {doing[0].activities[activity][:120]}" if doing else ""
+        found[probe] = Finding(
+            value=bool(doing),
+            raw=raw,
+            summary=f"{percent(len(doing), len(effective))} CI jobs that run commands do '{activity}'{example}",
+        )
+    live = {r.file for r in effective}
+    triggers = sorted({t for f in files if f.path in live for t in f.triggers})
+    found["git.ci_triggers"] = Finding(
+        value=triggers,
+        raw=raw,
+        summary=f"CI jobs that run commands start on: {', '.join(triggers) or 'nothing (no such jobs)'}",
+    )
+    templates = sorted({t for f in files for t in f.templates})
+    found["git.ci_shared_templates"] = Finding(
+        value=templates,
+        raw=raw,
+        summary=f"{len(templates)} shared CI template(s) referenced" + (f": {sample(templates)}" if templates else ""),
+    )
+    return found

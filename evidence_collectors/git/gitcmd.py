@@ -1,0 +1,95 @@
+"""Read-only access to a repository through the git binary.
+
+Only plumbing that reads objects and refs is run (rev-parse, ls-tree, cat-file, log, for-each-ref): nothing checks out,
+refreshes the index, takes locks or fetches. Every command's output is kept in the raw store by its hash.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from evidence_collectors.http import CollectError, Unavailable
+from evidence_collectors.raw import RawStore
+from evidence_collectors.secrets import Redactor
+
+# Ignore the caller's GIT_* variables (a hook's GIT_DIR would point git elsewhere) and never prompt or take locks.
+_SAFE_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_NO_REPLACE_OBJECTS": "1", "LC_ALL": "C"}
+_SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.quotePath=false", "--no-pager")
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    return {**env, **_SAFE_ENV}
+
+
+class GitRepo:
+    """One repository; `run` raises Unavailable (cannot run or too slow) or CollectError (git refused)."""
+
+    def __init__(self, path: Path, timeout_s: float, raw: RawStore, redactor: Redactor) -> None:
+        self.path = path
+        self.timeout_s = timeout_s
+        self.raw = raw
+        self.redactor = redactor
+
+    def where(self, args: tuple[str, ...]) -> str:
+        return self.redactor(f"git -C {self.path} {' '.join(args)}")
+
+    def run(self, *args: str, stdin: bytes | None = None, keep: bool = True) -> tuple[bytes, str]:
+        """Output of `git -C PATH ARGS` and the SHA-256 under which it was stored ("" when not kept)."""
+        if not self.path.exists():
+            raise Unavailable(f"repository path {self.path} does not exist")
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(self.path), *_SAFE_CONFIG, *args],
+                input=stdin,
+                capture_output=True,
+                timeout=self.timeout_s,
+                env=_env(),
+                check=False,
+            )
+        except FileNotFoundError:
+            raise Unavailable("the git executable is not installed") from None
+        except subprocess.TimeoutExpired:
+            raise Unavailable(f"{self.where(args)} did not finish within {self.timeout_s:g} s") from None
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            first = next(
+                (line for line in message if line.startswith(("fatal:", "error:"))),
+                message[0] if message else f"exit status {done.returncode}",
+            )
+            raise CollectError(self.redactor(f"{self.where(args)} failed: {first}"))
+        sha = (
+            self.raw.add(self.redactor.bytes(done.stdout), url=self.where(args), content_type="text/plain")
+            if keep
+            else ""
+        )
+        return done.stdout, sha
+
+    def resolve(self, ref: str) -> tuple[str, str]:
+        """The commit id a ref names, and the raw hash of the answer."""
+        out, sha = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+        return out.decode().strip(), sha
+
+    def is_shallow(self) -> bool:
+        out, _ = self.run("rev-parse", "--is-shallow-repository", keep=False)
+        return out.strip() == b"true"
+
+    def read_blobs(self, oids: list[str]) -> dict[str, bytes]:
+        """Blob contents by object id from one `cat-file --batch`; ids go through stdin, so no argument-length limit."""
+        if not oids:
+            return {}
+        out, _ = self.run("cat-file", "--batch", stdin="".join(f"{o}\n" for o in oids).encode(), keep=False)
+        blobs: dict[str, bytes] = {}
+        pos = 0
+        while pos < len(out):
+            end = out.index(b"\n", pos)
+            header = out[pos:end].decode().split()
+            pos = end + 1
+            if len(header) < 3 or header[1] == "missing":
+                continue
+            size = int(header[2])
+            blobs[header[0]] = out[pos : pos + size]
+            pos += size + 1
+        return blobs

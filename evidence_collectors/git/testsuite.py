@@ -1,0 +1,131 @@
+"""Automated tests in the tree: test files, test cases (functions) and the layers they cover."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from evidence_collectors.git.findings import Finding, Findings, sample
+from evidence_collectors.git.snapshot import Snapshot, TreeEntry
+
+_PY_CASE = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+test\w*[ \t]*\(", re.MULTILINE)
+_CASES = {
+    ".py": _PY_CASE,
+    ".go": re.compile(r"^func\s+(Test|Benchmark|Fuzz)\w*\(", re.MULTILINE),
+    ".js": re.compile(r"\b(it|test)(\.each\(.*?\))?\s*\(\s*['\"`]"),
+    ".java": re.compile(r"@(Test|ParameterizedTest)\b"),
+    ".r": re.compile(r"\btest_that\s*\("),
+}
+_CASES.update(
+    {
+        ".ts": _CASES[".js"],
+        ".jsx": _CASES[".js"],
+        ".tsx": _CASES[".js"],
+        ".kt": _CASES[".java"],
+        ".scala": re.compile(r"\btest\s*\(\s*\"|\bit\s+should\b|\"[^\"]+\"\s+in\s*\{"),
+    }
+)
+_TEST_DIRS = {"test", "tests", "testing", "__tests__", "spec", "specs", "testthat"}
+_LAYERS = [
+    ("integration", r"integration|(^|/)it(/|$)|component|api[_-]?tests?"),
+    ("e2e", r"e2e|end[_-]?to[_-]?end|system|acceptance|functional"),
+    ("performance", r"perf|performance|load|stress|benchmark|locust|k6"),
+    ("contract", r"contract|pact"),
+    ("smoke", r"smoke|sanity"),
+    ("regression", r"regression|golden|snapshot"),
+    ("model_behaviour", r"behavio|invarian|directional|fairness|robust|bias|model[_-]?(tests?|quality|eval)"),
+    ("data", r"data[_-]?(tests?|validation|quality)|schema"),
+    ("security", r"security|adversar|fuzz|injection"),
+    ("unit", r"unit"),
+]
+_CONTENT_LAYERS = [
+    ("property_based", re.compile(r"^\s*(from|import)\s+hypothesis\b", re.MULTILINE)),
+    ("performance", re.compile(r"^\s*(from|import)\s+locust\b|from ['\"]k6", re.MULTILINE)),
+    ("contract", re.compile(r"^\s*(from|import)\s+pact\b", re.MULTILINE)),
+    ("data", re.compile(r"^\s*(from|import)\s+(great_expectations|pandera|deepchecks)\b", re.MULTILINE)),
+    ("fuzz", re.compile(r"^\s*(from|import)\s+atheris\b|func Fuzz", re.MULTILINE)),
+]
+
+
+@dataclass
+class TestSuite:
+    files: list[str] = field(default_factory=list)
+    cases: int = 0
+    layers: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _suffix(entry: TreeEntry) -> str:
+    return posixpath.splitext(entry.lower)[1]
+
+
+def is_test_file(entry: TreeEntry, text: str) -> bool:
+    name, suffix = entry.name.lower(), _suffix(entry)
+    parts = set(entry.lower.split("/")[:-1])
+    if suffix == ".py":
+        if name in {"__init__.py", "conftest.py"}:
+            return False
+        return (
+            name.startswith("test_")
+            or name.endswith("_test.py")
+            or (bool(parts & _TEST_DIRS) and bool(_PY_CASE.search(text)))
+        )
+    if suffix == ".go":
+        return name.endswith("_test.go")
+    if suffix in {".js", ".ts", ".jsx", ".tsx"}:
+        return bool(re.search(r"\.(test|spec)\.[jt]sx?$", name)) or "__tests__" in parts
+    if suffix in {".java", ".kt", ".scala"}:
+        return "test" in parts and bool(re.search(r"(test|tests|spec|it)\.(java|kt|scala)$", name))
+    if suffix == ".r":
+        return "testthat" in parts and name.startswith("test")
+    return False
+
+
+def scan(snap: Snapshot) -> TestSuite:
+    suite = TestSuite()
+    for entry in snap.entries:
+        text = snap.text(entry.path)
+        if _suffix(entry) not in _CASES or not is_test_file(entry, text):
+            if entry.name.lower() in {"locustfile.py", ".mutmut-cache", "mutmut_config.py"} or (
+                entry.name.lower() == "setup.cfg" and "[mutmut]" in text
+            ):
+                layer = "performance" if entry.name.lower() == "locustfile.py" else "mutation"
+                suite.layers.setdefault(layer, set()).add(entry.path)
+            continue
+        suite.files.append(entry.path)
+        suite.cases += len(_CASES[_suffix(entry)].findall(text))
+        named = [layer for layer, pattern in _LAYERS if re.search(pattern, entry.lower)]
+        named += [layer for layer, regex in _CONTENT_LAYERS if regex.search(text)]
+        for layer in named or ["unit"]:
+            suite.layers.setdefault(layer, set()).add(entry.path)
+    return suite
+
+
+def test_findings(snap: Snapshot, suite: TestSuite) -> Findings:
+    raw = snap.raws(set(suite.files))
+    unread = sum(1 for p in suite.files if p not in snap.contents)
+    layers = sorted(suite.layers)
+    return {
+        "git.test_files": Finding(
+            value=len(suite.files),
+            raw=raw,
+            summary=f"{len(suite.files)} test file(s)" + (f", e.g. {sample(suite.files, 3)}" if suite.files else ""),
+        ),
+        "git.test_cases": Finding(
+            value=suite.cases,
+            raw=raw,
+            summary=f"{suite.cases} test case(s) (test functions; parametrised cases counted once) in "
+            f"{len(suite.files)} file(s)" + (f"; {unread} test file(s) too large to read" if unread else ""),
+        ),
+        "git.test_layers": Finding(
+            value=layers,
+            raw=raw,
+            summary=(
+                "test layers: "
+                + "; ".join(f"{layer} ({len(suite.layers[layer])} file(s))" for layer in layers)
+                + " (test files outside a named layer count as unit)"
+            )
+            if layers
+            else "no automated tests",
+        ),
+    }

@@ -1,0 +1,176 @@
+"""Which ML tools the code uses: a tool counts when a Python file or notebook imports it (and, where a bare import
+proves little, also uses its defining construct, e.g. an Airflow `DAG(`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from evidence_collectors.git.code_index import CodeIndex
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    imports: tuple[str, ...] = ()  # importing any of these suffices (unless `both`)
+    code: str = ""  # or a match of this regex in the source ...
+    within: tuple[str, ...] = ()  # ... of files importing one of these (all files when empty)
+    packages: tuple[str, ...] = ()  # distribution names in dependency files
+    both: bool = False  # import AND code match required (a bare import of an orchestrator proves little)
+
+    def pattern(self) -> re.Pattern[str] | None:
+        return re.compile(self.code, re.MULTILINE) if self.code else None
+
+
+def _t(imports: str = "", code: str = "", packages: str = "", within: str = "") -> ToolSpec:
+    return ToolSpec(tuple(imports.split()), code, tuple(within.split()), tuple(packages.split() or imports.split()[:1]))
+
+
+def _p(imports: str, code: str, packages: str = "") -> ToolSpec:
+    return ToolSpec(tuple(imports.split()), code, (), tuple(packages.split() or imports.split()[:1]), both=True)
+
+
+EXPERIMENT_TRACKING = {
+    "mlflow": _t("mlflow", packages="mlflow mlflow-skinny"),
+    "wandb": _t("wandb"),
+    "comet": _t("comet_ml", packages="comet-ml comet_ml"),
+    "neptune": _t("neptune neptune_client", packages="neptune neptune-client"),
+    "clearml": _t("clearml"),
+    "tensorboard": _t("torch.utils.tensorboard tensorboardX tensorboard", packages="tensorboard tensorboardX"),
+    "aim": _t("aim"),
+    "dvclive": _t("dvclive"),
+    "sacred": _t("sacred"),
+    "guildai": _t("guild", packages="guildai"),
+}
+
+HYPERPARAMETER_SEARCH = {
+    "optuna": _t("optuna"),
+    "hyperopt": _t("hyperopt"),
+    "ray_tune": _t("ray.tune", packages="ray"),
+    "sklearn_search": _t(
+        code=r"\b(GridSearchCV|RandomizedSearchCV|HalvingGridSearchCV|HalvingRandomSearchCV)\s*\(",
+        packages="scikit-learn",
+        within="sklearn",
+    ),
+    "keras_tuner": _t("keras_tuner kerastuner", packages="keras-tuner keras_tuner"),
+    "scikit_optimize": _t("skopt", packages="scikit-optimize"),
+    "nevergrad": _t("nevergrad"),
+    "ax": _t("ax.service ax.plot", packages="ax-platform"),
+    "flaml": _t("flaml"),
+    "smac": _t("smac"),
+    "nni": _t("nni"),
+    "syne_tune": _t("syne_tune", packages="syne-tune"),
+    "wandb_sweeps": _t(code=r"\bwandb\.(sweep|agent)\s*\(", within="wandb"),
+}
+
+DATA_VALIDATION = {
+    "great_expectations": _t("great_expectations gx", packages="great-expectations great_expectations"),
+    "pandera": _t("pandera"),
+    "deepchecks": _t("deepchecks"),
+    "evidently": _t("evidently"),
+    "tfdv": _t("tensorflow_data_validation", packages="tensorflow-data-validation"),
+    "soda": _t("soda", packages="soda-core"),
+    "whylogs": _t("whylogs"),
+    "pointblank": _t("pointblank"),
+    "frictionless": _t("frictionless"),
+    "ydata_profiling": _t("ydata_profiling pandas_profiling", packages="ydata-profiling pandas-profiling"),
+    "sweetviz": _t("sweetviz"),
+}
+
+FEATURE_STORE = {
+    "feast": _t("feast"),
+    "tecton": _t("tecton"),
+    "hopsworks": _t("hopsworks hsfs"),
+    "featureform": _t("featureform"),
+    "databricks_feature_store": _t(
+        "databricks.feature_store databricks.feature_engineering",
+        packages="databricks-feature-store databricks-feature-engineering",
+    ),
+    "sagemaker_feature_store": _t("sagemaker.feature_store", packages="sagemaker"),
+}
+
+SERVING = {
+    "fastapi": _t("fastapi"),
+    "flask": _t("flask"),
+    "bentoml": _t("bentoml"),
+    "torchserve": _t("ts.torch_handler ts.context", packages="torchserve"),
+    "kserve": _t("kserve"),
+    "seldon": _t("seldon_core", packages="seldon-core"),
+    "mlserver": _t("mlserver"),
+    "ray_serve": _t("ray.serve", packages="ray"),
+    "triton": _t("tritonclient triton_python_backend_utils", packages="tritonclient"),
+    "litserve": _t("litserve"),
+    "vllm": _t("vllm"),
+    "mlflow_serving": _t(
+        code=r"mlflow\.pyfunc\.scoring_server|mlflow models serve|mlflow\.deployments", within="mlflow"
+    ),
+    "grpc": _t(code=r"add_\w+Servicer_to_server|grpc\.server\(", packages="grpcio", within="grpc"),
+}
+
+PIPELINE_CODE = {
+    "airflow": _p("airflow", r"\bDAG\s*\(|@dag\b|@task\b"),
+    "kubeflow": _p("kfp", r"@(kfp\.)?(dsl\.)?pipeline\b|@(dsl\.)?component\b|@(dsl\.)?container_component\b"),
+    "prefect": _p("prefect", r"@flow\b"),
+    "zenml": _p("zenml", r"@pipeline\b"),
+    "metaflow": _p("metaflow", r"\bFlowSpec\b"),
+    "dagster": _p("dagster", r"@(job|graph|asset|op)\b|\bDefinitions\s*\("),
+    "flyte": _p("flytekit", r"@workflow\b"),
+    "kedro": _p("kedro", r"\bPipeline\s*\(|\bpipeline\s*\(\s*\[|\bnode\s*\("),
+    "tfx": _p("tfx", r"\bPipeline\s*\("),
+    "luigi": _p("luigi", r"luigi\.Task\b|\(Task\)"),
+    "sagemaker_pipelines": _p("sagemaker.workflow", r"\bPipeline\s*\(", packages="sagemaker"),
+    "azureml_pipelines": _p(
+        "azure.ai.ml.dsl azureml.pipeline", r"@(dsl\.)?pipeline\b|\bPipeline\s*\(", packages="azure-ai-ml"
+    ),
+    "vertex_pipelines": _p("google.cloud.aiplatform", r"\bPipelineJob\s*\(", packages="google-cloud-aiplatform"),
+}
+
+MODEL_CONVERSION = {
+    "onnx": _t("onnx onnxruntime skl2onnx tf2onnx onnxmltools", r"torch\.onnx\.export\s*\(", within="torch"),
+    "tensorrt": _t("tensorrt torch_tensorrt"),
+    "openvino": _t("openvino"),
+    "tflite": _t("tflite_runtime", r"TFLiteConverter|\btflite\b", within="tensorflow keras"),
+    "torchscript": _t(code=r"torch\.jit\.(trace|script)\s*\(", within="torch"),
+    "coreml": _t("coremltools"),
+    "tvm": _t("tvm", packages="apache-tvm"),
+    "quantization": _t(
+        "bitsandbytes optimum.onnxruntime optimum.intel onnxruntime.quantization",
+        r"torch\.(ao\.)?quantization|quantize_dynamic\s*\(",
+        within="torch",
+    ),
+}
+
+DATA_VERSIONING_CODE = {
+    "dvc": _t("dvc.api dvc.repo", packages="dvc"),
+    "lakefs": _t("lakefs lakefs_client lakefs_sdk", r"lakefs://"),
+    "delta_lake": _t(
+        "delta deltalake",
+        r"""\.format\(\s*["']delta["']\s*\)|\bDeltaTable\b""",
+        packages="delta-spark deltalake",
+        within="pyspark",
+    ),
+    "datalad": _t("datalad"),
+    "quilt": _t("quilt3"),
+    "deeplake": _t("deeplake hub"),
+    "iceberg": _t("pyiceberg", r"""\.format\(\s*["']iceberg["']\s*\)""", within="pyspark"),
+}
+
+
+def detect(index: CodeIndex, specs: dict[str, ToolSpec]) -> dict[str, list[str]]:
+    """tool -> sorted paths of the files that use it (tools not found are left out)."""
+    found: dict[str, list[str]] = {}
+    for tool, spec in specs.items():
+        files = index.importing(spec.imports) if spec.imports else []
+        pattern = spec.pattern()
+        if pattern is not None:
+            pool = files if spec.both else index.importing(spec.within) if spec.within else index.files
+            hits = [f for f in pool if pattern.search(f.text)]
+            files = hits if spec.both else [*files, *hits]
+        if files:
+            found[tool] = sorted({f.path for f in files})
+    return found
+
+
+def declared(packages: set[str], specs: dict[str, ToolSpec]) -> set[str]:
+    """Tools whose distribution appears in a dependency file."""
+    normal = {p.lower().replace("_", "-") for p in packages}
+    return {tool for tool, spec in specs.items() if any(p.lower().replace("_", "-") in normal for p in spec.packages)}
