@@ -2,7 +2,9 @@
 
 Rules:
 - a requirement with expectations is decided by evidence: met when every expectation holds on every target that
-  reported its probe; not met when an expectation fails on data that was actually collected;
+  reported its probe; not met when an expectation fails on data that was actually collected; an `any_of` group
+  accepts whichever alternative system was probed; in `necessary` mode passing evidence only supports the manual
+  answer, while failing evidence still means not met;
 - evidence that is unavailable, in error or missing decides nothing: the requirement falls back to the manual answer,
   and stays unknown without one (never "not met" because a server was down);
 - manual answers decide every other requirement; where a manual answer contradicts the evidence, the evidence wins
@@ -21,7 +23,7 @@ from pydantic import BaseModel
 
 from assessors.assessment import Answer, Status
 from assessors.results import Conflict, RequirementOutcome
-from capability_model.schema import Framework, Operator, ProbeExpectation
+from capability_model.schema import AnyOf, Framework, Operator, ProbeExpectation
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
 
 
@@ -37,8 +39,9 @@ class ExpectationCheck(BaseModel):
 
 class EvidenceDecision(BaseModel):
     requirement: str
-    status: Literal["met", "not_met"] | None
+    status: Literal["met", "not_met"] | None  # None: evidence does not decide (missing, unavailable, or only supports)
     checks: list[ExpectationCheck]
+    mode: Literal["sufficient", "necessary"] = "sufficient"
 
     @property
     def records(self) -> list[str]:
@@ -80,8 +83,37 @@ def expectation_holds(expectation: ProbeExpectation, value: Any) -> bool:
         return False
 
 
+def _check(expectation: ProbeExpectation, found: list[EvidenceRecord]) -> list[ExpectationCheck]:
+    """One check per target that reported the probe; a single undecided check when no usable value exists."""
+    usable = [r for r in found if r.status is EvidenceStatus.ok]
+    common = {"probe": expectation.probe, "op": expectation.op.value, "expected": expectation.value}
+    if not usable:
+        reason = "; ".join(sorted({f"{r.target}: {r.status.value} ({r.reason})" for r in found})) or "not collected"
+        return [
+            ExpectationCheck(**common, target=None, actual=reason, holds=None, record=found[0].id if found else None)
+        ]
+    return [
+        ExpectationCheck(
+            **common, target=r.target, actual=r.value, holds=expectation_holds(expectation, r.value), record=r.id
+        )
+        for r in usable
+    ]
+
+
+def _group_holds(checks: list[ExpectationCheck]) -> bool | None:
+    """All of a probe's targets must hold; undecided when none had a usable value."""
+    if any(c.holds is False for c in checks):
+        return False
+    return None if any(c.holds is None for c in checks) else True
+
+
 def decide(framework: Framework, records: Iterable[EvidenceRecord]) -> dict[str, EvidenceDecision]:
-    """Evidence verdicts for every requirement that has expectations."""
+    """Evidence verdicts for every requirement that has expectations.
+
+    Expectations are all required; an `any_of` group holds when any alternative that was collected holds (so a
+    requirement can be checked on GitHub or on GitLab, whichever the organisation uses). A requirement whose mode is
+    `necessary` can be failed by evidence but not passed by it alone.
+    """
     by_probe: dict[str, list[EvidenceRecord]] = defaultdict(list)
     for record in records:
         by_probe[record.probe].append(record)
@@ -90,39 +122,27 @@ def decide(framework: Framework, records: Iterable[EvidenceRecord]) -> dict[str,
         if not req.expectations:
             continue
         checks: list[ExpectationCheck] = []
+        outcomes: list[bool | None] = []
         for exp in req.expectations:
-            found = by_probe.get(exp.probe, [])
-            usable = [r for r in found if r.status is EvidenceStatus.ok]
-            if not usable:
-                reason = "; ".join(sorted({f"{r.target}: {r.status.value} ({r.reason})" for r in found})) or None
-                checks.append(
-                    ExpectationCheck(
-                        probe=exp.probe,
-                        op=exp.op.value,
-                        expected=exp.value,
-                        target=None,
-                        actual=reason,
-                        holds=None,
-                        record=found[0].id if found else None,
-                    )
-                )
-                continue
-            checks += [
-                ExpectationCheck(
-                    probe=exp.probe,
-                    op=exp.op.value,
-                    expected=exp.value,
-                    target=r.target,
-                    actual=r.value,
-                    holds=expectation_holds(exp, r.value),
-                    record=r.id,
-                )
-                for r in usable
-            ]
-        failing = any(c.holds is False for c in checks)
-        undecided = any(c.holds is None for c in checks)
-        status: Literal["met", "not_met"] | None = "not_met" if failing else (None if undecided else "met")
-        decisions[req.id] = EvidenceDecision(requirement=req.id, status=status, checks=checks)
+            if isinstance(exp, AnyOf):
+                member_checks = [_check(m, by_probe.get(m.probe, [])) for m in exp.any_of]
+                results = [_group_holds(c) for c in member_checks]
+                checks += [c for group in member_checks for c in group]
+                outcomes.append(True if True in results else (False if False in results else None))
+            else:
+                group = _check(exp, by_probe.get(exp.probe, []))
+                checks += group
+                outcomes.append(_group_holds(group))
+        status: Literal["met", "not_met"] | None
+        if False in outcomes:
+            status = "not_met"
+        elif None in outcomes or req.expectation_mode == "necessary":
+            status = None
+        else:
+            status = "met"
+        decisions[req.id] = EvidenceDecision(
+            requirement=req.id, status=status, checks=checks, mode=req.expectation_mode
+        )
     return decisions
 
 
@@ -148,11 +168,12 @@ def merge(
         status = manual
         if audit and manual == Status.met.value and not (answer and answer.evidence):
             status = None  # audit mode: an uncited claim is not counted
+        supporting = decision.records if decision else []  # e.g. passing checks of a `necessary` rule
         outcomes[req.id] = RequirementOutcome(
             id=req.id,
             status=status or "unknown",
             source="manual" if status else "none",
-            evidence=list(answer.evidence) if answer else [],
+            evidence=[*supporting, *(answer.evidence if answer else [])],
             manual=manual,
         )
     return MergedStatuses(outcomes=outcomes, conflicts=conflicts, decisions=dict(decisions))

@@ -65,9 +65,13 @@ def unknown_probe_issues(doc: Positioned, known_probes: set[str]) -> list[Source
         for part in path[:-1]:
             node = node[part]
         for n, exp in enumerate(node.get("expectations") or []):
-            probe = exp.get("probe") if isinstance(exp, dict) else None
-            if isinstance(probe, str) and probe not in known_probes:
-                issues.append(doc.issue([*path[:-1], "expectations", n, "probe"], f"unknown probe '{probe}'"))
+            where: list[str | int] = [*path[:-1], "expectations", n]
+            members = exp.get("any_of") if isinstance(exp, dict) and "any_of" in exp else [exp]
+            for m, member in enumerate(members if isinstance(members, list) else []):
+                probe = member.get("probe") if isinstance(member, dict) else None
+                at = [*where, "any_of", m, "probe"] if "any_of" in exp else [*where, "probe"]
+                if isinstance(probe, str) and probe not in known_probes:
+                    issues.append(doc.issue(at, f"unknown probe '{probe}'"))
     return issues
 
 

@@ -101,6 +101,15 @@ class ProbeExpectation(_Strict):
         return self
 
 
+class AnyOf(_Strict):
+    """Alternatives, e.g. the same fact from GitHub or from GitLab: holds when any alternative that was collected holds."""
+
+    any_of: Annotated[list[ProbeExpectation], Field(min_length=2)]
+
+
+Expectation = ProbeExpectation | AnyOf
+
+
 class Requirement(_Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     level: int
@@ -109,7 +118,15 @@ class Requirement(_Strict):
     guidance: LocalizedText
     evidence: Annotated[list[EvidenceKind], Field(min_length=1)] = [EvidenceKind.document]
     systems: list[EvidenceSystem] = []
-    expectations: list[ProbeExpectation] = []
+    expectations: list[Expectation] = []
+    expectation_mode: Literal["sufficient", "necessary"] = Field(
+        default="sufficient",
+        description="sufficient: evidence decides met or not met; necessary: failing evidence means not met, "
+        "passing evidence supports the manual answer, which still decides",
+    )
+
+    def probes(self) -> list[str]:
+        return [p.probe for e in self.expectations for p in (e.any_of if isinstance(e, AnyOf) else [e])]
 
     @field_validator("level")
     @classmethod

@@ -203,3 +203,40 @@ def test_audit_mode_counts_only_cited_claims(part1) -> None:  # type: ignore[no-
     assert merged.outcomes[reqs[0].id].status == "unknown"
     assert merged.outcomes[reqs[1].id].status == "met"
     assert merge(fw, answers, {}).outcomes[reqs[0].id].status == "met"
+
+
+def _one_requirement(part1, expectations: list, mode: str = "sufficient"):  # type: ignore[no-untyped-def]
+    fw = part1.framework
+    item = fw.domains[0].subdomains[0].items[0]
+    req = item.requirements[0].model_copy(update={"expectations": expectations, "expectation_mode": mode})
+    new_item = item.model_copy(update={"requirements": [req, *item.requirements[1:]]})
+    sub = fw.domains[0].subdomains[0].model_copy(update={"items": [new_item, *fw.domains[0].subdomains[0].items[1:]]})
+    dom = fw.domains[0].model_copy(update={"subdomains": [sub, *fw.domains[0].subdomains[1:]]})
+    return fw.model_copy(update={"domains": [dom, *fw.domains[1:]]}), req.id
+
+
+def test_any_of_accepts_whichever_system_was_probed(part1) -> None:  # type: ignore[no-untyped-def]
+    from capability_model.schema import AnyOf
+
+    group = AnyOf(
+        any_of=[
+            ProbeExpectation(probe="github.protected", op=Operator.eq, value=True),
+            ProbeExpectation(probe="gitlab.protected", op=Operator.eq, value=True),
+        ]
+    )
+    fw, rid = _one_requirement(part1, [group])
+    assert decide(fw, [_record("gitlab.protected", True)])[rid].status == "met"
+    assert decide(fw, [_record("gitlab.protected", False)])[rid].status == "not_met"
+    assert decide(fw, [])[rid].status is None
+    down = _record("github.protected", None, EvidenceStatus.unavailable)
+    assert decide(fw, [down, _record("gitlab.protected", True)])[rid].status == "met"
+
+
+def test_necessary_evidence_can_fail_but_not_pass_a_requirement(part1) -> None:  # type: ignore[no-untyped-def]
+    fw, rid = _one_requirement(part1, [ProbeExpectation(probe="git.tests", op=Operator.ge, value=1)], "necessary")
+    passing = decide(fw, [_record("git.tests", 5)])
+    assert passing[rid].status is None
+    merged = merge(fw, {rid: Answer(status=Status.partial)}, passing)
+    assert merged.outcomes[rid].status == "partial" and merged.outcomes[rid].evidence == passing[rid].records
+    failing = decide(fw, [_record("git.tests", 0)])
+    assert merge(fw, {rid: Answer(status=Status.met)}, failing).outcomes[rid].status == "not_met"
