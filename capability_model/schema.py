@@ -102,7 +102,7 @@ class ProbeExpectation(_Strict):
 
 
 class AnyOf(_Strict):
-    """Alternatives, e.g. the same fact from GitHub or from GitLab: holds when any alternative that was collected holds."""
+    """Alternatives, e.g. the same fact from GitHub or from GitLab: holds when any collected alternative holds."""
 
     any_of: Annotated[list[ProbeExpectation], Field(min_length=2)]
 

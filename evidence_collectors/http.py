@@ -20,7 +20,11 @@ MAX_RETRY_AFTER_S = 30.0
 
 
 class Unavailable(Exception):
-    """The system could not be reached or did not answer in time."""
+    """The system could not be reached, did not answer in time, or answered with a server error (5xx)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status of a server error; None when no answer came at all
 
 
 class CollectError(Exception):
@@ -109,7 +113,7 @@ class HttpSession:
                     "(check the token named in the targets file)"
                 )
             if response.status_code >= 500:
-                raise Unavailable(f"HTTP {response.status_code} from {self.url(path)}")
+                raise Unavailable(f"HTTP {response.status_code} from {self.url(path)}", response.status_code)
             if response.status_code >= 400:
                 raise CollectError(f"HTTP {response.status_code} from {self.url(path)}", response.status_code)
             return response, sha

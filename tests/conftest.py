@@ -34,9 +34,13 @@ RunCli = Callable[..., subprocess.CompletedProcess[str]]
 def run_cli() -> RunCli:
     exe = cli_path()
 
-    def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
-        return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    def run(
+        *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb", **(env or {})}
+        return subprocess.run(
+            [exe, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=full_env, timeout=300
+        )
 
     return run
 

@@ -142,8 +142,11 @@ class Snapshot:
         return self._raw[path]
 
     def raws(self, paths: list[str] | set[str], limit: int = 200) -> list[str]:
-        """Raw hashes for a group of files; beyond `limit` files the listing stands for them."""
+        """Raw hashes for a group of files; the tree listing stands for them beyond `limit` files, and when there are
+        none (an absence is established from the listing)."""
         chosen = sorted(paths)
+        if not chosen:
+            return [self.listing_sha]
         return [self.raw_of(p) for p in chosen[:limit]] + ([self.listing_sha] if len(chosen) > limit else [])
 
     def find(self, predicate: Callable[[TreeEntry], bool]) -> list[TreeEntry]:

@@ -1,0 +1,85 @@
+"""Everything the probes are computed from, read in one pass; each part keeps its own failure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from evidence_collectors.http import CollectError, Unavailable
+from evidence_collectors.mlflow import registry
+from evidence_collectors.mlflow.api import Listing, MlflowApi
+from evidence_collectors.mlflow.config import MlflowConfig
+from evidence_collectors.mlflow.outcome import Fetched
+from evidence_collectors.mlflow.registry import SignatureCheck
+from evidence_collectors.mlflow.shapes import Experiment, ModelVersion, RegisteredModel, RunFacts
+from evidence_collectors.mlflow.signatures import check_signatures
+
+T = TypeVar("T")
+Lookups = tuple[dict[str, RunFacts | None], int]  # source runs of model versions (None: gone), and how many unread
+
+
+@dataclass
+class Gathered:
+    experiments: Fetched[Listing[Experiment]]
+    runs: Fetched[Listing[RunFacts]]  # its raw hashes include the experiment pages the run query was built from
+    models: Fetched[Listing[RegisteredModel]]
+    versions: Fetched[Listing[ModelVersion]]
+    lookups: Fetched[Lookups]
+    signatures: Fetched[list[SignatureCheck]]
+
+
+def gather(api: MlflowApi, config: MlflowConfig, progress: Callable[[str], None]) -> Gathered:
+    """Read experiments, runs, registered models, versions, missing source runs and MLmodel files.
+
+    Raises Unavailable only when the very first request gets no answer at all: then every endpoint would time out too.
+    """
+    progress("experiments")
+    experiments = Fetched.run(lambda: _listed(api.experiments(config.experiments)))
+    if experiments.error is not None and _silent(experiments.error):
+        raise experiments.error
+
+    def read_runs() -> tuple[Listing[RunFacts], list[str]]:
+        listing = experiments.get()
+        ids = [e.experiment_id for e in listing.items]
+        runs = api.runs(ids, config.runs_page_size, config.max_runs, lambda n: progress(f"{n} runs read"))
+        return runs, listing.raw + runs.raw
+
+    runs = Fetched.run(read_runs)
+    progress("registered models and versions")
+    models = Fetched.run(lambda: _listed(api.registered_models(config.registered_models)))
+    versions = Fetched.run(lambda: _listed(api.model_versions(config.registered_models)))
+
+    def look_up_runs() -> tuple[Lookups, list[str]]:
+        """Source runs of the versions: from the runs read, else one by one (runs/get) up to max_run_lookups."""
+        known = {r.run_id: r for r in runs.get().items}
+        wanted = list(dict.fromkeys(v.run_id for v in versions.get().items if v.run_id))
+        found: dict[str, RunFacts | None] = {run_id: known[run_id] for run_id in wanted if run_id in known}
+        missing = [run_id for run_id in wanted if run_id not in known]
+        raw: list[str] = []
+        for run_id in missing[: config.max_run_lookups]:
+            found[run_id], sha = api.run(run_id)
+            raw += [sha] if sha else []
+        return (found, max(0, len(missing) - config.max_run_lookups)), raw
+
+    lookups = Fetched.run(look_up_runs)
+
+    def read_signatures() -> tuple[list[SignatureCheck], list[str]]:
+        newest = registry.newest_versions(versions.get().items)[: config.max_signature_reads]
+        return check_signatures(api, newest, lambda n: progress(f"{n} MLmodel files read"))
+
+    signatures = Fetched.run(read_signatures)
+    return Gathered(experiments, runs, models, versions, lookups, signatures)
+
+
+def _listed(listing: Listing[T]) -> tuple[Listing[T], list[str]]:
+    return listing, listing.raw
+
+
+def _silent(error: Unavailable | CollectError) -> bool:
+    """No answer at all (refused, timed out), as opposed to an HTTP error status or an unusable body.
+
+    A server that answered can still serve other endpoints; one that did not would make each of them wait for its
+    timeout and retries.
+    """
+    return isinstance(error, Unavailable) and error.status is None
