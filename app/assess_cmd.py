@@ -90,6 +90,7 @@ def assess(
     """Score an assessment: level 0-5 per item, subdomain, domain and part, blocking requirements, gap and roadmap."""
     opened = _open(file, framework)
     bundle = None
+    evidence = opened.evidence_path(evidence)
     if evidence is not None:
         from assessors.workflow import BundleError, open_bundle
 

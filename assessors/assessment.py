@@ -69,6 +69,9 @@ class Assessment(BaseModel):
     completed: dt.date | None = None
     framework: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*@\d+(\.\d+)*$", description="id@version")]
     target_level: Annotated[int, Field(ge=1, le=5)] = 3
+    evidence_bundle: str | None = Field(
+        default=None, description="Evidence bundle directory (from `collect`), relative to this file"
+    )
     answers: dict[str, Answer] = Field(default_factory=dict)
     orphaned: dict[str, Answer] = Field(
         default_factory=dict,

@@ -25,6 +25,14 @@ class OpenAssessment:
     assessment: Assessment  # bound to `framework`; answers it cannot place are in `orphaned`
     framework: LoadedFramework
     migration: MigrationReport
+    path: Path
+
+    def evidence_path(self, explicit: Path | None = None) -> Path | None:
+        """The bundle to use: the one named on the command line, else the one the assessment file names."""
+        if explicit is not None:
+            return explicit
+        named = self.assessment.evidence_bundle
+        return self.path.parent / named if named else None
 
     def score(
         self, target_level: int | None = None, evidence: EvidenceBundle | None = None, audit: bool = False
@@ -108,4 +116,4 @@ def open_assessment(path: Path | str, framework_ref: str | None = None) -> OpenA
         except (UnknownFrameworkError, SourceError):
             source = None
     bound, report = bind(assessment, loaded.framework, source)
-    return OpenAssessment(bound, loaded, report)
+    return OpenAssessment(bound, loaded, report, Path(path))

@@ -214,3 +214,18 @@ def test_assess_with_evidence(collected, run_cli: RunCli, part2, tmp_path: Path)
 
     audit = json.loads(run_cli("assess", questionnaire, "--framework", framework, "--audit", "-f", "json").stdout)
     assert {o["id"]: o["status"] for o in audit["requirements"]}[chosen["protected"]] == "unknown"
+
+
+def test_assessment_file_names_its_bundle(collected, run_cli: RunCli, part2, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    work, _ = collected
+    framework, chosen = _framework_with_expectations(part2.path, tmp_path)
+    shutil.copytree(work / "bundle", tmp_path / "evidence")
+    questionnaire = tmp_path / "answers.yaml"
+    run_cli("init", framework, "-o", questionnaire)
+    text = questionnaire.read_text(encoding="utf-8").replace("answers:\n", "evidence_bundle: evidence\nanswers:\n", 1)
+    questionnaire.write_text(text, encoding="utf-8")
+    result = json.loads(run_cli("assess", questionnaire, "--framework", framework, "-f", "json").stdout)
+    assert result["evidence"]["decided"] == 2
+    assert {o["id"]: o["source"] for o in result["requirements"]}[chosen["tests"]] == "evidence"
