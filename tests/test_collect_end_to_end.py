@@ -224,7 +224,7 @@ def test_assessment_file_names_its_bundle(collected, run_cli: RunCli, part2, tmp
     shutil.copytree(work / "bundle", tmp_path / "evidence")
     questionnaire = tmp_path / "answers.yaml"
     run_cli("init", framework, "-o", questionnaire)
-    text = questionnaire.read_text(encoding="utf-8").replace("answers:\n", "evidence_bundle: evidence\nanswers:\n", 1)
+    text = questionnaire.read_text(encoding="utf-8").replace("evidence_bundle: null", "evidence_bundle: evidence")
     questionnaire.write_text(text, encoding="utf-8")
     result = json.loads(run_cli("assess", questionnaire, "--framework", framework, "-f", "json").stdout)
     assert result["evidence"]["decided"] == 2
