@@ -15,8 +15,9 @@ from pydantic import BaseModel, Field
 from evidence_collectors.git import commands as cmd
 from evidence_collectors.git import yamlio
 from evidence_collectors.git.ci_parse import CiFile, CiJob, ci_system, gitlab_includes, parse_file, parse_gitlab
-from evidence_collectors.git.findings import Finding, Findings, percent, sample
+from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.snapshot import Snapshot
+from evidence_collectors.outcome import of
 
 _SETUP_ACTION = re.compile(
     r"/[^@]*(setup|configure|login|checkout|cache|upload-artifact|download-artifact|install)", re.IGNORECASE
@@ -254,7 +255,7 @@ def _summarise(files: list[CiFile], results: list[JobResult], raw: list[str]) ->
         found[probe] = Finding(
             value=bool(doing),
             raw=raw,
-            summary=f"{percent(len(doing), len(effective))} CI jobs that run commands do '{activity}'{example}",
+            summary=f"{of(len(doing), len(effective))} CI jobs that run commands do '{activity}'{example}",
         )
     live = {r.file for r in effective}
     triggers = sorted({t for f in files if f.path in live for t in f.triggers})

@@ -8,8 +8,9 @@ import tomllib
 from dataclasses import dataclass, field
 
 from evidence_collectors.git import yamlio
-from evidence_collectors.git.findings import Finding, Findings, percent, ratio, sample
+from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.snapshot import Snapshot
+from evidence_collectors.outcome import of, ratio
 
 DEPENDENCY_NAMES = {
     "pyproject.toml",
@@ -173,7 +174,7 @@ def dependency_findings(snap: Snapshot, deps: Dependencies) -> Findings:
             value=ratio(deps.pinned, deps.lines),
             raw=raw,
             summary=(
-                f"{percent(deps.pinned, deps.lines)} requirement lines (requirements/constraints files, conda "
+                f"{of(deps.pinned, deps.lines)} requirement lines (requirements/constraints files, conda "
                 f"environments) pin an exact version{unpinned}"
                 if deps.lines
                 else "no requirements-style dependency lines (requirements*.txt, conda environment) to check"
@@ -189,7 +190,7 @@ def dependency_findings(snap: Snapshot, deps: Dependencies) -> Findings:
                 if all_pinned
                 else "no lock file and "
                 + (
-                    f"only {percent(deps.pinned, deps.lines)} requirement lines pinned"
+                    f"only {of(deps.pinned, deps.lines)} requirement lines pinned"
                     if deps.lines
                     else "no requirement lines"
                 )

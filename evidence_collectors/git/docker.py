@@ -6,8 +6,9 @@ import re
 
 from pydantic import BaseModel
 
-from evidence_collectors.git.findings import Finding, Findings, percent, ratio, sample
+from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.snapshot import Snapshot, TreeEntry
+from evidence_collectors.outcome import of, ratio
 
 _FLOATING = {
     "latest",
@@ -95,7 +96,7 @@ def docker_findings(snap: Snapshot) -> Findings:
             value=ratio(len(pinned), len(images)),
             raw=raw,
             summary=(
-                f"{percent(len(pinned), len(images))} external base images pinned ({digests} by digest)"
+                f"{of(len(pinned), len(images))} external base images pinned ({digests} by digest)"
                 + (f"; floating: {sample(floating, 3)}" if floating else "")
                 if images
                 else "no Dockerfile base images to check"

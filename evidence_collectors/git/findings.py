@@ -21,12 +21,3 @@ def sample(items: list[str] | set[str], limit: int = 5) -> str:
     chosen = sorted(items)
     more = f" (+{len(chosen) - limit} more)" if len(chosen) > limit else ""
     return ", ".join(chosen[:limit]) + more
-
-
-def ratio(part: int, whole: int) -> float:
-    """Share of a population; 0.0 for an empty one (the summary must say there were none)."""
-    return round(part / whole, 4) if whole else 0.0
-
-
-def percent(part: int, whole: int) -> str:
-    return f"{part} of {whole} ({100 * part / whole:.1f}%)" if whole else f"{part} of 0"

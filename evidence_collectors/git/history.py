@@ -8,8 +8,9 @@ import re
 import time
 from dataclasses import dataclass
 
-from evidence_collectors.git.findings import Finding, Findings, percent, ratio
+from evidence_collectors.git.findings import Finding, Findings
 from evidence_collectors.git.gitcmd import GitRepo
+from evidence_collectors.outcome import of, ratio
 
 MAX_COMMITS = 100_000
 _NOT_ISSUE_KEYS = (
@@ -151,7 +152,7 @@ def history_findings(
         "git.issue_reference_ratio": Finding(
             value=ratio(len(referencing), len(changes)),
             raw=raw,
-            summary=f"{percent(len(referencing), len(changes))} non-merge commits {window} reference an issue or "
+            summary=f"{of(len(referencing), len(changes))} non-merge commits {window} reference an issue or "
             f"request (#123, ABC-123, !45, issue URL){notes}"
             if changes
             else none,
@@ -159,7 +160,7 @@ def history_findings(
         "git.descriptive_commit_ratio": Finding(
             value=ratio(len(descriptive), len(changes)),
             raw=raw,
-            summary=f"{percent(len(descriptive), len(changes))} non-merge commits {window} have a descriptive subject "
+            summary=f"{of(len(descriptive), len(changes))} non-merge commits {window} have a descriptive subject "
             f"(not 'wip', 'fix', 'update', ...){notes}"
             if changes
             else none,
@@ -167,7 +168,7 @@ def history_findings(
         "git.mainline_merge_ratio": Finding(
             value=ratio(len(reviewed), len(chain)),
             raw=raw,
-            summary=f"{percent(len(reviewed), len(chain))} commits on the ref's first-parent line {window} arrived "
+            summary=f"{of(len(reviewed), len(chain))} commits on the ref's first-parent line {window} arrived "
             f"by merge or as a squash-merged pull/merge request{notes}"
             if chain
             else none,

@@ -6,8 +6,9 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from evidence_collectors.git.findings import Finding, Findings, percent, ratio, sample
+from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.gitcmd import GitRepo
+from evidence_collectors.outcome import of, ratio
 
 MAINLINES = ("main", "master", "trunk", "mainline", "default")
 MAX_LISTED = 500
@@ -95,7 +96,7 @@ def ref_findings(refs: Refs, history_days: int, now: float | None = None) -> Fin
             value=ratio(len(conventional), len(others)),
             raw=raw,
             summary=(
-                f"{percent(len(conventional), len(others))} branches besides the mainline follow a typed naming "
+                f"{of(len(conventional), len(others))} branches besides the mainline follow a typed naming "
                 f"scheme (feature/, fix/, release/, issue key, ...)" + (f"; others: {sample(odd, 4)}" if odd else "")
             )
             if others

@@ -17,7 +17,6 @@ from evidence_collectors.config import TargetConfig
 from evidence_collectors.github.api import GitHubApi
 from evidence_collectors.github.config import GitHubConfig
 from evidence_collectors.github.figures import (
-    Finding,
     deployment_findings,
     environment_findings,
     latest_status,
@@ -42,7 +41,8 @@ from evidence_collectors.github.models import (
     WorkflowRun,
 )
 from evidence_collectors.http import CollectError, Unavailable
-from evidence_collectors.records import EvidenceRecord, EvidenceStatus, utc_now
+from evidence_collectors.outcome import ProbeFinding, failed_read, in_catalogue_order, probe_section, recorded
+from evidence_collectors.records import EvidenceRecord, utc_now
 
 PROBES = load_probe_specs(Path(__file__).with_name("probes.yaml"))
 MAX_STATUS_LOOKUPS = 300  # one request per deployment; the newest ones are read first
@@ -97,11 +97,12 @@ class GitHubCollector(Collector):
         with GitHubApi(config, ctx) as api:
             repo, repo_sha = api.get(api.repo, Repository)  # unreadable repository: the runner fails every probe
             branch = repo.default_branch
-            records = self._records(
+            records = recorded(
+                self,
                 config,
                 ctx,
                 [
-                    Finding(
+                    ProbeFinding(
                         "github.default_branch",
                         branch,
                         f"default branch of {repo.full_name}: {branch}",
@@ -111,8 +112,8 @@ class GitHubCollector(Collector):
                 ],
             )
 
-            def section(what: str, probes: tuple[str, ...], compute: Callable[[], list[Finding]]) -> None:
-                records.extend(self._section(config, ctx, what, probes, compute))
+            def section(what: str, probes: tuple[str, ...], compute: Callable[[], list[ProbeFinding]]) -> None:
+                records.extend(probe_section(self, config, ctx, what, probes, compute))
 
             section(
                 "workflows",
@@ -150,8 +151,7 @@ class GitHubCollector(Collector):
                 lambda: release_findings(api.pages(f"{api.repo}/releases", Release), start, days),
             )
             section("tags", TAG_PROBES, lambda: tag_findings(api.pages(f"{api.repo}/tags", Tag)))
-        order = {probe: n for n, probe in enumerate(self.probe_ids())}
-        return sorted(records, key=lambda r: order[r.probe])
+        return in_catalogue_order(self, records)
 
     # --- sections -----------------------------------------------------------------------------------------
 
@@ -164,11 +164,11 @@ class GitHubCollector(Collector):
             info, sha = api.get(path, Branch)
             rules = api.pages(f"{api.repo}/rules/branches/{quote(branch, safe='')}", BranchRule)
         except (Unavailable, CollectError) as exc:
-            return self._failed(config, ctx, "default-branch protection", PROTECTION_PROBES + DETAIL_PROBES, exc)
+            return failed_read(self, config, ctx, "default-branch protection", PROTECTION_PROBES + DETAIL_PROBES, exc)
         raw, url = (sha, *rules.raw), api.url(path)
-        records = self._records(config, ctx, protection_findings(info, rules, raw, url))
+        records = recorded(self, config, ctx, protection_findings(info, rules, raw, url))
 
-        def details() -> list[Finding]:
+        def details() -> list[ProbeFinding]:
             classic: BranchProtection | None = None
             more: tuple[str, ...] = ()
             if info.protected:
@@ -177,9 +177,9 @@ class GitHubCollector(Collector):
             return protection_detail_findings(branch, classic, rules.items, raw + more, url)
 
         what = "branch protection settings (reading them needs admin rights on the repository)"
-        return records + self._section(config, ctx, what, DETAIL_PROBES, details)
+        return records + probe_section(self, config, ctx, what, DETAIL_PROBES, details)
 
-    def _deployments(self, api: GitHubApi, start: dt.datetime, days: int) -> list[Finding]:
+    def _deployments(self, api: GitHubApi, start: dt.datetime, days: int) -> list[ProbeFinding]:
         listing = api.pages(
             f"{api.repo}/deployments", Deployment, stop=lambda page: any(d.created_at < start for d in page)
         )
@@ -195,31 +195,3 @@ class GitHubCollector(Collector):
         if len(window) > MAX_STATUS_LOOKUPS:
             note += f" (outcomes read for the newest {MAX_STATUS_LOOKUPS} deployments)"
         return deployment_findings(window, states, tuple(raw), listing.url, days, note)
-
-    # --- record helpers -----------------------------------------------------------------------------------
-
-    def _section(
-        self,
-        config: TargetConfig,
-        ctx: CollectContext,
-        what: str,
-        probes: tuple[str, ...],
-        compute: Callable[[], list[Finding]],
-    ) -> list[EvidenceRecord]:
-        """Run one group of probes; if its reads fail, only this group becomes unavailable/error records."""
-        try:
-            findings = compute()
-        except (Unavailable, CollectError) as exc:
-            return self._failed(config, ctx, what, probes, exc)
-        if sorted(f.probe for f in findings) != sorted(probes):
-            raise AssertionError(f"{what}: computed {sorted(f.probe for f in findings)}, expected {sorted(probes)}")
-        return self._records(config, ctx, findings)
-
-    def _records(self, config: TargetConfig, ctx: CollectContext, findings: list[Finding]) -> list[EvidenceRecord]:
-        return [self.record(config, ctx, f.probe, f.value, f.summary, f.raw, f.url) for f in findings]
-
-    def _failed(
-        self, config: TargetConfig, ctx: CollectContext, what: str, probes: tuple[str, ...], exc: Exception
-    ) -> list[EvidenceRecord]:
-        status = EvidenceStatus.unavailable if isinstance(exc, Unavailable) else EvidenceStatus.error
-        return self.failed(config, ctx, status, f"{what}: {exc}", probes)

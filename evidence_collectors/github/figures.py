@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
 
-from evidence_collectors.github.api import Pages
 from evidence_collectors.github.models import (
     Branch,
     BranchProtection,
@@ -20,36 +16,14 @@ from evidence_collectors.github.models import (
     Workflow,
     WorkflowRun,
 )
-from evidence_collectors.records import ProbeValue
+from evidence_collectors.outcome import ProbeFinding, counts, of, ratio
+from evidence_collectors.rest import Pages
 
 MANUAL_EVENTS = frozenset({"workflow_dispatch"})
 # completed runs that neither passed nor failed: left out of success ratios, shown in the summary
 UNDECIDED = frozenset({"cancelled", "skipped", "neutral", "stale"})
 DEPLOY_SUCCEEDED = frozenset({"success", "inactive"})  # inactive = succeeded, then superseded by a newer deployment
 DEPLOY_FAILED = frozenset({"failure", "error"})
-
-
-@dataclass(frozen=True)
-class Finding:
-    probe: str
-    value: ProbeValue
-    summary: str
-    raw: tuple[str, ...] = ()
-    url: str | None = None
-
-
-def share(part: int, whole: int) -> float:
-    """part/whole, and 0.0 when there is nothing to count (the summary then says there was none)."""
-    return round(part / whole, 4) if whole else 0.0
-
-
-def of(part: int, whole: int) -> str:
-    return f"{part} of {whole} ({100 * part / whole:.1f}%)" if whole else "0 of 0"
-
-
-def counts(values: Iterable[str | None], missing: str = "none") -> str:
-    tally = Counter(v or missing for v in values)
-    return ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))) or "none"
 
 
 def in_window(moment: dt.datetime | None, start: dt.datetime) -> bool:
@@ -59,20 +33,20 @@ def in_window(moment: dt.datetime | None, start: dt.datetime) -> bool:
 # --- workflows and runs -------------------------------------------------------------------------------------
 
 
-def workflow_findings(workflows: Pages[Workflow]) -> list[Finding]:
+def workflow_findings(workflows: Pages[Workflow]) -> list[ProbeFinding]:
     active = [w for w in workflows.items if w.state == "active"]
     raw, url = tuple(workflows.raw), workflows.url
     others = len(workflows.items) - len(active)
     note = workflows.cap_note("workflows")
     return [
-        Finding(
+        ProbeFinding(
             "github.active_workflow_count",
             len(active),
             f"{len(active)} active workflow(s); {others} disabled or deleted{note}",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "github.workflow_paths",
             sorted(w.path for w in active),
             "active workflow files: " + (", ".join(sorted(w.path for w in active)) or "none") + note,
@@ -82,7 +56,7 @@ def workflow_findings(workflows: Pages[Workflow]) -> list[Finding]:
     ]
 
 
-def run_findings(runs: Pages[WorkflowRun], start: dt.datetime, default_branch: str, days: int) -> list[Finding]:
+def run_findings(runs: Pages[WorkflowRun], start: dt.datetime, default_branch: str, days: int) -> list[ProbeFinding]:
     window = [r for r in runs.items if in_window(r.created_at, start)]
     raw, url = tuple(runs.raw), runs.url
     period = f"in the last {days} days{runs.cap_note('runs')}"
@@ -100,7 +74,7 @@ def run_findings(runs: Pages[WorkflowRun], start: dt.datetime, default_branch: s
         (r for r in sorted(mainline, key=lambda r: r.created_at, reverse=True) if r.status == "completed"), None
     )
     return [
-        Finding(
+        ProbeFinding(
             "github.runs_in_window",
             len(window),
             f"{len(window)} workflow run(s) {period}; conclusions: "
@@ -108,30 +82,32 @@ def run_findings(runs: Pages[WorkflowRun], start: dt.datetime, default_branch: s
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "github.run_success_ratio",
-            share(ok, done),
+            ratio(ok, done),
             f"{of(ok, done)} decided runs succeeded {period} (cancelled, skipped and unfinished runs left out)",
             raw,
             url,
         ),
-        Finding("github.run_events", events, f"trigger events {period}: {counts(r.event for r in window)}", raw, url),
-        Finding(
+        ProbeFinding(
+            "github.run_events", events, f"trigger events {period}: {counts(r.event for r in window)}", raw, url
+        ),
+        ProbeFinding(
             "github.automatic_run_ratio",
-            share(automatic, len(window)),
+            ratio(automatic, len(window)),
             f"{of(automatic, len(window))} runs {period} were started by an event rather than by hand "
             "(workflow_dispatch)",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "github.default_branch_run_success_ratio",
-            share(main_ok, main_done),
+            ratio(main_ok, main_done),
             f"{of(main_ok, main_done)} decided runs on {default_branch} succeeded {period}",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "github.default_branch_last_conclusion",
             (latest.conclusion or "") if latest else "",
             f"latest completed run on {default_branch}: "
@@ -164,14 +140,14 @@ def ruleset_approvals(rules: list[BranchRule]) -> int:
     return max(counts_, default=0)
 
 
-def protection_findings(branch: Branch, rules: Pages[BranchRule], raw: tuple[str, ...], url: str) -> list[Finding]:
+def protection_findings(branch: Branch, rules: Pages[BranchRule], raw: tuple[str, ...], url: str) -> list[ProbeFinding]:
     """What read access shows: whether the branch is protected and which status checks must pass."""
     summary_checks = branch.protection.required_status_checks if branch.protection else None
     checks = sorted((summary_checks.names() if summary_checks else set()) | ruleset_checks(rules.items))
     rule_types = sorted({r.type for r in rules.items})
     protected = branch.protected or bool(rules.items)
     return [
-        Finding(
+        ProbeFinding(
             "github.default_branch_protected",
             protected,
             f"{branch.name}: classic protection {'on' if branch.protected else 'off'}; ruleset rules: "
@@ -179,7 +155,7 @@ def protection_findings(branch: Branch, rules: Pages[BranchRule], raw: tuple[str
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "github.default_branch_required_status_checks",
             checks,
             f"{len(checks)} status check(s) must pass before merging into {branch.name}"
@@ -192,7 +168,7 @@ def protection_findings(branch: Branch, rules: Pages[BranchRule], raw: tuple[str
 
 def protection_detail_findings(
     branch: str, classic: BranchProtection | None, rules: list[BranchRule], raw: tuple[str, ...], url: str
-) -> list[Finding]:
+) -> list[ProbeFinding]:
     """What needs the classic protection settings (admin rights) combined with ruleset rules."""
     classic_reviews = classic.required_pull_request_reviews if classic else None
     classic_count = classic_reviews.required_approving_review_count if classic_reviews else 0
@@ -202,7 +178,7 @@ def protection_detail_findings(
     ruleset_blocks = any(r.type == "non_fast_forward" for r in rules)
     source = "classic protection " + ("on" if classic else "off")
     return [
-        Finding(
+        ProbeFinding(
             "github.default_branch_required_approvals",
             approvals,
             f"{approvals} approving review(s) required to merge into {branch} ({source}: {classic_count}; "
@@ -210,7 +186,7 @@ def protection_detail_findings(
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "github.default_branch_enforce_admins",
             admins,
             f"classic protection of {branch} {'applies' if admins else 'does not apply'} to administrators"
@@ -218,7 +194,7 @@ def protection_detail_findings(
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "github.default_branch_force_push_blocked",
             classic_blocks or ruleset_blocks,
             f"force pushes to {branch}: "
@@ -242,16 +218,16 @@ def has_branch_policy(env: Environment) -> bool:
     return bool(policy and (policy.protected_branches or policy.custom_branch_policies))
 
 
-def environment_findings(envs: Pages[Environment]) -> list[Finding]:
+def environment_findings(envs: Pages[Environment]) -> list[ProbeFinding]:
     names = sorted(e.name for e in envs.items)
     reviewed = sorted(e.name for e in envs.items if has_reviewers(e))
     restricted = sorted(e.name for e in envs.items if has_branch_policy(e))
     raw, url, note = tuple(envs.raw), envs.url, envs.cap_note("environments")
     return [
-        Finding(
+        ProbeFinding(
             "github.environments", names, f"{len(names)} environment(s): {', '.join(names) or 'none'}{note}", raw, url
         ),
-        Finding(
+        ProbeFinding(
             "github.environments_with_required_reviewers",
             reviewed,
             f"{len(reviewed)} of {len(names)} environment(s) need a reviewer's approval before a job deploys: "
@@ -259,7 +235,7 @@ def environment_findings(envs: Pages[Environment]) -> list[Finding]:
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "github.environments_with_branch_policy",
             restricted,
             f"{len(restricted)} of {len(names)} environment(s) accept deployments only from protected or "
@@ -279,7 +255,7 @@ def latest_status(statuses: list[DeploymentStatus]) -> str | None:
 
 def deployment_findings(
     deployments: list[Deployment], states: dict[int, str | None], raw: tuple[str, ...], url: str, days: int, note: str
-) -> list[Finding]:
+) -> list[ProbeFinding]:
     """`deployments` are those in the window; `states` maps the ones whose statuses were read to the latest state."""
     period = f"in the last {days} days{note}"
     read = [states[d.id] for d in deployments if d.id in states]
@@ -287,30 +263,30 @@ def deployment_findings(
     succeeded = sum(s in DEPLOY_SUCCEEDED for s in finished)
     envs = sorted({d.environment for d in deployments})
     return [
-        Finding(
+        ProbeFinding(
             "github.deployments_in_window",
             len(deployments),
             f"{len(deployments)} deployment(s) {period}: " + counts(d.environment for d in deployments),
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "github.deployment_success_ratio",
-            share(succeeded, len(finished)),
+            ratio(succeeded, len(finished)),
             f"{of(succeeded, len(finished))} finished deployments {period} succeeded; latest states: "
             + counts(read, "without status"),
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "github.deployments_with_outcome_ratio",
-            share(len(finished), len(read)),
+            ratio(len(finished), len(read)),
             f"{of(len(finished), len(read))} deployments {period} record a final outcome "
             "(success, failure, error or inactive)",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "github.deployment_environments",
             envs,
             f"deployed to {len(envs)} environment(s) {period}: {', '.join(envs) or 'none'}",
@@ -323,13 +299,13 @@ def deployment_findings(
 # --- releases and tags ---------------------------------------------------------------------------------------
 
 
-def release_findings(releases: Pages[Release], start: dt.datetime, days: int) -> list[Finding]:
+def release_findings(releases: Pages[Release], start: dt.datetime, days: int) -> list[ProbeFinding]:
     published = [r for r in releases.items if not r.draft]
     recent = [r for r in published if in_window(r.published_at, start)]
     noted = [r for r in published if (r.body or "").strip()]
     raw, url, note = tuple(releases.raw), releases.url, releases.cap_note("releases")
     return [
-        Finding(
+        ProbeFinding(
             "github.release_count",
             len(published),
             f"{'at least ' if releases.capped else ''}{len(published)} published release(s) "
@@ -337,7 +313,7 @@ def release_findings(releases: Pages[Release], start: dt.datetime, days: int) ->
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "github.releases_in_window",
             len(recent),
             f"{len(recent)} release(s) published in the last {days} days: "
@@ -346,9 +322,9 @@ def release_findings(releases: Pages[Release], start: dt.datetime, days: int) ->
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "github.releases_with_notes_ratio",
-            share(len(noted), len(published)),
+            ratio(len(noted), len(published)),
             f"{of(len(noted), len(published))} published releases have release notes{note}",
             raw,
             url,
@@ -356,9 +332,9 @@ def release_findings(releases: Pages[Release], start: dt.datetime, days: int) ->
     ]
 
 
-def tag_findings(tags: Pages[Tag]) -> list[Finding]:
+def tag_findings(tags: Pages[Tag]) -> list[ProbeFinding]:
     return [
-        Finding(
+        ProbeFinding(
             "github.tag_count",
             len(tags.items),
             f"{'at least ' if tags.capped else ''}{len(tags.items)} tag(s){tags.cap_note('tags')}",

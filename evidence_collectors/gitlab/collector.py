@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from evidence_collectors.base import CollectContext, Collector, load_probe_specs
 from evidence_collectors.config import TargetConfig
-from evidence_collectors.gitlab.api import GitLabApi, Pages, project_path
+from evidence_collectors.gitlab.api import GitLabApi, project_path
 from evidence_collectors.gitlab.config import GitLabConfig
 from evidence_collectors.gitlab.figures import (
-    Finding,
     approval_rule_findings,
     approval_settings_findings,
     deployment_findings,
@@ -42,7 +42,9 @@ from evidence_collectors.gitlab.models import (
     ProtectedEnvironment,
 )
 from evidence_collectors.http import CollectError, Unavailable
-from evidence_collectors.records import EvidenceRecord, EvidenceStatus, utc_now
+from evidence_collectors.outcome import ProbeFinding, in_catalogue_order, probe_section, recorded
+from evidence_collectors.records import EvidenceRecord, utc_now
+from evidence_collectors.rest import Pages
 
 PROBES = load_probe_specs(Path(__file__).with_name("probes.yaml"))
 MAX_APPROVAL_LOOKUPS = 200  # one request per merged merge request; the most recently updated are read first
@@ -74,7 +76,8 @@ DEPLOYMENT_PROBES = (
     "gitlab.deployment_environments",
 )
 
-Compute = Callable[[], list[Finding]]
+Compute = Callable[[], list[ProbeFinding]]
+Dated = TypeVar("Dated", Pipeline, Deployment)
 
 
 class GitLabCollector(Collector):
@@ -97,25 +100,15 @@ class GitLabCollector(Collector):
         with GitLabApi(config, ctx) as api:
             project, project_sha = api.get(api.project, Project)  # unreadable project: the runner fails every probe
             branch = project.default_branch or ""
-            records = self._records(config, ctx, project_findings(project, (project_sha,), api.url(api.project)))
+            records = recorded(self, config, ctx, project_findings(project, (project_sha,), api.url(api.project)))
 
             def section(what: str, probes: tuple[str, ...], compute: Compute) -> None:
-                records.extend(self._section(config, ctx, what, probes, compute))
+                records.extend(probe_section(self, config, ctx, what, probes, compute))
 
             section(
                 "pipelines",
                 PIPELINE_PROBES,
-                lambda: pipeline_findings(
-                    api.pages(
-                        f"{api.project}/pipelines",
-                        Pipeline,
-                        params={"order_by": "id", "sort": "desc"},
-                        stop=lambda page: any(p.created_at < start for p in page),
-                    ),
-                    start,
-                    branch,
-                    days,
-                ),
+                lambda: pipeline_findings(_newest_first(api, "pipelines", Pipeline, start), start, branch, days),
             )
             try:
                 protected: Pages[ProtectedBranch] | Exception = api.pages(
@@ -148,25 +141,15 @@ class GitLabCollector(Collector):
             section(
                 "deployments",
                 DEPLOYMENT_PROBES,
-                lambda: deployment_findings(
-                    api.pages(
-                        f"{api.project}/deployments",
-                        Deployment,
-                        params={"order_by": "id", "sort": "desc"},
-                        stop=lambda page: any(d.created_at < start for d in page),
-                    ),
-                    start,
-                    days,
-                ),
+                lambda: deployment_findings(_newest_first(api, "deployments", Deployment, start), start, days),
             )
-        order = {probe: n for n, probe in enumerate(self.probe_ids())}
-        return sorted(records, key=lambda r: order[r.probe])
+        return in_catalogue_order(self, records)
 
     # --- sections -----------------------------------------------------------------------------------------
 
     def _approval_rules(
         self, api: GitLabApi, branch: str, protected: Pages[ProtectedBranch] | Exception
-    ) -> list[Finding]:
+    ) -> list[ProbeFinding]:
         rules = api.pages(f"{api.project}/approval_rules", ApprovalRule)
         raw = tuple(rules.raw)
         is_protected = False
@@ -177,12 +160,12 @@ class GitLabCollector(Collector):
             raw += tuple(branches.raw)
         return approval_rule_findings(branch, rules, is_protected, raw)
 
-    def _approval_settings(self, api: GitLabApi) -> list[Finding]:
+    def _approval_settings(self, api: GitLabApi) -> list[ProbeFinding]:
         path = f"{api.project}/approvals"
         settings, sha = api.get(path, ApprovalSettings)
         return approval_settings_findings(settings, (sha,), api.url(path))
 
-    def _merge_requests(self, api: GitLabApi, start: dt.datetime, days: int) -> list[Finding]:
+    def _merge_requests(self, api: GitLabApi, start: dt.datetime, days: int) -> list[ProbeFinding]:
         listing = api.pages(
             f"{api.project}/merge_requests",
             MergeRequest,
@@ -201,23 +184,15 @@ class GitLabCollector(Collector):
             note += f" (approvals read for the {MAX_APPROVAL_LOOKUPS} most recently updated)"
         return merge_request_findings(merged, approvals, tuple(raw), listing.url, days, note)
 
-    # --- record helpers -----------------------------------------------------------------------------------
 
-    def _section(
-        self, config: TargetConfig, ctx: CollectContext, what: str, probes: tuple[str, ...], compute: Compute
-    ) -> list[EvidenceRecord]:
-        """Run one group of probes; if its reads fail, only this group becomes unavailable/error records."""
-        try:
-            findings = compute()
-        except (Unavailable, CollectError) as exc:
-            status = EvidenceStatus.unavailable if isinstance(exc, Unavailable) else EvidenceStatus.error
-            return self.failed(config, ctx, status, f"{what}: {exc}", probes)
-        if sorted(f.probe for f in findings) != sorted(probes):
-            raise AssertionError(f"{what}: computed {sorted(f.probe for f in findings)}, expected {sorted(probes)}")
-        return self._records(config, ctx, findings)
-
-    def _records(self, config: TargetConfig, ctx: CollectContext, findings: list[Finding]) -> list[EvidenceRecord]:
-        return [self.record(config, ctx, f.probe, f.value, f.summary, f.raw, f.url) for f in findings]
+def _newest_first(api: GitLabApi, what: str, model: type[Dated], start: dt.datetime) -> Pages[Dated]:
+    """The project's pipelines or deployments, newest first, until a page reaches back past `start`."""
+    return api.pages(
+        f"{api.project}/{what}",
+        model,
+        params={"order_by": "id", "sort": "desc"},
+        stop=lambda page: any(item.created_at < start for item in page),
+    )
 
 
 def _ok(result: Pages[ProtectedBranch] | Exception, context: str = "") -> Pages[ProtectedBranch]:

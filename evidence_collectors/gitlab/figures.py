@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from evidence_collectors.gitlab.api import Pages
 from evidence_collectors.gitlab.models import (
     ApprovalRule,
     ApprovalSettings,
@@ -20,35 +17,13 @@ from evidence_collectors.gitlab.models import (
     ProtectedBranch,
     ProtectedEnvironment,
 )
-from evidence_collectors.records import ProbeValue
+from evidence_collectors.outcome import ProbeFinding, counts, of, ratio
+from evidence_collectors.rest import Pages
 
 MANUAL_SOURCES = frozenset({"web", "webide", "chat"})  # started by a person in the UI or chat
 PIPELINE_DECIDED = frozenset({"success", "failed"})
 PIPELINE_FINISHED = frozenset({"success", "failed", "canceled", "skipped"})
 DEPLOY_FINISHED = frozenset({"success", "failed", "canceled"})
-
-
-@dataclass(frozen=True)
-class Finding:
-    probe: str
-    value: ProbeValue
-    summary: str
-    raw: tuple[str, ...] = ()
-    url: str | None = None
-
-
-def share(part: int, whole: int) -> float:
-    """part/whole, and 0.0 when there is nothing to count (the summary then says there was none)."""
-    return round(part / whole, 4) if whole else 0.0
-
-
-def of(part: int, whole: int) -> str:
-    return f"{part} of {whole} ({100 * part / whole:.1f}%)" if whole else "0 of 0"
-
-
-def counts(values: Iterable[str | None], missing: str = "none") -> str:
-    tally = Counter(v or missing for v in values)
-    return ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))) or "none"
 
 
 def names(items: Iterable[str]) -> str:
@@ -63,18 +38,18 @@ def matches(branch: str, pattern: str) -> bool:
 # --- project settings ------------------------------------------------------------------------------------------
 
 
-def project_findings(project: Project, raw: tuple[str, ...], url: str) -> list[Finding]:
+def project_findings(project: Project, raw: tuple[str, ...], url: str) -> list[ProbeFinding]:
     branch = project.default_branch or ""
     trains = project.merge_trains_enabled
     return [
-        Finding(
+        ProbeFinding(
             "gitlab.default_branch",
             branch,
             f"default branch of {project.path_with_namespace}: {branch or 'none (empty repository)'}",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.merge_requires_pipeline_success",
             project.only_allow_merge_if_pipeline_succeeds,
             "merge requests "
@@ -87,7 +62,7 @@ def project_findings(project: Project, raw: tuple[str, ...], url: str) -> list[F
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.merge_trains_enabled",
             bool(trains),
             "merge trains "
@@ -106,7 +81,7 @@ def project_findings(project: Project, raw: tuple[str, ...], url: str) -> list[F
 # --- pipelines ---------------------------------------------------------------------------------------------------
 
 
-def pipeline_findings(pipelines: Pages[Pipeline], start: dt.datetime, branch: str, days: int) -> list[Finding]:
+def pipeline_findings(pipelines: Pages[Pipeline], start: dt.datetime, branch: str, days: int) -> list[ProbeFinding]:
     window = [p for p in pipelines.items if p.created_at >= start]
     raw, url = tuple(pipelines.raw), pipelines.url
     period = f"in the last {days} days{pipelines.cap_note('pipelines')}"
@@ -123,45 +98,45 @@ def pipeline_findings(pipelines: Pages[Pipeline], start: dt.datetime, branch: st
     )
     automatic = sum(p.source not in MANUAL_SOURCES for p in window)
     return [
-        Finding(
+        ProbeFinding(
             "gitlab.pipelines_in_window",
             len(window),
             f"{len(window)} pipeline(s) {period}; statuses: {counts(p.status for p in window)}",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.pipeline_success_ratio",
-            share(ok, done),
+            ratio(ok, done),
             f"{of(ok, done)} pipelines that passed or failed {period} succeeded (canceled, skipped, manual and "
             "unfinished ones left out)",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.pipeline_sources",
             sorted({p.source or "unknown" for p in window}),
             f"pipeline sources {period}: {counts((p.source for p in window), 'unknown')}",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.automatic_pipeline_ratio",
-            share(automatic, len(window)),
+            ratio(automatic, len(window)),
             f"{of(automatic, len(window))} pipelines {period} were started by an event, schedule or API rather "
             "than by hand (web, webide, chat)",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.default_branch_pipeline_success_ratio",
-            share(main_ok, main_done),
+            ratio(main_ok, main_done),
             f"{of(main_ok, main_done)} pipelines on {branch or 'the default branch'} that passed or failed "
             f"{period} succeeded",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.default_branch_last_status",
             latest.status if latest else "",
             f"latest finished pipeline on {branch or 'the default branch'}: "
@@ -181,7 +156,7 @@ def protecting(branch: str, rules: list[ProtectedBranch]) -> list[ProtectedBranc
     return [r for r in rules if branch and matches(branch, r.name)]
 
 
-def protected_branch_findings(branch: str, rules: Pages[ProtectedBranch]) -> list[Finding]:
+def protected_branch_findings(branch: str, rules: Pages[ProtectedBranch]) -> list[ProbeFinding]:
     """When several rules match a branch, GitLab grants the most permissive one; the values follow that."""
     applying = protecting(branch, rules.items)
     raw, url = tuple(rules.raw), rules.url
@@ -191,14 +166,14 @@ def protected_branch_findings(branch: str, rules: Pages[ProtectedBranch]) -> lis
     owners = any(r.code_owner_approval_required for r in applying)
     rule_names = names(r.name for r in applying)
     return [
-        Finding(
+        ProbeFinding(
             "gitlab.default_branch_protected",
             bool(applying),
             f"{branch or 'default branch'} is protected by: {rule_names}",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.default_branch_direct_push_blocked",
             no_push,
             f"allowed to push to {branch or 'default branch'}: {names(push)}"
@@ -206,7 +181,7 @@ def protected_branch_findings(branch: str, rules: Pages[ProtectedBranch]) -> lis
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.default_branch_force_push_blocked",
             no_force,
             f"force push to {branch or 'default branch'}: {'blocked' if no_force else 'allowed'} "
@@ -214,7 +189,7 @@ def protected_branch_findings(branch: str, rules: Pages[ProtectedBranch]) -> lis
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.default_branch_code_owner_approval",
             owners,
             f"code owner approval {'required' if owners else 'not required'} for {branch or 'default branch'}",
@@ -233,12 +208,12 @@ def applies_to(rule: ApprovalRule, branch: str, protected: bool) -> bool:
 
 def approval_rule_findings(
     branch: str, rules: Pages[ApprovalRule], protected: bool, raw: tuple[str, ...]
-) -> list[Finding]:
+) -> list[ProbeFinding]:
     applying = [r for r in rules.items if applies_to(r, branch, protected)]
     required = max((r.approvals_required for r in applying), default=0)
     listed = names(f"{r.name} ({r.rule_type}, {r.approvals_required})" for r in applying)
     return [
-        Finding(
+        ProbeFinding(
             "gitlab.default_branch_required_approvals",
             required,
             f"at least {required} approval(s) required for merge requests into {branch or 'the default branch'}; "
@@ -249,10 +224,10 @@ def approval_rule_findings(
     ]
 
 
-def approval_settings_findings(settings: ApprovalSettings, raw: tuple[str, ...], url: str) -> list[Finding]:
+def approval_settings_findings(settings: ApprovalSettings, raw: tuple[str, ...], url: str) -> list[ProbeFinding]:
     prevented = settings.merge_requests_author_approval is False
     return [
-        Finding(
+        ProbeFinding(
             "gitlab.author_approval_prevented",
             prevented,
             "authors "
@@ -266,7 +241,7 @@ def approval_settings_findings(settings: ApprovalSettings, raw: tuple[str, ...],
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.approvals_reset_on_push",
             settings.reset_approvals_on_push,
             "approvals "
@@ -280,21 +255,21 @@ def approval_settings_findings(settings: ApprovalSettings, raw: tuple[str, ...],
 
 def merge_request_findings(
     merged: list[MergeRequest], approvals: dict[int, int], raw: tuple[str, ...], url: str, days: int, note: str
-) -> list[Finding]:
+) -> list[ProbeFinding]:
     """`merged` are merged in the window; `approvals` maps the ones whose approvals were read to their count."""
     read = [approvals[m.iid] for m in merged if m.iid in approvals]
     approved = sum(n > 0 for n in read)
     return [
-        Finding(
+        ProbeFinding(
             "gitlab.merged_mrs_in_window",
             len(merged),
             f"{len(merged)} merge request(s) merged in the last {days} days{note}",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.merged_mr_approved_ratio",
-            share(approved, len(read)),
+            ratio(approved, len(read)),
             f"{of(approved, len(read))} merged merge requests in the last {days} days had at least one approval{note}",
             raw,
             url,
@@ -305,20 +280,20 @@ def merge_request_findings(
 # --- environments and deployments --------------------------------------------------------------------------
 
 
-def environment_findings(envs: Pages[Environment]) -> list[Finding]:
+def environment_findings(envs: Pages[Environment]) -> list[ProbeFinding]:
     available = sorted(e.name for e in envs.items if e.state != "stopped")
     production = sorted(e.name for e in envs.items if e.state != "stopped" and e.tier == "production")
     raw, url, note = tuple(envs.raw), envs.url, envs.cap_note("environments")
     stopped = sum(e.state == "stopped" for e in envs.items)
     return [
-        Finding(
+        ProbeFinding(
             "gitlab.environments",
             available,
             f"{len(available)} environment(s) not stopped: {names(available)} ({stopped} stopped){note}",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.production_environments",
             production,
             f"{len(production)} environment(s) of tier production: {names(production)}{note}",
@@ -328,19 +303,19 @@ def environment_findings(envs: Pages[Environment]) -> list[Finding]:
     ]
 
 
-def protected_environment_findings(envs: Pages[ProtectedEnvironment]) -> list[Finding]:
+def protected_environment_findings(envs: Pages[ProtectedEnvironment]) -> list[ProbeFinding]:
     protected = sorted(e.name for e in envs.items)
     gated = sorted(e.name for e in envs.items if e.approvals_required > 0)
     raw, url, note = tuple(envs.raw), envs.url, envs.cap_note("protected environments")
     return [
-        Finding(
+        ProbeFinding(
             "gitlab.protected_environments",
             protected,
             f"{len(protected)} protected environment(s): {names(protected)}{note}",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.environments_with_required_approval",
             gated,
             f"{len(gated)} of {len(protected)} protected environment(s) need approval before deployment: "
@@ -352,7 +327,7 @@ def protected_environment_findings(envs: Pages[ProtectedEnvironment]) -> list[Fi
     ]
 
 
-def deployment_findings(deployments: Pages[Deployment], start: dt.datetime, days: int) -> list[Finding]:
+def deployment_findings(deployments: Pages[Deployment], start: dt.datetime, days: int) -> list[ProbeFinding]:
     window = [d for d in deployments.items if d.created_at >= start]
     finished = [d for d in window if d.status in DEPLOY_FINISHED]
     succeeded = sum(d.status == "success" for d in finished)
@@ -361,30 +336,30 @@ def deployment_findings(deployments: Pages[Deployment], start: dt.datetime, days
     raw, url = tuple(deployments.raw), deployments.url
     period = f"in the last {days} days{deployments.cap_note('deployments')}"
     return [
-        Finding(
+        ProbeFinding(
             "gitlab.deployments_in_window",
             len(window),
             f"{len(window)} deployment(s) {period}: {counts(d.environment.name for d in window)}",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.deployment_success_ratio",
-            share(succeeded, succeeded + failed),
+            ratio(succeeded, succeeded + failed),
             f"{of(succeeded, succeeded + failed)} deployments that succeeded or failed {period} succeeded; "
             f"statuses: {counts(d.status for d in window)}",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.deployments_with_outcome_ratio",
-            share(len(finished), len(window)),
+            ratio(len(finished), len(window)),
             f"{of(len(finished), len(window))} deployments {period} record a final outcome "
             "(success, failed or canceled)",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "gitlab.deployment_environments",
             envs,
             f"deployed to {len(envs)} environment(s) {period}: {names(envs)}",

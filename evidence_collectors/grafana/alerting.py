@@ -6,9 +6,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from evidence_collectors import model_metrics as vocab
 from evidence_collectors.grafana.models import AlertRule, Annotation, DataSource
-from evidence_collectors.prometheus import vocabulary as vocab
-from evidence_collectors.prometheus.outcome import Finding, percent, ratio, sample
+from evidence_collectors.outcome import Finding, percent, ratio, sample
 
 SEVERITY_KEYS = ("severity", "priority")
 

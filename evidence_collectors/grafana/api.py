@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
 from evidence_collectors.grafana.models import (
     AlertRule,
@@ -18,6 +18,7 @@ from evidence_collectors.grafana.models import (
     SearchHit,
 )
 from evidence_collectors.http import CollectError, HttpSession
+from evidence_collectors.rest import checked
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,7 @@ class GrafanaApi:
         return body, sha
 
     def _parse(self, adapter: TypeAdapter[Any], data: Any, path: str) -> Any:
-        try:
-            return adapter.validate_python(data)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise CollectError(f"{self.session.url(path)}: unexpected answer ({where}: {first['msg']})") from None
+        return checked(adapter.validate_python, data, self.session.url(path))
 
     def health(self) -> tuple[Health, list[str]]:
         path = "/api/health"

@@ -13,7 +13,7 @@ from evidence_collectors.grafana.api import DashboardRead, GrafanaApi, SearchRes
 from evidence_collectors.grafana.config import GrafanaConfig
 from evidence_collectors.grafana.models import AlertRule, Annotation, DataSource, Health
 from evidence_collectors.http import HttpSession, Unavailable
-from evidence_collectors.prometheus.outcome import Fetched, Finding, section
+from evidence_collectors.outcome import Computed, Fetched, Finding, sections
 from evidence_collectors.records import EvidenceRecord
 
 G = "grafana."
@@ -39,8 +39,6 @@ ALERT_PROBES = [
         "model_alert_rules_with_severity_ratio",
     )
 ]
-
-Computed = tuple[dict[str, Finding], list[str]]
 
 
 class GrafanaCollector(Collector):
@@ -105,6 +103,4 @@ class GrafanaCollector(Collector):
             ([G + "data_sources", G + "data_source_types"], sourced),
             ([G + "deployment_annotations"], marked),
         ]
-        records = [r for probes, compute in groups for r in section(self, config, ctx, probes, compute)]
-        order = {p: n for n, p in enumerate(self.probe_ids())}
-        return sorted(records, key=lambda r: order[r.probe])
+        return sections(self, config, ctx, groups)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from evidence_collectors.config import HttpTargetConfig
+from evidence_collectors.model_metrics import ModelMetricPattern, compiled_pattern
 
 
 class GrafanaConfig(HttpTargetConfig):
@@ -18,9 +19,7 @@ class GrafanaConfig(HttpTargetConfig):
     ] = 1000
     max_pages: Annotated[int, Field(ge=1, le=10_000, description="Guard on followed search pages")] = 100
     max_dashboards: Annotated[int, Field(ge=1, le=100_000, description="Guard on dashboards read one by one")] = 2000
-    model_metric_pattern: str | None = Field(
-        default=None, description="Extra regular expression for the organisation's own model metric names"
-    )
+    model_metric_pattern: ModelMetricPattern = None
     owner_keys: list[str] = Field(
         default=["owner", "team", "oncall", "on_call", "contact", "service_owner"],
         description="Alert rule labels or annotations that name who owns an alert",
@@ -31,15 +30,5 @@ class GrafanaConfig(HttpTargetConfig):
     annotation_window_days: Annotated[int, Field(ge=1, le=3650)] = 90
     annotation_limit: Annotated[int, Field(ge=1, le=100_000)] = 5000
 
-    @field_validator("model_metric_pattern")
-    @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
-        return value
-
     def extra_pattern(self) -> re.Pattern[str] | None:
-        return re.compile(self.model_metric_pattern) if self.model_metric_pattern else None
+        return compiled_pattern(self.model_metric_pattern)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from evidence_collectors import model_metrics as vocab
 from evidence_collectors.grafana.api import DashboardRead, SearchResult
 from evidence_collectors.grafana.models import DashboardDoc
-from evidence_collectors.prometheus import vocabulary as vocab
-from evidence_collectors.prometheus.outcome import Finding, percent, ratio, sample
+from evidence_collectors.outcome import Finding, percent, ratio, sample
 
 VERSION_TEXT = re.compile(r"version|revision", re.IGNORECASE)
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import quote
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from evidence_collectors.base import CollectContext
 from evidence_collectors.http import CollectError, HttpSession
 from evidence_collectors.jenkins.config import JenkinsConfig
 from evidence_collectors.jenkins.models import Build, BuildList, JobList, JobNode
+from evidence_collectors.rest import SessionApi, parse
 from evidence_collectors.secrets import read_secret
 
 JOB_FIELDS = "name,fullName,color,buildable,lastSuccessfulBuild[number,timestamp],jobs[name]"
@@ -48,22 +49,13 @@ class History:
     capped: bool = False
 
 
-class JenkinsApi:
+class JenkinsApi(SessionApi):
     def __init__(self, config: JenkinsConfig, ctx: CollectContext) -> None:
         self.config = config
         self.session = HttpSession(config, ctx.raw, ctx.redactor)
         token = read_secret(config.token_env, config.token_file)
         if token and config.username:  # the Authorization header carries user:token in base64: mask that too
             ctx.redactor.add(base64.b64encode(f"{config.username}:{token}".encode()).decode())
-
-    def __enter__(self) -> JenkinsApi:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.session.client.close()
-
-    def url(self, path: str) -> str:
-        return self.session.url(path)
 
     @staticmethod
     def job_path(full_name: str) -> str:
@@ -129,13 +121,3 @@ class JenkinsApi:
                 return result
         result.capped = True
         return result
-
-
-def parse(model: type[M], data: Any, where: str) -> M:
-    """Validate one response object; a shape we cannot read is the system's answer being unusable."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_input=False, include_url=False)[0]
-        path = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise CollectError(f"unexpected response from {where}: {path}: {first['msg']}") from None

@@ -15,8 +15,9 @@ from evidence_collectors.config import TargetConfig
 from evidence_collectors.http import CollectError, Unavailable
 from evidence_collectors.jenkins.api import History, JenkinsApi, Jobs
 from evidence_collectors.jenkins.config import JenkinsConfig
-from evidence_collectors.jenkins.figures import Finding, build_findings, job_findings
-from evidence_collectors.records import EvidenceRecord, EvidenceStatus, utc_now
+from evidence_collectors.jenkins.figures import build_findings, job_findings
+from evidence_collectors.outcome import failed_read, in_catalogue_order, recorded
+from evidence_collectors.records import EvidenceRecord, utc_now
 
 PROBES = load_probe_specs(Path(__file__).with_name("probes.yaml"))
 BUILD_PROBES = (
@@ -43,10 +44,9 @@ class JenkinsCollector(Collector):
         with JenkinsApi(config, ctx) as api:
             jobs = api.jobs()  # unreadable job list: the runner fails every probe
             url = api.url("/api/json")
-            records = self._records(config, ctx, job_findings(jobs, start, now, config.window_days, url))
+            records = recorded(self, config, ctx, job_findings(jobs, start, now, config.window_days, url))
             records += self._builds(config, ctx, api, jobs, start)
-        order = {probe: n for n, probe in enumerate(self.probe_ids())}
-        return sorted(records, key=lambda r: order[r.probe])
+        return in_catalogue_order(self, records)
 
     def _builds(
         self, config: JenkinsConfig, ctx: CollectContext, api: JenkinsApi, jobs: Jobs, start: dt.datetime
@@ -60,9 +60,5 @@ class JenkinsCollector(Collector):
             try:
                 histories[name] = api.history(name, start)
             except (Unavailable, CollectError) as exc:
-                status = EvidenceStatus.unavailable if isinstance(exc, Unavailable) else EvidenceStatus.error
-                return self.failed(config, ctx, status, f"builds of {name}: {exc}", BUILD_PROBES)
-        return self._records(config, ctx, build_findings(histories, start, config.window_days, api.url("/api/json")))
-
-    def _records(self, config: TargetConfig, ctx: CollectContext, findings: list[Finding]) -> list[EvidenceRecord]:
-        return [self.record(config, ctx, f.probe, f.value, f.summary, f.raw, f.url) for f in findings]
+                return failed_read(self, config, ctx, f"builds of {name}", BUILD_PROBES, exc)
+        return recorded(self, config, ctx, build_findings(histories, start, config.window_days, api.url("/api/json")))

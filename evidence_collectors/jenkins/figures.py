@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from evidence_collectors.jenkins.api import History, Jobs
 from evidence_collectors.jenkins.models import Build
-from evidence_collectors.records import ProbeValue
+from evidence_collectors.outcome import ProbeFinding, counts, of, ratio
 
 DECIDED = frozenset({"SUCCESS", "UNSTABLE", "FAILURE"})  # ABORTED, NOT_BUILT and running builds are left out
 MANUAL = frozenset({"user", "replay"})
@@ -29,29 +26,6 @@ CAUSES = (
 )
 
 
-@dataclass(frozen=True)
-class Finding:
-    probe: str
-    value: ProbeValue
-    summary: str
-    raw: tuple[str, ...] = ()
-    url: str | None = None
-
-
-def share(part: int, whole: int) -> float:
-    """part/whole, and 0.0 when there is nothing to count (the summary then says there was none)."""
-    return round(part / whole, 4) if whole else 0.0
-
-
-def of(part: int, whole: int) -> str:
-    return f"{part} of {whole} ({100 * part / whole:.1f}%)" if whole else "0 of 0"
-
-
-def counts(values: Iterable[str]) -> str:
-    tally = Counter(values)
-    return ", ".join(f"{n} {k}" for k, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))) or "none"
-
-
 def trigger_kinds(build: Build) -> set[str]:
     kinds = set()
     for cls in build.cause_classes:
@@ -67,7 +41,7 @@ def days_since(moment: dt.datetime, now: dt.datetime) -> float:
 # --- from the job list -------------------------------------------------------------------------------------
 
 
-def job_findings(jobs: Jobs, start: dt.datetime, now: dt.datetime, days: int, url: str) -> list[Finding]:
+def job_findings(jobs: Jobs, start: dt.datetime, now: dt.datetime, days: int, url: str) -> list[ProbeFinding]:
     enabled = [j for j in jobs.items if j.enabled]
     names = sorted(j.full_name or j.name for j in enabled)
     raw = tuple(jobs.raw)
@@ -77,19 +51,19 @@ def job_findings(jobs: Jobs, start: dt.datetime, now: dt.datetime, days: int, ur
     successes = [(j.last_success.started, j.full_name or j.name) for j in enabled if j.last_success]
     newest = max(successes, default=None)
     return [
-        Finding(
+        ProbeFinding(
             "jenkins.job_count", len(enabled), f"{len(enabled)} enabled job(s); {disabled} disabled{note}", raw, url
         ),
-        Finding("jenkins.jobs", names, f"enabled jobs: {', '.join(names) or 'none'}{note}", raw, url),
-        Finding(
+        ProbeFinding("jenkins.jobs", names, f"enabled jobs: {', '.join(names) or 'none'}{note}", raw, url),
+        ProbeFinding(
             "jenkins.jobs_with_recent_success_ratio",
-            share(len(enabled) - len(stale), len(enabled)),
+            ratio(len(enabled) - len(stale), len(enabled)),
             f"{of(len(enabled) - len(stale), len(enabled))} enabled jobs had a successful build in the last "
             f"{days} days{note}",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "jenkins.jobs_without_recent_success",
             stale,
             f"{len(stale)} enabled job(s) without a successful build in the last {days} days: "
@@ -97,7 +71,7 @@ def job_findings(jobs: Jobs, start: dt.datetime, now: dt.datetime, days: int, ur
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "jenkins.last_successful_build_age_days",
             days_since(newest[0], now) if newest else None,
             f"newest successful build: {newest[1]} at {newest[0]:%Y-%m-%d %H:%M} UTC, "
@@ -113,7 +87,7 @@ def job_findings(jobs: Jobs, start: dt.datetime, now: dt.datetime, days: int, ur
 # --- from the build histories --------------------------------------------------------------------------------
 
 
-def build_findings(histories: dict[str, History], start: dt.datetime, days: int, url: str) -> list[Finding]:
+def build_findings(histories: dict[str, History], start: dt.datetime, days: int, url: str) -> list[ProbeFinding]:
     window = {job: [b for b in h.builds if b.started >= start] for job, h in histories.items()}
     builds = [b for bs in window.values() for b in bs]
     raw = tuple(sha for h in histories.values() for sha in h.raw)
@@ -125,7 +99,7 @@ def build_findings(histories: dict[str, History], start: dt.datetime, days: int,
     automatic = sum(bool(k) and not (k & MANUAL) for k in kinds)
     active = sum(bool(bs) for bs in window.values())
     return [
-        Finding(
+        ProbeFinding(
             "jenkins.builds_in_window",
             len(builds),
             f"{len(builds)} build(s) of {len(histories)} job(s) {period}; results: "
@@ -133,30 +107,30 @@ def build_findings(histories: dict[str, History], start: dt.datetime, days: int,
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "jenkins.build_success_ratio",
-            share(succeeded, len(decided)),
+            ratio(succeeded, len(decided)),
             f"{of(succeeded, len(decided))} finished builds {period} succeeded (UNSTABLE counts as not succeeded; "
             "ABORTED, NOT_BUILT and running builds left out)",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "jenkins.automatic_build_ratio",
-            share(automatic, len(builds)),
+            ratio(automatic, len(builds)),
             f"{of(automatic, len(builds))} builds {period} were started by a timer, an SCM event, an upstream job or "
             "a remote trigger, not by a user",
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "jenkins.build_trigger_causes",
             sorted({k for ks in kinds for k in ks}),
             f"build causes {period}: " + counts(k for ks in kinds for k in (ks or {"none"})),
             raw,
             url,
         ),
-        Finding(
+        ProbeFinding(
             "jenkins.active_job_count",
             active,
             f"{active} of {len(histories)} enabled job(s) built {period}",

@@ -6,13 +6,13 @@ Only runs/search is sent as POST: MLflow offers it no other way, and it changes 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from evidence_collectors.http import CollectError, HttpSession
 from evidence_collectors.mlflow.shapes import Experiment, ModelVersion, RegisteredModel, RunFacts, parse_run
+from evidence_collectors.rest import Pages
 
 API = "/api/2.0/mlflow"
 EXPERIMENTS_PAGE = 1_000
@@ -21,16 +21,6 @@ VERSIONS_PAGE = 1_000
 EXPERIMENT_CHUNK = 1_000  # experiment ids per runs/search query
 
 T = TypeVar("T")
-
-
-@dataclass
-class Listing(Generic[T]):
-    """Items of a paginated search, the hashes of every page read, and whether a guard stopped it early."""
-
-    items: list[T] = field(default_factory=list)
-    raw: list[str] = field(default_factory=list)
-    pages: int = 0
-    capped: str = ""  # why reading stopped before the end, or "" when every page was read
 
 
 def not_found(exc: CollectError) -> bool:
@@ -49,7 +39,7 @@ class MlflowApi:
         self.max_pages = max_pages
 
     def _pages(
-        self, path: str, key: str, params: dict[str, Any], into: Listing[Any], post: bool = False
+        self, path: str, key: str, params: dict[str, Any], into: Pages[Any], post: bool = False
     ) -> Iterator[tuple[list[Any], bool]]:
         """Yield the `key` list of every page and whether another page follows, following next_page_token until it
         is absent or the max_pages guard is hit. `params` is re-read for every page, so a caller may adjust it."""
@@ -68,11 +58,9 @@ class MlflowApi:
             yield data.get(key, []), token is not None
             if not token:
                 return
-        into.capped = f"stopped at the max_pages guard ({self.max_pages} pages) of {path}"
+        into.stopped = f"stopped at the max_pages guard ({self.max_pages} pages) of {path}"
 
-    def _validated(
-        self, path: str, key: str, params: dict[str, Any], model: Callable[..., T], into: Listing[T]
-    ) -> None:
+    def _validated(self, path: str, key: str, params: dict[str, Any], model: Callable[..., T], into: Pages[T]) -> None:
         for page, _ in self._pages(path, key, params, into):
             try:
                 into.items.extend(model(**item) for item in page)
@@ -80,14 +68,19 @@ class MlflowApi:
                 where = self.session.url(API + path)
                 raise CollectError(f"unexpected answer from {where}: {type(exc).__name__}") from None
 
-    def experiments(self, patterns: list[str]) -> Listing[Experiment]:
-        """Active experiments whose name matches any pattern (all when there is none), each once."""
-        listing: Listing[Experiment] = Listing()
+    def _search(self, path: str, key: str, page_size: int, patterns: list[str], model: Callable[..., T]) -> Pages[T]:
+        """Every page of a search, once per name pattern (duplicates across patterns are the caller's to drop)."""
+        listing: Pages[T] = Pages()
         for name_filter in like_filters(patterns):
-            params: dict[str, Any] = {"max_results": EXPERIMENTS_PAGE}
+            params: dict[str, Any] = {"max_results": page_size}
             if name_filter:
                 params["filter"] = name_filter
-            self._validated("/experiments/search", "experiments", params, Experiment, listing)
+            self._validated(path, key, params, model, listing)
+        return listing
+
+    def experiments(self, patterns: list[str]) -> Pages[Experiment]:
+        """Active experiments whose name matches any pattern (all when there is none), each once."""
+        listing = self._search("/experiments/search", "experiments", EXPERIMENTS_PAGE, patterns, Experiment)
         seen: dict[str, Experiment] = {}
         for e in listing.items:
             seen.setdefault(e.experiment_id, e)
@@ -96,9 +89,9 @@ class MlflowApi:
 
     def runs(
         self, experiment_ids: list[str], page_size: int, max_runs: int, progress: Callable[[int], None] = lambda n: None
-    ) -> Listing[RunFacts]:
+    ) -> Pages[RunFacts]:
         """Active runs of the experiments, newest first, each once, up to `max_runs`."""
-        listing: Listing[RunFacts] = Listing()
+        listing: Pages[RunFacts] = Pages()
         seen: set[str] = set()
         chunks = [experiment_ids[i : i + EXPERIMENT_CHUNK] for i in range(0, len(experiment_ids), EXPERIMENT_CHUNK)]
         for n, chunk in enumerate(chunks):
@@ -116,7 +109,7 @@ class MlflowApi:
                 if len(listing.items) >= max_runs:
                     del listing.items[max_runs:]
                     if more or n + 1 < len(chunks):
-                        listing.capped = f"stopped at the max_runs guard ({max_runs} runs, newest first)"
+                        listing.stopped = f"stopped at the max_runs guard ({max_runs} runs, newest first)"
                     return listing
                 body["max_results"] = min(page_size, max_runs - len(listing.items))
             if listing.capped:
@@ -136,24 +129,15 @@ class MlflowApi:
         except (KeyError, TypeError, AttributeError, ValueError):
             raise CollectError(f"unexpected answer from {self.session.url(API + '/runs/get')}") from None
 
-    def registered_models(self, patterns: list[str]) -> Listing[RegisteredModel]:
-        listing: Listing[RegisteredModel] = Listing()
-        for name_filter in like_filters(patterns):
-            params: dict[str, Any] = {"max_results": REGISTRY_PAGE}
-            if name_filter:
-                params["filter"] = name_filter
-            self._validated("/registered-models/search", "registered_models", params, RegisteredModel, listing)
+    def registered_models(self, patterns: list[str]) -> Pages[RegisteredModel]:
+        path = "/registered-models/search"
+        listing = self._search(path, "registered_models", REGISTRY_PAGE, patterns, RegisteredModel)
         seen = {m.name: m for m in listing.items}
         listing.items = list(seen.values())
         return listing
 
-    def model_versions(self, patterns: list[str]) -> Listing[ModelVersion]:
-        listing: Listing[ModelVersion] = Listing()
-        for name_filter in like_filters(patterns):
-            params: dict[str, Any] = {"max_results": VERSIONS_PAGE}
-            if name_filter:
-                params["filter"] = name_filter
-            self._validated("/model-versions/search", "model_versions", params, ModelVersion, listing)
+    def model_versions(self, patterns: list[str]) -> Pages[ModelVersion]:
+        listing = self._search("/model-versions/search", "model_versions", VERSIONS_PAGE, patterns, ModelVersion)
         seen = {(v.name, v.version): v for v in listing.items}
         listing.items = list(seen.values())
         return listing

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,11 +13,10 @@ from evidence_collectors.mlflow import registry, tracking
 from evidence_collectors.mlflow.api import MlflowApi
 from evidence_collectors.mlflow.config import MlflowConfig
 from evidence_collectors.mlflow.gather import Gathered, gather
-from evidence_collectors.mlflow.outcome import Finding, section
+from evidence_collectors.outcome import Compute, Computed, Finding, sections
 from evidence_collectors.records import EvidenceRecord
 
 P = "mlflow."
-Compute = Callable[[], tuple[dict[str, Finding], list[str]]]
 GROUPS: dict[str, tuple[str, ...]] = {
     "experiments": ("experiment_count", "experiments_with_description_ratio"),
     "runs": (
@@ -53,12 +51,8 @@ class MlflowCollector(Collector):
         with HttpSession(config, ctx.raw, ctx.redactor) as session:
             read = gather(MlflowApi(session, config.max_pages), config, lambda m: ctx.progress(f"{config.name}: {m}"))
         computes = _computes(read, config, int(time.time() * 1000))
-        records = [
-            r for group, probes in GROUPS.items()
-            for r in section(self, config, ctx, [P + p for p in probes], computes[group])
-        ]  # fmt: skip
-        order = {p: n for n, p in enumerate(self.probe_ids())}
-        return sorted(records, key=lambda r: order[r.probe])
+        groups = [([P + p for p in probes], computes[group]) for group, probes in GROUPS.items()]
+        return sections(self, config, ctx, groups)
 
 
 def _computes(read: Gathered, config: MlflowConfig, now_ms: int) -> dict[str, Compute]:
@@ -66,36 +60,36 @@ def _computes(read: Gathered, config: MlflowConfig, now_ms: int) -> dict[str, Co
     be read re-raises that failure, which `section` turns into records with the reason."""
     experiment_scope, model_scope = _scope(config.experiments), _scope(config.registered_models)
 
-    def experiments() -> tuple[dict[str, Finding], list[str]]:
+    def experiments() -> Computed:
         listing = read.experiments.get()
-        return tracking.experiment_findings(listing.items, experiment_scope + _capped(listing.capped)), listing.raw
+        return tracking.experiment_findings(listing.items, experiment_scope + _capped(listing.stopped)), listing.raw
 
     def note() -> str:
-        return "; ".join(why for why in (read.experiments.get().capped, read.runs.get().capped) if why)
+        return "; ".join(why for why in (read.experiments.get().stopped, read.runs.get().stopped) if why)
 
-    def runs() -> tuple[dict[str, Finding], list[str]]:
+    def runs() -> Computed:
         found = tracking.run_findings(read.experiments.get().items, read.runs.get().items, now_ms, note())
         return found, read.runs.raw
 
-    def searches() -> tuple[dict[str, Finding], list[str]]:
+    def searches() -> Computed:
         return tracking.search_findings(read.runs.get().items, note()), read.runs.raw
 
-    def models() -> tuple[dict[str, Finding], list[str]]:
+    def models() -> Computed:
         listed, versions = read.models.get(), read.versions.get()
-        scope = model_scope + _capped(listed.capped) + _capped(versions.capped)
+        scope = model_scope + _capped(listed.stopped) + _capped(versions.stopped)
         return registry.model_findings(listed.items, versions.items, scope), read.models.raw + read.versions.raw
 
-    def versions() -> tuple[dict[str, Finding], list[str]]:
+    def versions() -> Computed:
         listing = read.versions.get()
         found = registry.version_findings(listing.items)
-        return {k: Finding(f.value, f.summary + _capped(listing.capped)) for k, f in found.items()}, listing.raw
+        return {k: Finding(f.value, f.summary + _capped(listing.stopped)) for k, f in found.items()}, listing.raw
 
-    def lineage() -> tuple[dict[str, Finding], list[str]]:
+    def lineage() -> Computed:
         found, unread = read.lookups.get()
         raw = read.versions.raw + read.runs.raw + read.lookups.raw
         return registry.lineage_findings(read.versions.get().items, found, unread), raw
 
-    def signatures() -> tuple[dict[str, Finding], list[str]]:
+    def signatures() -> Computed:
         checks = read.signatures.get()
         count = len({v.name for v in read.versions.get().items})
         guard = f"max_signature_reads guard of {config.max_signature_reads}" if count > len(checks) else ""

@@ -8,12 +8,13 @@ from typing import TypeVar
 
 from evidence_collectors.http import CollectError, Unavailable
 from evidence_collectors.mlflow import registry
-from evidence_collectors.mlflow.api import Listing, MlflowApi
+from evidence_collectors.mlflow.api import MlflowApi
 from evidence_collectors.mlflow.config import MlflowConfig
-from evidence_collectors.mlflow.outcome import Fetched
 from evidence_collectors.mlflow.registry import SignatureCheck
 from evidence_collectors.mlflow.shapes import Experiment, ModelVersion, RegisteredModel, RunFacts
 from evidence_collectors.mlflow.signatures import check_signatures
+from evidence_collectors.outcome import Fetched
+from evidence_collectors.rest import Pages
 
 T = TypeVar("T")
 Lookups = tuple[dict[str, RunFacts | None], int]  # source runs of model versions (None: gone), and how many unread
@@ -21,10 +22,10 @@ Lookups = tuple[dict[str, RunFacts | None], int]  # source runs of model version
 
 @dataclass
 class Gathered:
-    experiments: Fetched[Listing[Experiment]]
-    runs: Fetched[Listing[RunFacts]]  # its raw hashes include the experiment pages the run query was built from
-    models: Fetched[Listing[RegisteredModel]]
-    versions: Fetched[Listing[ModelVersion]]
+    experiments: Fetched[Pages[Experiment]]
+    runs: Fetched[Pages[RunFacts]]  # its raw hashes include the experiment pages the run query was built from
+    models: Fetched[Pages[RegisteredModel]]
+    versions: Fetched[Pages[ModelVersion]]
     lookups: Fetched[Lookups]
     signatures: Fetched[list[SignatureCheck]]
 
@@ -39,7 +40,7 @@ def gather(api: MlflowApi, config: MlflowConfig, progress: Callable[[str], None]
     if experiments.error is not None and _silent(experiments.error):
         raise experiments.error
 
-    def read_runs() -> tuple[Listing[RunFacts], list[str]]:
+    def read_runs() -> tuple[Pages[RunFacts], list[str]]:
         listing = experiments.get()
         ids = [e.experiment_id for e in listing.items]
         runs = api.runs(ids, config.runs_page_size, config.max_runs, lambda n: progress(f"{n} runs read"))
@@ -72,7 +73,7 @@ def gather(api: MlflowApi, config: MlflowConfig, progress: Callable[[str], None]
     return Gathered(experiments, runs, models, versions, lookups, signatures)
 
 
-def _listed(listing: Listing[T]) -> tuple[Listing[T], list[str]]:
+def _listed(listing: Pages[T]) -> tuple[Pages[T], list[str]]:
     return listing, listing.raw
 
 

@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from evidence_collectors.mlflow.outcome import Finding, ratio, sample, share
 from evidence_collectors.mlflow.shapes import STAGE_NONE, ModelVersion, RegisteredModel, RunFacts
+from evidence_collectors.outcome import Finding, ratio, sample, share
 
 P = "mlflow."
 REGISTRATION_GRACE_MS = 10 * 60_000  # a version registered up to 10 minutes after its run ended counts as by the run

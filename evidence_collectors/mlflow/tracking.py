@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from evidence_collectors.mlflow.outcome import Finding, ratio, sample, share
 from evidence_collectors.mlflow.shapes import Experiment, RunFacts
+from evidence_collectors.outcome import Finding, ratio, sample, share
 
 P = "mlflow."
 DAY_MS = 86_400_000

@@ -23,6 +23,7 @@ from evidence_collectors.prometheus.models import (
     ScrapeTarget,
     TargetDiscovery,
 )
+from evidence_collectors.rest import checked
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -53,12 +54,7 @@ class PrometheusApi:
         return envelope.data, sha
 
     def _parse(self, model: type[M], data: Any, path: str) -> M:
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"])
-            raise CollectError(f"{self.session.url(path)}: unexpected answer ({field}: {first['msg']})") from None
+        return checked(model.model_validate, data, self.session.url(path))
 
     def build_info(self) -> tuple[BuildInfo, list[str]]:
         path = "/api/v1/status/buildinfo"

@@ -8,6 +8,7 @@ from typing import ClassVar
 from evidence_collectors.base import CollectContext, Collector, ProbeSpec, load_probe_specs
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.http import HttpSession, Unavailable
+from evidence_collectors.outcome import Computed, Fetched, Finding, sections
 from evidence_collectors.prometheus import metrics, rules, scrape
 from evidence_collectors.prometheus.api import PrometheusApi, RulePages
 from evidence_collectors.prometheus.config import PrometheusConfig
@@ -18,11 +19,9 @@ from evidence_collectors.prometheus.models import (
     Sample,
     ScrapeTarget,
 )
-from evidence_collectors.prometheus.outcome import Fetched, Finding, section
 from evidence_collectors.records import EvidenceRecord
 
 P = "prometheus."
-Computed = tuple[dict[str, Finding], list[str]]
 
 
 class PrometheusCollector(Collector):
@@ -99,9 +98,7 @@ class PrometheusCollector(Collector):
             ([P + "firing_alerts", P + "firing_alert_names"], fired),
             ([P + "firing_model_alerts"], fired_models),
         ]
-        records = [r for probes, compute in groups for r in section(self, config, ctx, probes, compute)]
-        order = {p: n for n, p in enumerate(self.probe_ids())}
-        return sorted(records, key=lambda r: order[r.probe])
+        return sections(self, config, ctx, groups)
 
 
 RULE_PROBES = frozenset(

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from evidence_collectors.config import HttpTargetConfig
+from evidence_collectors.model_metrics import ModelMetricPattern, compiled_pattern
 
 LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 
@@ -21,9 +22,7 @@ class PrometheusConfig(HttpTargetConfig):
             gt=0, le=24 * 90, description="Metric names count as present when they had samples within this many hours"
         ),
     ] = 24.0
-    model_metric_pattern: str | None = Field(
-        default=None, description="Extra regular expression for the organisation's own model metric names"
-    )
+    model_metric_pattern: ModelMetricPattern = None
     model_name_labels: list[str] = Field(
         default=["model_name", "model", "model_id", "inference_service", "isvc", "deployment_name", "predictor_name"],
         description="Labels that carry the model name on model metrics",
@@ -39,16 +38,6 @@ class PrometheusConfig(HttpTargetConfig):
     rules_page_size: Annotated[int, Field(ge=1, le=10_000)] = 500
     max_pages: Annotated[int, Field(ge=1, le=10_000, description="Guard on followed rule-group pages")] = 200
 
-    @field_validator("model_metric_pattern")
-    @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
-        return value
-
     @field_validator("model_name_labels", "model_version_labels")
     @classmethod
     def _label_names(cls, value: list[str]) -> list[str]:
@@ -58,4 +47,4 @@ class PrometheusConfig(HttpTargetConfig):
         return value
 
     def extra_pattern(self) -> re.Pattern[str] | None:
-        return re.compile(self.model_metric_pattern) if self.model_metric_pattern else None
+        return compiled_pattern(self.model_metric_pattern)

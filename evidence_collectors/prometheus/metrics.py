@@ -7,9 +7,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from evidence_collectors.prometheus import vocabulary as vocab
+from evidence_collectors import model_metrics as vocab
+from evidence_collectors.outcome import Finding, percent, ratio, sample
 from evidence_collectors.prometheus.models import Sample, ScrapeTarget
-from evidence_collectors.prometheus.outcome import Finding, percent, ratio, sample
 
 CLASSIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 

@@ -7,10 +7,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from evidence_collectors.prometheus import vocabulary as vocab
+from evidence_collectors import model_metrics as vocab
+from evidence_collectors.outcome import Finding, percent, ratio, sample
 from evidence_collectors.prometheus.api import RulePages
 from evidence_collectors.prometheus.models import ActiveAlert, Rule
-from evidence_collectors.prometheus.outcome import Finding, percent, ratio, sample
 
 SLO_TEXT = re.compile(r"(^|[^a-z])(slo|sli|error_budget|burn_rate)([^a-z]|$)", re.IGNORECASE)
 SEVERITY_KEYS = ("severity", "priority")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from evidence_collectors.outcome import Finding, percent, ratio, sample
 from evidence_collectors.prometheus.models import AlertmanagerDiscovery, ScrapeTarget
-from evidence_collectors.prometheus.outcome import Finding, percent, ratio, sample
 from evidence_collectors.secrets import redact_url
 
 

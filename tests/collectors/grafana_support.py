@@ -4,35 +4,18 @@ authentication and injectable faults (status codes, invalid JSON, hangs, one-off
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.collectors.prometheus_support import LocalServer, QuietHandler
+from tests.support.local_http import Fault, LocalFake, QuietHandler, status
 
 FIXTURES = Path(__file__).with_name("fixtures") / "grafana"
-
-Fault = Callable[[QuietHandler, dict[str, list[str]]], None]
 
 
 def load(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def hang(handler: QuietHandler, query: dict[str, list[str]]) -> None:
-    """Answer nothing until the server is closed (or 30 s pass): longer than any test timeout."""
-    handler.server.owner.release.wait(30)  # type: ignore[attr-defined]
-
-
-def status(code: int, body: bytes | str = b"", content_type: str = "application/json") -> Fault:
-    data = body.encode() if isinstance(body, str) else body
-
-    def fault(handler: QuietHandler, query: dict[str, list[str]]) -> None:
-        handler.send(code, data, content_type)
-
-    return fault
 
 
 def message(code: int, text: str) -> Fault:
@@ -40,20 +23,15 @@ def message(code: int, text: str) -> Fault:
     return status(code, json.dumps({"message": text, "traceID": ""}))
 
 
-def answer(data: Any) -> Fault:
-    return status(200, json.dumps(data))
-
-
 @dataclass
-class FakeGrafana:
+class FakeGrafana(LocalFake):
     token: str | None = None  # when set, every API call but /api/health needs "Authorization: Bearer <token>"
     faults: dict[str, Fault] = field(default_factory=dict)
     rate_limit_once: set[str] = field(default_factory=set)  # "path?page=N" answered once with 429 Retry-After: 1
     requests: list[tuple[str, dict[str, list[str]]]] = field(default_factory=list)
     seen_auth: list[str] = field(default_factory=list)
-    server: LocalServer | None = None
 
-    def __enter__(self) -> FakeGrafana:
+    def handler(self) -> type[QuietHandler]:
         fake = self
 
         class Handler(QuietHandler):
@@ -80,17 +58,7 @@ class FakeGrafana:
                 fake.requests.append((f"POST {urlsplit(self.path).path}", {}))
                 self.send(405, b'{"message":"read-only fake"}')
 
-        self.server = LocalServer(Handler)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self.server is not None
-        self.server.close()
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return self.server.url
+        return Handler
 
     def pages_requested(self) -> list[tuple[int, int]]:
         return [(int(q["limit"][0]), int(q["page"][0])) for p, q in self.requests if p == "/api/search"]

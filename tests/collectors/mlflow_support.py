@@ -11,19 +11,17 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import warnings
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
+from tests.support.local_http import LocalServer, QuietHandler
 from tests.support.servers import free_port, wait_for_http
 
 DAY_MS = 86_400_000
@@ -255,23 +253,17 @@ class FaultProxy:
         self.client = httpx.Client(base_url=upstream, timeout=60)
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 proxy.handle(self, "GET")
 
             def do_POST(self) -> None:
                 proxy.handle(self, "POST")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.server = LocalServer(Handler)
+        self.url = self.server.url
 
-    def handle(self, request: BaseHTTPRequestHandler, method: str) -> None:
+    def handle(self, request: QuietHandler, method: str) -> None:
         path = request.path.split("?", 1)[0]
         auth = request.headers.get("Authorization", "")
         self.seen_auth.append(auth)
@@ -282,14 +274,14 @@ class FaultProxy:
         if fault == "hang":
             time.sleep(self.hang_s)
             with suppress(OSError):
-                self.reply(request, 504, b"{}")
+                request.send(504, b"{}")
             return
         if fault == "500":
-            self.reply(request, 500, b'{"error_code": "INTERNAL_ERROR", "message": "database is locked"}')
+            request.send(500, b'{"error_code": "INTERNAL_ERROR", "message": "database is locked"}')
             return
         if fault == "401":
             echo = json.dumps({"error_code": "UNAUTHENTICATED", "message": f"rejected credentials: {auth}"})
-            self.reply(request, 401, echo.encode())
+            request.send(401, echo.encode())
             return
         upstream = self.client.request(
             method, request.path, content=body, headers={"Content-Type": request.headers.get("Content-Type", "")}
@@ -297,17 +289,8 @@ class FaultProxy:
         content = upstream.content
         if fault == "invalid_json":
             content = b"<html><body>Bad gateway</body></html>"
-        self.reply(request, upstream.status_code, content, upstream.headers.get("content-type", "application/json"))
-
-    @staticmethod
-    def reply(request: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str = "application/json") -> None:
-        request.send_response(status)
-        request.send_header("Content-Type", ctype)
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
+        request.send(upstream.status_code, content, upstream.headers.get("content-type", "application/json"))
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.close()
         self.client.close()

@@ -6,17 +6,15 @@ from __future__ import annotations
 import json
 import subprocess
 import textwrap
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from tests.support.local_http import Fault, LocalFake, LocalServer, QuietHandler, json_answer
 from tests.support.servers import free_port, wait_for_http
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -117,48 +115,7 @@ RULES = textwrap.dedent("""\
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Small HTTP servers on 127.0.0.1
-
-
-class LocalServer:
-    """A threaded HTTP server on a free 127.0.0.1 port; `release` frees handlers that are made to hang."""
-
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self.release = threading.Event()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-        self.httpd.daemon_threads = True
-        self.httpd.owner = self  # type: ignore[attr-defined]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    @property
-    def address(self) -> str:
-        return f"127.0.0.1:{self.httpd.server_address[1]}"
-
-    def close(self) -> None:
-        self.release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-class QuietHandler(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def send(
-        self, status: int, body: bytes, content_type: str = "application/json", headers: dict[str, str] | None = None
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
+# Exporters on 127.0.0.1
 
 
 def exporter(text: str) -> LocalServer:
@@ -269,39 +226,21 @@ def _wait_until_settled(url: str, timeout_s: float = 60) -> None:
 # A proxy in front of the real server that injects faults on chosen paths
 
 
-Fault = Callable[[QuietHandler, dict[str, list[str]]], None]
-
-
-def hang(handler: QuietHandler, query: dict[str, list[str]]) -> None:
-    """Answer nothing until the proxy is closed (or 30 s pass): longer than any test timeout."""
-    handler.server.owner.release.wait(30)  # type: ignore[attr-defined]
-
-
-def status(
-    code: int, body: bytes = b"", content_type: str = "application/json", headers: dict[str, str] | None = None
-) -> Fault:
-    def fault(handler: QuietHandler, query: dict[str, list[str]]) -> None:
-        handler.send(code, body, content_type, headers)
-
-    return fault
-
-
 def answer(data: Any) -> Fault:
     """A successful Prometheus API answer with the given data."""
-    return status(200, json.dumps({"status": "success", "data": data}).encode())
+    return json_answer({"status": "success", "data": data})
 
 
 @dataclass
-class FaultProxy:
+class FaultProxy(LocalFake):
     upstream: str
     faults: dict[str, Fault] = field(default_factory=dict)
     require_token: str | None = None
     echo_token_on: str | None = None  # a path whose answer repeats the Authorization header it received
     paginate_rules: bool = False  # serve /api/v1/rules one group per page, as Prometheus >= 3.1 does for group_limit
     seen_auth: list[str] = field(default_factory=list)
-    server: LocalServer | None = None
 
-    def __enter__(self) -> FaultProxy:
+    def handler(self) -> type[QuietHandler]:
         proxy = self
 
         class Handler(QuietHandler):
@@ -329,17 +268,7 @@ class FaultProxy:
                     upstream.status_code, upstream.content, upstream.headers.get("content-type", "application/json")
                 )
 
-        self.server = LocalServer(Handler)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self.server is not None
-        self.server.close()
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return self.server.url
+        return Handler
 
 
 def _one_group_per_page(full: dict[str, Any], query: dict[str, list[str]]) -> bytes:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,8 @@ from evidence_collectors.github import GitHubCollector
 from evidence_collectors.github.config import GitHubConfig
 from evidence_collectors.raw import RawStore
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
-from evidence_collectors.runner import collect as run_targets
 from evidence_collectors.secrets import Redactor
-from evidence_collectors.targets import Target
+from tests.support import collecting
 from tests.support.recorded_http import RecordedHttpServer
 from tests.support.servers import free_port
 
@@ -29,37 +27,21 @@ FIXTURES = Path(__file__).parent / "fixtures" / "github"
 TOKEN = "ghp_TestToken0123456789abcdefSECRET"
 ENV = "MLOPS_TEST_GITHUB_TOKEN"
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[RecordedHttpServer]:
-    with RecordedHttpServer.from_manifest(FIXTURES / "routes.yaml") as srv:
-        yield srv
-
-
-@pytest.fixture(autouse=True)
-def token(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv(ENV, TOKEN)
-    return TOKEN
+server = collecting.recorded_server(FIXTURES / "routes.yaml")
+token = collecting.env_token(ENV, TOKEN)
 
 
 def config(url: str, repository: str, **extra: Any) -> GitHubConfig:
-    fields: dict[str, Any] = {
-        "collector": "github",
-        "name": repository.replace("/", "-"),
-        "url": url,
-        "repository": repository,
-        "token_env": ENV,
-        "timeout_s": 1.0,
-        "retries": 0,
-    }
-    return GitHubConfig.model_validate({**fields, **extra})
+    name = repository.replace("/", "-")
+    return collecting.target_config(
+        GitHubConfig,
+        {"collector": "github", "name": name, "url": url, "repository": repository, "token_env": ENV},
+        extra,
+    )
 
 
-def collect(cfg: GitHubConfig) -> tuple[dict[str, EvidenceRecord], CollectContext]:
-    ctx = CollectContext(raw=RawStore(), redactor=Redactor())
-    records = GitHubCollector().collect(cfg, ctx)
-    assert [r.probe for r in records] == GitHubCollector.probe_ids(), "one record per probe, in catalogue order"
-    return {r.probe: r for r in records}, ctx
+def collect(cfg: GitHubConfig) -> tuple[collecting.Records, CollectContext]:
+    return collecting.collect_records(GitHubCollector, cfg)
 
 
 def values(records: dict[str, EvidenceRecord]) -> dict[str, Any]:
@@ -185,30 +167,16 @@ def test_each_failing_endpoint_costs_only_its_own_probes(server: RecordedHttpSer
         assert record.status is EvidenceStatus.ok or record.summary.startswith(record.status.value)
 
 
-def targets(*cfgs: GitHubConfig) -> list[Target]:
-    return [Target(config=c, collector=GitHubCollector) for c in cfgs]
-
-
 def test_whole_target_failures_become_records_and_other_targets_complete(server: RecordedHttpServer) -> None:
     refused = f"http://127.0.0.1:{free_port()}"
-    collection = run_targets(
-        targets(
-            config(server.base_url, "acme/limited"),
-            config(server.base_url, "acme/locked"),
-            config(refused, "acme/model-service", name="refused"),
-            config(server.base_url, "acme/model-service"),
-        )
+    collection = collecting.collect_targets(
+        GitHubCollector,
+        config(server.base_url, "acme/limited"),
+        config(server.base_url, "acme/locked"),
+        config(refused, "acme/model-service", name="refused"),
+        config(server.base_url, "acme/model-service"),
     )
-    by_target: dict[str, list[EvidenceRecord]] = {}
-    for record in collection.records:
-        by_target.setdefault(record.target, []).append(record)
-    n = len(GitHubCollector.probes)
-    assert {t: len(rs) for t, rs in by_target.items()} == {
-        "acme-limited": n,
-        "acme-locked": n,
-        "refused": n,
-        "acme-model-service": n,
-    }
+    by_target = collecting.records_by_target(collection.records)
     limited = by_target["acme-limited"]
     assert {r.status for r in limited} == {EvidenceStatus.unavailable}
     assert "0 of 60 requests left" in limited[0].reason
@@ -222,14 +190,13 @@ def test_whole_target_failures_become_records_and_other_targets_complete(server:
 
 def test_the_token_appears_nowhere(server: RecordedHttpServer) -> None:
     refused = f"http://127.0.0.1:{free_port()}"
-    collection = run_targets(
-        targets(
-            config(server.base_url, "acme/model-service"),
-            config(server.base_url, "acme/partial"),
-            config(server.base_url, "acme/limited"),
-            config(server.base_url, "acme/locked"),
-            config(refused, "acme/x", name="refused"),
-        )
+    collection = collecting.collect_targets(
+        GitHubCollector,
+        config(server.base_url, "acme/model-service"),
+        config(server.base_url, "acme/partial"),
+        config(server.base_url, "acme/limited"),
+        config(server.base_url, "acme/locked"),
+        config(refused, "acme/x", name="refused"),
     )
     # the token was sent, and the partial repository echoed it back in two bodies
     assert any(r.headers.get("authorization") == f"Bearer {TOKEN}" for r in server.seen("/repos/acme/partial"))
@@ -265,10 +232,6 @@ def test_config_defaults_and_refusals() -> None:
 
 
 def test_probe_catalogue_is_complete() -> None:
-    ids = GitHubCollector.probe_ids()
-    assert len(ids) == len(set(ids)) and all(i.startswith("github.") for i in ids)
+    collecting.assert_catalogue_complete(GitHubCollector, "github.")
     assert GitHubCollector.system == "ci" and GitHubCollector.version == "1.0.0"
-    for spec in GitHubCollector.probes:
-        assert spec.short and spec.short_zh and spec.motivation and spec.implementation
-        assert spec.remediation.text and spec.remediation.text_zh
     assert json.loads(json.dumps([s.model_dump() for s in GitHubCollector.probes]))

@@ -6,7 +6,6 @@ The fixtures (tests/collectors/fixtures/gitlab/) hold what each figure below is 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +17,9 @@ from evidence_collectors.gitlab import GitLabCollector
 from evidence_collectors.gitlab.api import GitLabApi
 from evidence_collectors.gitlab.config import GitLabConfig
 from evidence_collectors.raw import RawStore
-from evidence_collectors.records import EvidenceRecord, EvidenceStatus
-from evidence_collectors.runner import collect as run_targets
+from evidence_collectors.records import EvidenceStatus
 from evidence_collectors.secrets import Redactor
-from evidence_collectors.targets import Target
+from tests.support import collecting
 from tests.support.recorded_http import RecordedHttpServer
 from tests.support.servers import free_port
 
@@ -29,37 +27,19 @@ FIXTURES = Path(__file__).parent / "fixtures" / "gitlab"
 TOKEN = "glpat-TestToken0123456789SECRET"
 ENV = "MLOPS_TEST_GITLAB_TOKEN"
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[RecordedHttpServer]:
-    with RecordedHttpServer.from_manifest(FIXTURES / "routes.yaml") as srv:
-        yield srv
-
-
-@pytest.fixture(autouse=True)
-def token(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv(ENV, TOKEN)
-    return TOKEN
+server = collecting.recorded_server(FIXTURES / "routes.yaml")
+token = collecting.env_token(ENV, TOKEN)
 
 
 def config(url: str, project: str, **extra: Any) -> GitLabConfig:
-    fields: dict[str, Any] = {
-        "collector": "gitlab",
-        "name": project.replace("/", "-"),
-        "url": url,
-        "project": project,
-        "token_env": ENV,
-        "timeout_s": 1.0,
-        "retries": 0,
-    }
-    return GitLabConfig.model_validate({**fields, **extra})
+    name = project.replace("/", "-")
+    return collecting.target_config(
+        GitLabConfig, {"collector": "gitlab", "name": name, "url": url, "project": project, "token_env": ENV}, extra
+    )
 
 
-def collect(cfg: GitLabConfig) -> tuple[dict[str, EvidenceRecord], CollectContext]:
-    ctx = CollectContext(raw=RawStore(), redactor=Redactor())
-    records = GitLabCollector().collect(cfg, ctx)
-    assert [r.probe for r in records] == GitLabCollector.probe_ids(), "one record per probe, in catalogue order"
-    return {r.probe: r for r in records}, ctx
+def collect(cfg: GitLabConfig) -> tuple[collecting.Records, CollectContext]:
+    return collecting.collect_records(GitLabCollector, cfg)
 
 
 # --- figures ---------------------------------------------------------------------------------------------------
@@ -182,30 +162,16 @@ def test_each_failing_endpoint_costs_only_its_own_probes(server: RecordedHttpSer
         assert (record.value is None) == (record.status is not EvidenceStatus.ok)
 
 
-def targets(*cfgs: GitLabConfig) -> list[Target]:
-    return [Target(config=c, collector=GitLabCollector) for c in cfgs]
-
-
 def test_whole_target_failures_become_records_and_other_targets_complete(server: RecordedHttpServer) -> None:
     refused = f"http://127.0.0.1:{free_port()}"
-    collection = run_targets(
-        targets(
-            config(server.base_url, "ml/missing"),
-            config(server.base_url, "ml/locked"),
-            config(refused, "ml/model-service", name="refused"),
-            config(server.base_url, "ml/model-service"),
-        )
+    collection = collecting.collect_targets(
+        GitLabCollector,
+        config(server.base_url, "ml/missing"),
+        config(server.base_url, "ml/locked"),
+        config(refused, "ml/model-service", name="refused"),
+        config(server.base_url, "ml/model-service"),
     )
-    by_target: dict[str, list[EvidenceRecord]] = {}
-    for record in collection.records:
-        by_target.setdefault(record.target, []).append(record)
-    n = len(GitLabCollector.probes)
-    assert {t: len(rs) for t, rs in by_target.items()} == {
-        "ml-missing": n,
-        "ml-locked": n,
-        "refused": n,
-        "ml-model-service": n,
-    }
+    by_target = collecting.records_by_target(collection.records)
     assert {r.status for r in by_target["ml-missing"]} == {EvidenceStatus.error}
     assert "HTTP 404" in by_target["ml-missing"][0].reason
     assert by_target["ml-missing"][0].source.url.endswith("/api/v4/projects/ml%2Fmissing")
@@ -217,14 +183,13 @@ def test_whole_target_failures_become_records_and_other_targets_complete(server:
 
 
 def test_the_token_appears_nowhere(server: RecordedHttpServer) -> None:
-    collection = run_targets(
-        targets(
-            config(server.base_url, "ml/model-service"),
-            config(server.base_url, "ml/partial"),
-            config(server.base_url, "ml/missing"),
-            config(server.base_url, "ml/locked"),
-            config(f"http://127.0.0.1:{free_port()}", "ml/x", name="refused"),
-        )
+    collection = collecting.collect_targets(
+        GitLabCollector,
+        config(server.base_url, "ml/model-service"),
+        config(server.base_url, "ml/partial"),
+        config(server.base_url, "ml/missing"),
+        config(server.base_url, "ml/locked"),
+        config(f"http://127.0.0.1:{free_port()}", "ml/x", name="refused"),
     )
     assert any(r.headers.get("private-token") == TOKEN for r in server.seen("/api/v4/projects/ml%2Fpartial"))
     for record in collection.records:
@@ -259,9 +224,5 @@ def test_config_defaults_and_refusals() -> None:
 
 
 def test_probe_catalogue_is_complete() -> None:
-    ids = GitLabCollector.probe_ids()
-    assert len(ids) == len(set(ids)) and all(i.startswith("gitlab.") for i in ids)
+    collecting.assert_catalogue_complete(GitLabCollector, "gitlab.")
     assert GitLabCollector.system == "ci" and GitLabCollector.version == "1.0.0"
-    for spec in GitLabCollector.probes:
-        assert spec.short and spec.short_zh and spec.motivation and spec.implementation
-        assert spec.remediation.text and spec.remediation.text_zh

@@ -16,12 +16,10 @@ import pytest
 from evidence_collectors.base import CollectContext
 from evidence_collectors.grafana.collector import ALERT_PROBES, CONTENT_PROBES, GrafanaCollector
 from evidence_collectors.grafana.config import GrafanaConfig
-from evidence_collectors.raw import RawStore
-from evidence_collectors.records import EvidenceRecord, EvidenceStatus
-from evidence_collectors.runner import collect as run_targets
-from evidence_collectors.secrets import Redactor
-from evidence_collectors.targets import Target
-from tests.collectors.grafana_support import FakeGrafana, answer, hang, message, status
+from evidence_collectors.records import EvidenceStatus
+from tests.collectors.grafana_support import FakeGrafana, message
+from tests.support import collecting
+from tests.support.local_http import hang, json_answer, status
 from tests.support.servers import free_port
 
 TOKEN = "glsa_TestServiceAccount_0a1b2c3d4e5f"
@@ -42,25 +40,12 @@ def grafana(token: str) -> Iterator[FakeGrafana]:
 
 
 def config(url: str, **extra: Any) -> GrafanaConfig:
-    return GrafanaConfig.model_validate(
-        {
-            "collector": "grafana",
-            "name": "grafana",
-            "url": url,
-            "token_env": "GRAFANA_TEST_TOKEN",
-            "timeout_s": 1,
-            "retries": 0,
-            "page_size": 2,
-            **extra,
-        }
-    )
+    fields = {"collector": "grafana", "name": "grafana", "url": url, "token_env": "GRAFANA_TEST_TOKEN", "page_size": 2}
+    return collecting.target_config(GrafanaConfig, fields, extra)
 
 
-def run(cfg: GrafanaConfig) -> tuple[dict[str, EvidenceRecord], CollectContext]:
-    ctx = CollectContext(raw=RawStore(), redactor=Redactor())
-    records = GrafanaCollector().collect(cfg, ctx)
-    assert [r.probe for r in records] == GrafanaCollector.probe_ids()
-    return {r.probe.removeprefix("grafana."): r for r in records}, ctx
+def run(cfg: GrafanaConfig) -> tuple[collecting.Records, CollectContext]:
+    return collecting.collect_records(GrafanaCollector, cfg, prefix="grafana.")
 
 
 def test_figures_match_the_recorded_instance(grafana: FakeGrafana) -> None:
@@ -176,7 +161,11 @@ def test_a_wrong_token_is_an_error_on_every_authenticated_probe(
 
 
 def test_an_empty_grafana_gives_zero_not_none(token: str) -> None:
-    faults = {"/api/search": answer([]), "/api/v1/provisioning/alert-rules": answer([]), "/api/datasources": answer([])}
+    faults = {
+        "/api/search": json_answer([]),
+        "/api/v1/provisioning/alert-rules": json_answer([]),
+        "/api/datasources": json_answer([]),
+    }
     with FakeGrafana(token=token, faults=faults) as fake:
         records, _ = run(config(fake.url))
     assert all(r.status is EvidenceStatus.ok for r in records.values())
@@ -189,7 +178,7 @@ def test_an_empty_grafana_gives_zero_not_none(token: str) -> None:
 
 
 def test_an_unexpected_answer_shape_is_an_error(token: str) -> None:
-    with FakeGrafana(token=token, faults={"/api/search": answer({"dashboards": []})}) as fake:
+    with FakeGrafana(token=token, faults={"/api/search": json_answer({"dashboards": []})}) as fake:
         records, _ = run(config(fake.url))
     for probe in ["dashboards", *CONTENT]:
         assert records[probe].status is EvidenceStatus.error and "unexpected answer" in records[probe].reason
@@ -199,26 +188,21 @@ def test_connection_refused_and_hang_make_every_probe_unavailable_while_other_ta
     grafana: FakeGrafana,
 ) -> None:
     with FakeGrafana(faults={"/api/health": hang}) as hanging:
-        targets = [
-            Target(config=config(f"http://127.0.0.1:{free_port()}", name="refused"), collector=GrafanaCollector),
-            Target(config=config(hanging.url, name="hanging"), collector=GrafanaCollector),
-            Target(config=config(grafana.url, name="live"), collector=GrafanaCollector),
-        ]
+        refused = config(f"http://127.0.0.1:{free_port()}", name="refused")
         started = time.monotonic()
-        collection = run_targets(targets)
+        collection = collecting.collect_targets(
+            GrafanaCollector, refused, config(hanging.url, name="hanging"), config(grafana.url, name="live")
+        )
         assert time.monotonic() - started < 10
-    by_target: dict[str, list[EvidenceRecord]] = {}
-    for record in collection.records:
-        by_target.setdefault(record.target, []).append(record)
+    by_target = collecting.records_by_target(collection.records)
     assert all(r.status is EvidenceStatus.unavailable and "cannot connect" in r.reason for r in by_target["refused"])
     assert all(r.status is EvidenceStatus.unavailable and "no answer within" in r.reason for r in by_target["hanging"])
     assert all(r.status is EvidenceStatus.ok for r in by_target["live"])
-    assert len(by_target["live"]) == len(GrafanaCollector.probes)
 
 
 def test_the_token_is_sent_but_never_recorded(token: str) -> None:
     echo = status(404, f"no route; request carried Authorization: Bearer {token}", "text/plain")
-    leaky = answer([{"id": 9, "time": 1, "tags": ["deploy"], "text": f"deployed with token {token}"}])
+    leaky = json_answer([{"id": 9, "time": 1, "tags": ["deploy"], "text": f"deployed with token {token}"}])
     with FakeGrafana(token=token, faults={"/api/datasources": echo, "/api/annotations": leaky}) as fake:
         records, ctx = run(config(fake.url))
         seen = [a for p, a in zip([r[0] for r in fake.requests], fake.seen_auth, strict=True) if p != "/api/health"]
@@ -233,7 +217,7 @@ def test_the_token_is_sent_but_never_recorded(token: str) -> None:
 
 def test_an_unset_token_variable_is_an_error_for_the_target(grafana: FakeGrafana) -> None:
     cfg = config(grafana.url, token_env="GRAFANA_TOKEN_NOT_SET_ANYWHERE")
-    collection = run_targets([Target(config=cfg, collector=GrafanaCollector)])
+    collection = collecting.collect_targets(GrafanaCollector, cfg)
     assert all(r.status is EvidenceStatus.error and "is not set" in r.reason for r in collection.records)
 
 
@@ -247,9 +231,5 @@ def test_bad_settings_are_refused(settings: dict[str, Any]) -> None:
 
 
 def test_catalogue_is_complete_and_bilingual() -> None:
-    ids = GrafanaCollector.probe_ids()
-    assert len(ids) == len(set(ids)) == 17
-    for spec in GrafanaCollector.probes:
-        assert spec.id.startswith("grafana.")
-        assert spec.short and spec.short_zh and spec.motivation and spec.implementation
-        assert spec.remediation.text and spec.remediation.text_zh
+    collecting.assert_catalogue_complete(GrafanaCollector, "grafana.")
+    assert len(GrafanaCollector.probe_ids()) == 17

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +19,9 @@ from evidence_collectors.base import CollectContext
 from evidence_collectors.jenkins import JenkinsCollector
 from evidence_collectors.jenkins.config import JenkinsConfig
 from evidence_collectors.raw import RawStore
-from evidence_collectors.records import EvidenceRecord, EvidenceStatus
-from evidence_collectors.runner import collect as run_targets
+from evidence_collectors.records import EvidenceStatus
 from evidence_collectors.secrets import Redactor
-from evidence_collectors.targets import Target
+from tests.support import collecting
 from tests.support.recorded_http import RecordedHttpServer
 from tests.support.servers import free_port
 
@@ -33,37 +31,17 @@ TOKEN = "11d2e3f4a5b6c7d8e9f0TestTokenSECRET"
 BASIC = base64.b64encode(f"{USER}:{TOKEN}".encode()).decode()
 ENV = "MLOPS_TEST_JENKINS_TOKEN"
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[RecordedHttpServer]:
-    with RecordedHttpServer.from_manifest(FIXTURES / "routes.yaml") as srv:
-        yield srv
-
-
-@pytest.fixture(autouse=True)
-def token(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv(ENV, TOKEN)
-    return TOKEN
+server = collecting.recorded_server(FIXTURES / "routes.yaml")
+token = collecting.env_token(ENV, TOKEN)
 
 
 def config(url: str, name: str = "ci", **extra: Any) -> JenkinsConfig:
-    fields: dict[str, Any] = {
-        "collector": "jenkins",
-        "name": name,
-        "url": url,
-        "username": USER,
-        "token_env": ENV,
-        "timeout_s": 1.0,
-        "retries": 0,
-    }
-    return JenkinsConfig.model_validate({**fields, **extra})
+    fields = {"collector": "jenkins", "name": name, "url": url, "username": USER, "token_env": ENV}
+    return collecting.target_config(JenkinsConfig, fields, extra)
 
 
-def collect(cfg: JenkinsConfig) -> tuple[dict[str, EvidenceRecord], CollectContext]:
-    ctx = CollectContext(raw=RawStore(), redactor=Redactor())
-    records = JenkinsCollector().collect(cfg, ctx)
-    assert [r.probe for r in records] == JenkinsCollector.probe_ids(), "one record per probe, in catalogue order"
-    return {r.probe: r for r in records}, ctx
+def collect(cfg: JenkinsConfig) -> tuple[collecting.Records, CollectContext]:
+    return collecting.collect_records(JenkinsCollector, cfg)
 
 
 EXPECTED = {
@@ -148,33 +126,18 @@ def test_an_unreadable_build_history_costs_only_the_build_probes(server: Recorde
         assert records[probe].reason.startswith("builds of alpha: invalid JSON from ")
 
 
-def targets(*cfgs: JenkinsConfig) -> list[Target]:
-    return [Target(config=c, collector=JenkinsCollector) for c in cfgs]
-
-
 def test_whole_target_failures_become_records_and_other_targets_complete(server: RecordedHttpServer) -> None:
     started = time.monotonic()
-    collection = run_targets(
-        targets(
-            config(f"{server.base_url}/slow", "slow"),
-            config(f"{server.base_url}/locked", "locked"),
-            config(f"http://127.0.0.1:{free_port()}/jenkins", "refused"),
-            config(f"{server.base_url}/jenkins", "missing-job", jobs=["nope"]),
-            config(f"{server.base_url}/jenkins", "ok"),
-        )
+    collection = collecting.collect_targets(
+        JenkinsCollector,
+        config(f"{server.base_url}/slow", "slow"),
+        config(f"{server.base_url}/locked", "locked"),
+        config(f"http://127.0.0.1:{free_port()}/jenkins", "refused"),
+        config(f"{server.base_url}/jenkins", "missing-job", jobs=["nope"]),
+        config(f"{server.base_url}/jenkins", "ok"),
     )
     assert time.monotonic() - started < 10
-    by_target: dict[str, list[EvidenceRecord]] = {}
-    for record in collection.records:
-        by_target.setdefault(record.target, []).append(record)
-    n = len(JenkinsCollector.probes)
-    assert {t: len(rs) for t, rs in by_target.items()} == {
-        "slow": n,
-        "locked": n,
-        "refused": n,
-        "missing-job": n,
-        "ok": n,
-    }
+    by_target = collecting.records_by_target(collection.records)
     assert {r.status for r in by_target["slow"]} == {EvidenceStatus.unavailable}
     assert "no answer within 1 s" in by_target["slow"][0].reason
     assert {r.status for r in by_target["locked"]} == {EvidenceStatus.error}
@@ -187,13 +150,12 @@ def test_whole_target_failures_become_records_and_other_targets_complete(server:
 
 
 def test_the_token_appears_nowhere(server: RecordedHttpServer) -> None:
-    collection = run_targets(
-        targets(
-            config(f"{server.base_url}/jenkins", "ok"),
-            config(f"{server.base_url}/broken", "broken"),
-            config(f"{server.base_url}/locked", "locked"),
-            config(f"http://127.0.0.1:{free_port()}", "refused"),
-        )
+    collection = collecting.collect_targets(
+        JenkinsCollector,
+        config(f"{server.base_url}/jenkins", "ok"),
+        config(f"{server.base_url}/broken", "broken"),
+        config(f"{server.base_url}/locked", "locked"),
+        config(f"http://127.0.0.1:{free_port()}", "refused"),
     )
     assert any(r.headers.get("authorization") == f"Basic {BASIC}" for r in server.seen("/broken"))
     for record in collection.records:
@@ -229,9 +191,5 @@ def test_config_refusals() -> None:
 
 
 def test_probe_catalogue_is_complete() -> None:
-    ids = JenkinsCollector.probe_ids()
-    assert len(ids) == len(set(ids)) and all(i.startswith("jenkins.") for i in ids)
+    collecting.assert_catalogue_complete(JenkinsCollector, "jenkins.")
     assert JenkinsCollector.system == "ci" and JenkinsCollector.version == "1.0.0"
-    for spec in JenkinsCollector.probes:
-        assert spec.short and spec.short_zh and spec.motivation and spec.implementation
-        assert spec.remediation.text and spec.remediation.text_zh

@@ -13,12 +13,9 @@ from evidence_collectors.base import CollectContext
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.mlflow import MlflowCollector
 from evidence_collectors.mlflow.config import MlflowConfig
-from evidence_collectors.raw import RawStore
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
-from evidence_collectors.runner import collect as run_targets
-from evidence_collectors.secrets import Redactor
-from evidence_collectors.targets import Target
 from tests.collectors import mlflow_support as support
+from tests.support import collecting
 from tests.support.servers import free_port
 
 mlflow_site = support.mlflow_site  # the session fixture: one real server, started once and stopped at the end
@@ -71,15 +68,13 @@ SIGNATURE = {"latest_versions_with_signature_ratio"}
 
 
 def config(url: str, **settings: Any) -> MlflowConfig:
-    base: dict[str, Any] = {"collector": "mlflow", "name": "tracking", "url": url, "timeout_s": 5, "retries": 0}
-    return MlflowConfig.model_validate(base | settings)
+    return collecting.target_config(
+        MlflowConfig, {"collector": "mlflow", "name": "tracking", "url": url, "timeout_s": 5}, settings
+    )
 
 
-def collect(cfg: TargetConfig) -> tuple[dict[str, EvidenceRecord], CollectContext]:
-    ctx = CollectContext(raw=RawStore(), redactor=Redactor())
-    records = MlflowCollector().collect(cfg, ctx)
-    assert [r.probe for r in records] == MlflowCollector.probe_ids()
-    return {r.probe.removeprefix("mlflow."): r for r in records}, ctx
+def collect(cfg: TargetConfig) -> tuple[collecting.Records, CollectContext]:
+    return collecting.collect_records(MlflowCollector, cfg, prefix="mlflow.")
 
 
 def values(records: dict[str, EvidenceRecord]) -> dict[str, Any]:
@@ -272,19 +267,12 @@ def test_hanging_server_and_refused_connection_do_not_stop_other_targets(
         "/api/2.0/mlflow/experiments/search", "/api/2.0/mlflow/registered-models/search",
         "/api/2.0/mlflow/model-versions/search",
     )})  # fmt: skip
-    targets = [
-        Target(config=config(proxy.url, name="hanging", timeout_s=1), collector=MlflowCollector),
-        Target(config=config(f"http://127.0.0.1:{free_port()}", name="refused", timeout_s=1, retries=1),
-               collector=MlflowCollector),
-        Target(config=config(mlflow_site.url, name="healthy"), collector=MlflowCollector),
-    ]  # fmt: skip
+    hanging = config(proxy.url, name="hanging", timeout_s=1)
+    refused = config(f"http://127.0.0.1:{free_port()}", name="refused", timeout_s=1, retries=1)
     start = time.monotonic()
-    collection = run_targets(targets)
+    collection = collecting.collect_targets(MlflowCollector, hanging, refused, config(mlflow_site.url, name="healthy"))
     assert time.monotonic() - start < 20
-    by_target: dict[str, list[EvidenceRecord]] = {}
-    for record in collection.records:
-        by_target.setdefault(record.target, []).append(record)
-    assert {t: len(rs) for t, rs in by_target.items()} == {t: len(EXPECTED) for t in ("hanging", "refused", "healthy")}
+    by_target = collecting.records_by_target(collection.records)
     assert all(r.status is EvidenceStatus.unavailable for r in by_target["hanging"])
     assert all("no answer within 1 s" in r.reason for r in by_target["hanging"])
     assert all(r.status is EvidenceStatus.unavailable for r in by_target["refused"])
@@ -329,8 +317,7 @@ def test_missing_token_variable_is_an_error_without_requests(
     proxy: support.FaultProxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("MLFLOW_TEST_TOKEN_UNSET", raising=False)
-    target = Target(config=config(proxy.url, token_env="MLFLOW_TEST_TOKEN_UNSET"), collector=MlflowCollector)
-    collection = run_targets([target])
+    collection = collecting.collect_targets(MlflowCollector, config(proxy.url, token_env="MLFLOW_TEST_TOKEN_UNSET"))
     assert all(r.status is EvidenceStatus.error for r in collection.records)
     assert all("MLFLOW_TEST_TOKEN_UNSET is not set" in r.reason for r in collection.records)
     assert not proxy.seen_auth

@@ -13,24 +13,16 @@ from typing import Any
 import pydantic
 import pytest
 
+from evidence_collectors import model_metrics as vocab
 from evidence_collectors.base import CollectContext
 from evidence_collectors.config import TargetConfig
-from evidence_collectors.prometheus import vocabulary as vocab
+from evidence_collectors.prometheus import collector
 from evidence_collectors.prometheus.collector import PrometheusCollector
 from evidence_collectors.prometheus.config import PrometheusConfig
-from evidence_collectors.raw import RawStore
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
-from evidence_collectors.runner import collect as run_targets
-from evidence_collectors.secrets import Redactor
-from evidence_collectors.targets import Target
-from tests.collectors.prometheus_support import (
-    FaultProxy,
-    PrometheusServer,
-    answer,
-    hang,
-    start_prometheus,
-    status,
-)
+from tests.collectors.prometheus_support import FaultProxy, PrometheusServer, answer, start_prometheus
+from tests.support import collecting
+from tests.support.local_http import hang, status
 from tests.support.servers import free_port, require_binary
 
 MODEL_NAMES = [
@@ -49,20 +41,7 @@ MODEL_NAMES = [
     "nv_inference_request_success",
 ]
 UNVERSIONED = {"model_feature_drift_psi", "model_input_missing_values_total"}
-RULE_PROBES = [
-    "alerting_rules",
-    "recording_rules",
-    "model_alerting_rules",
-    "model_recording_rules",
-    "model_alert_categories",
-    "drift_alerting_rules",
-    "model_availability_alerting_rules",
-    "model_alerting_rules_with_owner_ratio",
-    "model_alerting_rules_with_severity_ratio",
-    "model_alerting_rules_with_runbook_ratio",
-    "model_slo_rules",
-    "unhealthy_rules",
-]
+RULE_PROBES = sorted(p.removeprefix("prometheus.") for p in collector.RULE_PROBES)
 
 
 @pytest.fixture(scope="module")
@@ -76,16 +55,11 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusS
 
 
 def config(url: str, **extra: Any) -> PrometheusConfig:
-    return PrometheusConfig.model_validate(
-        {"collector": "prometheus", "name": "prom", "url": url, "timeout_s": 1, "retries": 0, **extra}
-    )
+    return collecting.target_config(PrometheusConfig, {"collector": "prometheus", "name": "prom", "url": url}, extra)
 
 
-def run(cfg: TargetConfig) -> tuple[dict[str, EvidenceRecord], CollectContext]:
-    ctx = CollectContext(raw=RawStore(), redactor=Redactor())
-    records = PrometheusCollector().collect(cfg, ctx)
-    assert [r.probe for r in records] == PrometheusCollector.probe_ids()
-    return {r.probe.removeprefix("prometheus."): r for r in records}, ctx
+def run(cfg: TargetConfig) -> tuple[collecting.Records, CollectContext]:
+    return collecting.collect_records(PrometheusCollector, cfg, prefix="prometheus.")
 
 
 @pytest.fixture(scope="module")
@@ -275,12 +249,9 @@ def test_connection_refused_makes_every_probe_unavailable_and_other_targets_stil
 ) -> None:
     dead = config(f"http://127.0.0.1:{free_port()}").model_copy(update={"name": "dead"})
     live = config(prometheus.url).model_copy(update={"name": "live"})
-    collection = run_targets(
-        [Target(config=dead, collector=PrometheusCollector), Target(config=live, collector=PrometheusCollector)]
-    )
+    collection = collecting.collect_targets(PrometheusCollector, dead, live)
     dead_records = [r for r in collection.records if r.target == "dead"]
     live_records = [r for r in collection.records if r.target == "live"]
-    assert len(dead_records) == len(live_records) == len(PrometheusCollector.probes)
     assert all(r.status is EvidenceStatus.unavailable and "cannot connect" in r.reason for r in dead_records)
     assert all(r.status is EvidenceStatus.ok for r in live_records)
 
@@ -288,7 +259,7 @@ def test_connection_refused_makes_every_probe_unavailable_and_other_targets_stil
 def test_a_hanging_server_is_unavailable_within_the_timeout(prometheus: PrometheusServer) -> None:
     started = time.monotonic()
     with FaultProxy(prometheus.url, faults={"/api/v1/status/buildinfo": hang}) as proxy:
-        collection = run_targets([Target(config=config(proxy.url), collector=PrometheusCollector)])
+        collection = collecting.collect_targets(PrometheusCollector, config(proxy.url))
     assert time.monotonic() - started < 10
     assert all(
         r.status is EvidenceStatus.unavailable and "no answer within 1 s" in r.reason for r in collection.records
@@ -316,7 +287,7 @@ def test_the_token_is_sent_but_never_recorded(prometheus: PrometheusServer, monk
 
 def test_a_missing_token_variable_is_an_error_without_contacting_the_server(prometheus: PrometheusServer) -> None:
     cfg = config(prometheus.url, token_env="PROM_TEST_TOKEN_UNSET")
-    collection = run_targets([Target(config=cfg, collector=PrometheusCollector)])
+    collection = collecting.collect_targets(PrometheusCollector, cfg)
     assert all(
         r.status is EvidenceStatus.error and "PROM_TEST_TOKEN_UNSET is not set" in r.reason for r in collection.records
     )
@@ -338,12 +309,8 @@ def test_bad_settings_are_refused(settings: dict[str, Any]) -> None:
 
 
 def test_catalogue_is_complete_and_bilingual() -> None:
-    ids = PrometheusCollector.probe_ids()
-    assert len(ids) == len(set(ids)) == 27
-    for spec in PrometheusCollector.probes:
-        assert spec.id.startswith("prometheus.")
-        assert spec.short and spec.short_zh and spec.motivation and spec.implementation
-        assert spec.remediation.text and spec.remediation.text_zh
+    collecting.assert_catalogue_complete(PrometheusCollector, "prometheus.")
+    assert len(PrometheusCollector.probe_ids()) == 27
     assert Path(__file__).exists()
 
 

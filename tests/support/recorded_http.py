@@ -36,12 +36,13 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import yaml
+
+from tests.support.local_http import LocalServer, QuietHandler
 
 ANY = "*"
 _TOKEN = re.compile(r'"\{\{ms:(?P<qms>[^}]*)\}\}"|\{\{(?P<kind>iso|ms|epoch|header|base)(?::(?P<arg>[^}]*))?\}\}')
@@ -97,9 +98,7 @@ class RecordedHttpServer:
         self.requests: list[SeenRequest] = []
         self.unmatched: list[SeenRequest] = []
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LocalServer | None = None
 
     # --- routes ---------------------------------------------------------------------------------------
 
@@ -162,28 +161,17 @@ class RecordedHttpServer:
 
     @property
     def base_url(self) -> str:
-        if self._httpd is None:
+        if self._server is None:
             raise RuntimeError("the server is not running")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     def start(self) -> RecordedHttpServer:
-        handler = type("Handler", (_Handler,), {"recorded": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="recorded-http", daemon=True
-        )
-        self._thread.start()
+        self._server = LocalServer(type("Handler", (_Handler,), {"recorded": self}), name="recorded-http")
         return self
 
     def stop(self) -> None:
-        self._stopping.set()  # wakes hanging handlers
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._server is not None:
+            self._server.close()  # also wakes hanging handlers
 
     def __enter__(self) -> RecordedHttpServer:
         return self.start()
@@ -272,13 +260,10 @@ def _query_matches(expected: Mapping[str, str], actual: Mapping[str, str]) -> bo
     return all(value == ANY or actual[key] == value for key, value in expected.items())
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     recorded: RecordedHttpServer
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out in separate writes: avoid the 40 ms delayed-ACK stall
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet test output
-        return
 
     def _serve(self) -> None:
         parts = urlsplit(self.path)
@@ -290,32 +275,20 @@ class _Handler(BaseHTTPRequestHandler):
         found = self.recorded.match(self.command, parts.path, query)
         self.recorded._record(SeenRequest(self.command, parts.path, query, headers), found is not None)
         if found is None:
-            self._send(404, {}, b'{"message": "Not Found (no recorded response)"}', "application/json")
+            self.send(404, b'{"message": "Not Found (no recorded response)"}')
             return
         route, page = found
-        if route.delay_s and self.recorded._stopping.wait(route.delay_s):
+        if route.delay_s and self.server.owner.release.wait(route.delay_s):  # type: ignore[attr-defined]
             return  # the server is stopping: drop the connection
         if page < 1 or page > len(route.bodies):
-            self._send(404, {}, b'{"message": "Not Found (no such page)"}', "application/json")
+            self.send(404, b'{"message": "Not Found (no such page)"}')
             return
         out_headers = {k: self.recorded.render(v, headers) for k, v in route.headers.items()}
         if route.paging:
             rest = {k: v for k, v in query.items() if k != route.page_param}
             out_headers.update(self.recorded._pagination_headers(route, page, parts.path, rest))
         body = self.recorded.render(route.bodies[page - 1].decode("utf-8"), headers).encode("utf-8")
-        self._send(route.status, out_headers, body, route.content_type)
-
-    def _send(self, status: int, headers: Mapping[str, str], body: bytes, content_type: str) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
-            pass
+        self.send(route.status, body, route.content_type, out_headers)
 
     do_GET = _serve
     do_POST = _serve

@@ -1,13 +1,40 @@
 """How model metrics are recognised by name, and which aspect of a model a metric, rule or query speaks to.
 
 Both the Prometheus and the Grafana collector read metric names and PromQL (rules, panel queries), so they share this
-vocabulary; an auditor can read here exactly which names count as "model metrics".
+vocabulary; an auditor can read here exactly which names count as "model metrics". A target may add its organisation's
+own names with a regular expression (`model_metric_pattern`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+
+def _compiles(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+    return value
+
+
+# The target setting `model_metric_pattern`: checked to compile when the targets file is read.
+ModelMetricPattern = Annotated[
+    str | None,
+    AfterValidator(_compiles),
+    Field(description="Extra regular expression for the organisation's own model metric names"),
+]
+
+
+def compiled_pattern(pattern: str | None) -> re.Pattern[str] | None:
+    """The compiled `model_metric_pattern`, or None when the target sets none."""
+    return re.compile(pattern) if pattern else None
+
 
 # Metric-name prefixes of the common model servers and monitoring libraries.
 FRAMEWORKS: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -1,0 +1,180 @@
+"""Pieces the REST API clients of the collectors share: paged results, response shapes checked on arrival, rate-limit
+refusals, and a client that follows RFC 8288 `Link: <...>; rel="next"` pages on the API's own host.
+
+Everything goes through `HttpSession` (timeouts, retries, raw recording, redaction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, Self, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from evidence_collectors.base import CollectContext
+from evidence_collectors.config import HttpTargetConfig
+from evidence_collectors.http import CollectError, HttpSession, Unavailable
+from evidence_collectors.secrets import redact_url
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+PER_PAGE = 100
+
+
+@dataclass
+class Pages(Generic[T]):
+    """Every item read from a paged list, the raw responses behind them, and why reading stopped early, if it did."""
+
+    items: list[T] = field(default_factory=list)
+    url: str = ""  # where the list is read, for the records
+    raw: list[str] = field(default_factory=list)
+    pages: int = 0
+    stopped: str = ""  # why reading stopped before the last page (a cap or guard), or "" when every page was read
+
+    @property
+    def capped(self) -> bool:
+        return bool(self.stopped)
+
+    def cap_note(self, what: str) -> str:
+        return f" ({self.stopped}: more {what} exist than were read)" if self.stopped else ""
+
+
+class RateLimited(Unavailable):
+    """The service refused the request for its rate limit: retrying at once cannot help, so it is not retried."""
+
+
+def utc_epoch(seconds: str) -> str:
+    """A rate-limit reset time (epoch seconds, as the headers give it) as an ISO 8601 UTC time."""
+    return dt.datetime.fromtimestamp(int(seconds), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- response shapes -----------------------------------------------------------------------------------------------
+
+
+def problem(exc: ValidationError) -> tuple[str, str]:
+    """Where the first validation error is (dotted path, "" for the top level) and what it says."""
+    first = exc.errors(include_input=False, include_url=False)[0]
+    return ".".join(str(p) for p in first["loc"]), first["msg"]
+
+
+def parse(model: type[M], data: Any, where: str) -> M:
+    """Validate one response object; a shape we cannot read is the system's answer being unusable."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        path, message = problem(exc)
+        raise CollectError(f"unexpected response from {where}: {path or '(top level)'}: {message}") from None
+
+
+def checked(validate: Callable[[Any], T], data: Any, where: str) -> T:
+    """Validate an API answer with `validate` (a model's or a TypeAdapter's); an unusable one is a CollectError."""
+    try:
+        return validate(data)
+    except ValidationError as exc:
+        path, message = problem(exc)
+        raise CollectError(f"{where}: unexpected answer ({path}: {message})") from None
+
+
+# --- clients -------------------------------------------------------------------------------------------------------
+
+
+def keep_refused(ctx: CollectContext, response: httpx.Response) -> str:
+    """Store a response refused before `HttpSession` sees it (as it would have), and return its redacted URL."""
+    response.read()
+    where = redact_url(str(response.request.url))
+    ctx.raw.add(
+        ctx.redactor.bytes(response.content),
+        url=where,
+        status=response.status_code,
+        content_type=response.headers.get("content-type", ""),
+    )
+    return where
+
+
+class SessionApi:
+    """A client over one `HttpSession`, closed when its `with` block ends."""
+
+    session: HttpSession
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.client.close()
+
+    def url(self, path: str) -> str:
+        return self.session.url(path)
+
+
+class LinkPagedApi(SessionApi):
+    """GETs of single objects and of paged lists (`per_page` items a page, next pages named by a `Link` header)."""
+
+    def __init__(self, config: HttpTargetConfig, ctx: CollectContext, session: HttpSession, max_pages: int) -> None:
+        self.config = config
+        self.ctx = ctx
+        self.session = session
+        self.max_pages = max_pages
+
+    def get(self, path: str, model: type[M], params: dict[str, Any] | None = None) -> tuple[M, str]:
+        data, _, sha = self.session.get_json(path, params)
+        return parse(model, data, self.url(path)), sha
+
+    def pages(
+        self,
+        path: str,
+        model: type[M],
+        *,
+        items_key: str | None = None,
+        params: dict[str, Any] | None = None,
+        stop: Callable[[list[M]], bool] | None = None,
+        max_pages: int | None = None,
+    ) -> Pages[M]:
+        """Read pages until the last (see `_next`), `stop(page_items)` says enough, or the page cap.
+
+        `items_key` names the list inside an object response (e.g. "workflow_runs"); None for array responses.
+        """
+        limit = max_pages or self.max_pages
+        result: Pages[M] = Pages(items=[], url=self.url(path))
+        base: dict[str, Any] = {"per_page": PER_PAGE, **(params or {})}
+        target: str = path
+        query: dict[str, Any] | None = dict(base)
+        while True:
+            data, response, sha = self.session.get_json(target, query)
+            result.raw.append(sha)
+            result.pages += 1
+            where = self.url(target)
+            found = data.get(items_key) if items_key and isinstance(data, dict) else data
+            if not isinstance(found, list):
+                raise CollectError(
+                    f"unexpected response from {where}: expected a list"
+                    + (f" under '{items_key}'" if items_key else "")
+                )
+            page = [parse(model, item, where) for item in found]
+            result.items += page
+            following = self._next(response, path, base)
+            if following is None or (stop is not None and stop(page)):
+                return result
+            if result.pages >= limit:
+                result.stopped = f"stopped after {result.pages} pages"
+                return result
+            target, query = following
+            if query is None:  # a link, not a page number
+                target = self._same_origin(target)
+
+    def _next(
+        self, response: httpx.Response, path: str, base: dict[str, Any]
+    ) -> tuple[str, dict[str, Any] | None] | None:
+        """The next page: its rel="next" link, whose URL carries the query; None after the last page."""
+        link = response.links.get("next", {}).get("url")
+        return (link, None) if link else None
+
+    def _same_origin(self, link: str) -> str:
+        """A next link is followed only on the API's own host, so the token never travels elsewhere."""
+        home, nxt = urlsplit(self.config.url), urlsplit(link)
+        if (nxt.scheme, nxt.netloc) != (home.scheme, home.netloc):
+            raise CollectError(f"pagination link to another host not followed: {redact_url(link)}")
+        return link
