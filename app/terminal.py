@@ -132,7 +132,7 @@ def print_framework(console: Console, framework: Framework, lang: Lang) -> None:
 
 def print_diff(console: Console, diff: FrameworkDiff) -> None:
     console.print(f"[bold]{diff.old} → {diff.new}[/]")
-    counts = {k: diff.count(k) for k in ("added", "removed", "reworded", "level_changed", "moved")}
+    counts = {k: diff.count(k) for k in ("added", "removed", "reworded", "level_changed", "moved", "checks_changed")}
     console.print("  " + "  ".join(f"{k}: {v}" for k, v in counts.items()))
     for ic in diff.items:
         console.print(
@@ -147,6 +147,8 @@ def print_diff(console: Console, diff: FrameworkDiff) -> None:
             console.print(f"  [yellow]~ {c.id}[/] {c.text_old}\n    → {c.text_new}")
         elif c.kind == "level_changed":
             console.print(f"  [yellow]↕ {c.id}[/] level {c.level_old} → {c.level_new}")
+        elif c.kind == "checks_changed":
+            console.print(f"  [cyan]⚙ {c.id}[/] automated checks changed")
         else:
             console.print(f"  [yellow]→ {c.id}[/] {c.item_old} → {c.item_new}")
 

@@ -64,7 +64,7 @@ def bind(
             if change.kind == "added":
                 if change.id not in answers or answers[change.id].is_blank:
                     unanswered_new.append(change.id)
-            elif change.kind != "removed" and change.id in carried:
+            elif change.kind not in ("removed", "checks_changed") and change.id in carried:
                 changed.setdefault(change.id, []).append(change.kind)
     report = MigrationReport(
         source=assessment.framework,

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from capability_model.schema import Framework, Lang
 
-ChangeKind = Literal["added", "removed", "reworded", "level_changed", "moved"]
+ChangeKind = Literal["added", "removed", "reworded", "level_changed", "moved", "checks_changed"]
 
 
 class RequirementChange(BaseModel):
@@ -44,7 +44,8 @@ class FrameworkDiff(BaseModel):
 
 
 def diff_frameworks(old: Framework, new: Framework, lang: Lang = "zh") -> FrameworkDiff:
-    """Requirements added, removed, reworded (zh or en text), moved between levels or between items; items too.
+    """Requirements added, removed, reworded (zh or en text), moved between levels or items, or given other automated
+    checks (probe expectations); items too.
 
     A requirement keeps its id for life, so ids are what is compared; one requirement can show several kinds of change.
     """
@@ -93,6 +94,8 @@ def diff_frameworks(old: Framework, new: Framework, lang: Lang = "zh") -> Framew
             changes.append(RequirementChange(kind="level_changed", **common))
         if old_item.id != item.id:
             changes.append(RequirementChange(kind="moved", **common))
+        if (old_req.expectations, old_req.expectation_mode) != (req.expectations, req.expectation_mode):
+            changes.append(RequirementChange(kind="checks_changed", **common))
     for rid, (item, req) in old_reqs.items():
         if rid not in new_reqs:
             changes.append(

@@ -9,6 +9,7 @@ import yaml
 
 from capability_model.loader import load_framework
 from capability_model.sourcefile import SourceError
+from evidence_collectors.registry import probe_catalogue
 from tests.conftest import RunCli
 
 
@@ -126,6 +127,14 @@ def test_missing_file(tmp_path: Path, run_cli: RunCli) -> None:
     assert "file not found" in result.stderr
 
 
+def test_bundled_expectations_name_installed_probes(framework_files: list[Path]) -> None:
+    known = set(probe_catalogue())
+    used = {
+        p for f in framework_files for _, r in load_framework(f, known).framework.requirements() for p in r.probes()
+    }
+    assert len(used) >= 40 and used <= known
+
+
 def test_unknown_probe_in_an_expectation_is_an_error(part1_path: Path, tmp_path: Path) -> None:
     _, data = _bundled(part1_path)
     req = data["domains"][0]["subdomains"][0]["items"][0]["requirements"][0]
@@ -133,7 +142,7 @@ def test_unknown_probe_in_an_expectation_is_an_error(part1_path: Path, tmp_path:
     bad = tmp_path / "probe.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(SourceError) as exc:
-        load_framework(bad, known_probes={"git.ci_config_present"})
+        load_framework(bad, known_probes=set(probe_catalogue()))
     [issue] = exc.value.issues
     assert issue.path == "domains[0].subdomains[0].items[0].requirements[0].expectations[0].probe"
     assert issue.message == "unknown probe 'nosuch.collector_probe'"
