@@ -18,7 +18,8 @@ install: $(STAMP)
 system-deps:
 	bash scripts/install-system-deps.sh
 
-demo: $(STAMP)
+demo: EXAMPLE_PARTS := examples/retail-bank/part1-development.yaml examples/retail-bank/part2-delivery.yaml
+demo: system-deps $(STAMP)
 	$(CLI) model list
 	$(CLI) assess examples/retail-bank/part1-development.yaml --lang en --target 3
 	$(CLI) assess examples/retail-bank/part2-delivery.yaml --lang en --target 3
@@ -27,7 +28,11 @@ demo: $(STAMP)
 	$(CLI) assess examples/retail-bank/part2-delivery.yaml --format json -o examples/out/part2-result.json
 	$(CLI) assess examples/retail-bank/part1-development.yaml --format markdown --lang zh -o examples/out/part1-result.zh.md
 	$(CLI) assess examples/retail-bank/part2-delivery.yaml --format markdown --lang zh -o examples/out/part2-result.zh.md
-	@echo "Results written to examples/out/"
+	$(CLI) report $(EXAMPLE_PARTS) --format html --lang zh -o examples/out/report-zh.html
+	$(CLI) report $(EXAMPLE_PARTS) --format csv --lang en -o examples/out/requirements-en.csv
+	$(CLI) report $(EXAMPLE_PARTS) --format pdf --lang en -o examples/out/report-en.pdf
+	$(CLI) report $(EXAMPLE_PARTS) --format pdf --lang zh -o examples/out/report-zh.pdf
+	@echo "Results written to examples/out/ (reports: report-zh.pdf, report-en.pdf)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from app import assess_cmd, evidence_cmd
+from app import assess_cmd, evidence_cmd, report_cmd
 from app.model_cmd import model_app
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.command("init")(assess_cmd.init)
 app.command("assess")(assess_cmd.assess)
 app.command("migrate")(assess_cmd.migrate)
 app.command("collect")(evidence_cmd.collect)
+app.command("report")(report_cmd.report)
 
 
 def main() -> None:

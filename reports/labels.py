@@ -37,6 +37,9 @@ _WORDS: dict[str, dict[str, str]] = {
     "scoring": {"zh": "计分规则", "en": "Scoring rules"},
     "more": {"zh": "另有 {n} 项", "en": "and {n} more"},
     "evidence": {"zh": "证据", "en": "Evidence"},
+    "automated_checks": {"zh": "自动核查", "en": "Automated checks"},
+    "mode_sufficient": {"zh": "证据可判定满足", "en": "evidence decides"},
+    "mode_necessary": {"zh": "证据不通过即不满足", "en": "failing evidence means not met"},
     "decided_by_evidence": {"zh": "{n} 项要求由证据判定", "en": "{n} requirements decided by evidence"},
     "audit_mode": {
         "zh": "审计模式：未引用证据的“满足”不予计入。",
@@ -47,6 +50,160 @@ _WORDS: dict[str, dict[str, str]] = {
     "status_published": {"zh": "已发布", "en": "published"},
     "status_draft": {"zh": "征求意见稿", "en": "draft for comment"},
     "released": {"zh": "框架文件发布日期", "en": "framework file released"},
+    # --- the assessment report (HTML / PDF / Markdown / CSV) ---
+    "report_title": {
+        "zh": "人工智能研发运营一体化（MLOps）能力成熟度评估报告",
+        "en": "MLOps capability maturity assessment report",
+    },
+    "confidential": {
+        "zh": "机密 · 仅供受评组织与评估方使用",
+        "en": "Confidential · for the assessed organisation and the assessors only",
+    },
+    "contents": {"zh": "目录", "en": "Contents"},
+    "executive_summary": {"zh": "执行摘要", "en": "Executive summary"},
+    "level_matrix": {"zh": "能力等级矩阵", "en": "Level matrix"},
+    "results_by_domain": {"zh": "分域评估结果", "en": "Results by domain"},
+    "methodology": {"zh": "评估方法", "en": "Methodology"},
+    "evidence_appendix": {"zh": "附录：证据", "en": "Appendix: evidence"},
+    "sign_off": {"zh": "签署", "en": "Sign-off"},
+    "part": {"zh": "评估部分", "en": "Part"},
+    "version": {"zh": "版本", "en": "Version"},
+    "content_hash": {"zh": "内容哈希（SHA-256）", "en": "Content hash (SHA-256)"},
+    "period": {"zh": "评估期间", "en": "Assessment period"},
+    "period_range": {"zh": "{start} 至 {end}", "en": "{start} to {end}"},
+    "period_open": {"zh": "{start} 起", "en": "from {start}"},
+    "reviewer": {"zh": "复核人", "en": "Reviewer"},
+    "participants": {"zh": "参与人员", "en": "Participants"},
+    "report_date": {"zh": "报告日期", "en": "Report date"},
+    "assessment_file": {"zh": "评估问卷文件", "en": "Assessment file"},
+    "standard": {"zh": "标准", "en": "Standard"},
+    "publisher": {"zh": "发布方", "en": "Publisher"},
+    "level_n": {"zh": "{n}级", "en": "level {n}"},
+    "level_badge": {"zh": "{n}级", "en": "L{n}"},
+    "level_named": {"zh": "{n}级（{name}）", "en": "{n} ({name})"},
+    "page_x_of_y": {"zh": "第 {page} 页，共 {pages} 页", "en": "Page {page} of {pages}"},
+    "overall_of_part": {"zh": "整体等级", "en": "Overall level"},
+    "domain_levels": {"zh": "各能力域等级", "en": "Level of each domain"},
+    "radar_caption": {
+        "zh": "各能力域的等级、平均分与目标等级",
+        "en": "Level and score of each domain against the target level",
+    },
+    "series_level": {"zh": "等级", "en": "Level"},
+    "series_score": {"zh": "平均分", "en": "Score"},
+    "series_target": {"zh": "目标等级", "en": "Target"},
+    "strengths": {"zh": "主要优势", "en": "Strengths"},
+    "top_gaps": {"zh": "主要差距", "en": "Top gaps"},
+    "no_strengths": {"zh": "尚无达到一级的能力子项。", "en": "No capability item has reached level 1 yet."},
+    "strength_text": {
+        "zh": "{item}（{id}）达到{level}级（{level_name}），{relation}；{applicable}项适用要求中已满足{met}项。",
+        "en": "{item} ({id}) reaches level {level} ({level_name}), {relation}; {met} of its {applicable} "
+        "applicable requirements are met.",
+    },
+    "relation_above": {"zh": "高于目标等级{n}级", "en": "{n} above the target level"},
+    "relation_at": {"zh": "已达到目标等级", "en": "meeting the target level"},
+    "relation_below": {"zh": "距目标等级尚差{n}级", "en": "{n} below the target level"},
+    "levels_count": {"zh": "{n}", "en": "{n} levels"},
+    "one_level": {"zh": "1", "en": "one level"},
+    "gap_text": {
+        "zh": "{item}（{id}）目前为{level}级（{level_name}）；达到目标{target}级还需满足{n}项要求，首先是：{first}",
+        "en": "{item} ({id}) is at level {level} ({level_name}); reaching the target level {target} needs {n} more "
+        "requirements, starting with: {first}",
+    },
+    "matrix_caption": {
+        "zh": "每个能力子项已达到的等级与目标等级",
+        "en": "The level each capability item reaches, against the target level",
+    },
+    "cell_reached": {"zh": "已达到", "en": "reached"},
+    "cell_gap": {"zh": "目标内未达到", "en": "not reached, within target"},
+    "cell_beyond": {"zh": "目标以上未达到", "en": "not reached, above target"},
+    "cell_na": {"zh": "不适用", "en": "not applicable"},
+    "bars_caption": {"zh": "各能力子项等级与目标等级", "en": "Level of each capability item against the target"},
+    "item_level": {"zh": "子项等级", "en": "Item level"},
+    "col_level": {"zh": "等级", "en": "Level"},
+    "col_requirement": {"zh": "能力要求", "en": "Requirement"},
+    "col_status": {"zh": "状态", "en": "Status"},
+    "col_evidence": {"zh": "证据", "en": "Evidence"},
+    "col_note": {"zh": "说明", "en": "Note"},
+    "col_source": {"zh": "判定依据", "en": "Decided by"},
+    "blocking_level": {"zh": "阻碍升至{level}级的要求", "en": "Requirements blocking level {level}"},
+    "top_level_reached": {"zh": "已达到最高等级。", "en": "The highest level is reached."},
+    "gap_count": {
+        "zh": "距目标{target}级的差距：{n}项要求",
+        "en": "Gap to the target level {target}: {n} requirements",
+    },
+    "no_item_gap": {"zh": "已达到目标等级。", "en": "The target level is reached."},
+    "blocking_mark": {"zh": "阻碍升级", "en": "blocking"},
+    "conflict_text": {
+        "zh": "人工答复“{manual}”与证据“{evidence}”不一致，以证据为准（{records}）。",
+        "en": "The manual answer '{manual}' contradicts the evidence '{evidence}'; the evidence decided ({records}).",
+    },
+    "conflicts_found": {"zh": "{n} 项人工答复与证据不一致", "en": "{n} manual answers contradict the evidence"},
+    "no_roadmap": {"zh": "已达到目标等级，无需改进阶段。", "en": "The target level is reached; no phase is needed."},
+    "roadmap_intro": {
+        "zh": "按等级分阶段排列距目标的全部差距；每个阶段内，等级最低的能力子项在前，部分满足的要求先于未满足的要求。",
+        "en": "Every requirement in the gap, in one phase per level up to the target; within a phase the items "
+        "furthest behind come first, partly met requirements before unmet ones.",
+    },
+    "dimensions": {"zh": "评估维度", "en": "Evaluation dimensions"},
+    "framework_description": {"zh": "框架说明", "en": "About the framework"},
+    "applies_to": {"zh": "适用于", "en": "Applies to"},
+    "bundle": {"zh": "证据包", "en": "Evidence bundle"},
+    "manifest_hash": {"zh": "清单哈希（SHA-256）", "en": "Manifest hash (SHA-256)"},
+    "records_count": {
+        "zh": "共 {n} 条证据记录：正常 {ok}，不可用 {unavailable}，错误 {error}；{decided} 项要求由证据判定。",
+        "en": "{n} evidence records: {ok} ok, {unavailable} unavailable, {error} in error; {decided} requirements "
+        "decided by evidence.",
+    },
+    "no_bundle": {
+        "zh": "本次评估未提供自动采集的证据包；各项要求的证据为答复中引用的材料，列于分域评估结果中。",
+        "en": "No collected evidence bundle was supplied for this assessment; the evidence for each requirement is "
+        "the material cited in its answer, listed under the results by domain.",
+    },
+    "cited_references": {"zh": "答复中引用证据 {n} 处", "en": "{n} evidence references cited in answers"},
+    "probe": {"zh": "探针", "en": "Probe"},
+    "target_system": {"zh": "采集对象", "en": "Target"},
+    "source": {"zh": "来源", "en": "Source"},
+    "collected_at": {"zh": "采集时间", "en": "Collected at"},
+    "sha256": {"zh": "SHA-256", "en": "SHA-256"},
+    "summary": {"zh": "摘要", "en": "Summary"},
+    "value": {"zh": "取值", "en": "Value"},
+    "files_hashes": {"zh": "评估所依据的文件", "en": "Files this report was made from"},
+    "orphaned": {
+        "zh": "保留的旧版本答复（当前框架版本中已无对应要求）：{ids}",
+        "en": "Answers kept from another framework version (no requirement in this version): {ids}",
+    },
+    "signature": {"zh": "签字", "en": "Signature"},
+    "date": {"zh": "日期", "en": "Date"},
+    "role": {"zh": "角色", "en": "Role"},
+    "name": {"zh": "姓名", "en": "Name"},
+    "sign_statement": {
+        "zh": "我们确认：本报告依据上述框架文件、评估问卷及所列证据，按本报告所述评估方法完成；"
+        "报告所列等级、差距与改进路线图真实反映评估时所见情况。",
+        "en": "We confirm that this assessment was carried out against the framework files, questionnaires and "
+        "evidence named in this report, following the methodology it describes, and that the levels, gaps and "
+        "roadmap it states reflect what was found at the time of the assessment.",
+    },
+    "colon": {"zh": "：", "en": ": "},
+    "phase_title": {"zh": "阶段 {level}：达到{level}级", "en": "Phase {level}: reach level {level}"},
+    "description": {"zh": "说明", "en": "Description"},
+    "domain_id": {"zh": "能力域编号", "en": "Domain id"},
+    "subdomain_id": {"zh": "能力子域编号", "en": "Subdomain id"},
+    "item_id": {"zh": "能力子项编号", "en": "Item id"},
+    "requirement_id": {"zh": "要求编号", "en": "Requirement id"},
+    "level_name": {"zh": "等级名称", "en": "Level name"},
+    "generated_by": {"zh": "由 mlops-maturity 生成", "en": "Generated by mlops-maturity"},
+}
+
+SOURCE_LABELS: dict[str, dict[str, str]] = {
+    "evidence": {"zh": "采集证据", "en": "collected evidence"},
+    "manual": {"zh": "人工答复", "en": "manual answer"},
+    "none": {"zh": "无", "en": "none"},
+}
+
+EVIDENCE_STATUS_LABELS: dict[str, dict[str, str]] = {
+    "ok": {"zh": "正常", "en": "ok"},
+    "unavailable": {"zh": "不可用", "en": "unavailable"},
+    "error": {"zh": "错误", "en": "error"},
 }
 
 EVIDENCE_KIND_LABELS: dict[str, dict[str, str]] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assessors.assessment import STATUS_LABELS
 from assessors.results import AssessmentResult
-from capability_model.schema import Framework, Lang
+from capability_model.schema import AnyOf, Framework, Lang, ProbeExpectation, Requirement
 from reports.labels import EVIDENCE_KIND_LABELS, level_text, score_text, word
 
 
@@ -63,6 +63,17 @@ def render_result_markdown(
     return "\n".join(lines).rstrip() + "\n"
 
 
+def expectation_text(requirement: Requirement) -> str:
+    """`probe op value` for each check, alternatives joined by `|`."""
+
+    def one(e: ProbeExpectation) -> str:
+        return f"`{e.probe} {e.op.value}{'' if e.value is None else ' ' + str(e.value).lower()}`"
+
+    return "; ".join(
+        " | ".join(one(m) for m in e.any_of) if isinstance(e, AnyOf) else one(e) for e in requirement.expectations
+    )
+
+
 def render_framework_markdown(framework: Framework, lang: Lang) -> str:
     """The whole standard as a readable reference: levels, scoring rules, then every item's requirements by level."""
     dims = {d.id: d.name.get(lang) for d in framework.dimensions}
@@ -106,5 +117,10 @@ def render_framework_markdown(framework: Framework, lang: Lang) -> str:
                             f"  - *{word('guidance', lang)}*: {r.guidance.get(lang)}",
                             f"  - *{meta}*",
                         ]
+                        if r.expectations:
+                            lines.append(
+                                f"  - *{word('automated_checks', lang)} "
+                                f"({word('mode_' + r.expectation_mode, lang)})*: {expectation_text(r)}"
+                            )
                     lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -3,13 +3,17 @@
 # Idempotent: installs only what is missing. Needs root (CI runs as root); elsewhere it prints what to install.
 set -euo pipefail
 
-PACKAGES=(git prometheus)
-# binaries that show a package is installed
-declare -A PROVIDES=([git]=git [prometheus]=prometheus)
+PACKAGES=(
+  git prometheus
+  # reports: WeasyPrint's text layout (Pango), CJK and emoji fonts, pdftotext/pdftoppm for the report tests
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk fonts-noto-color-emoji poppler-utils
+)
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
-  command -v "${PROVIDES[$pkg]}" >/dev/null 2>&1 || missing+=("$pkg")
+  installed "$pkg" || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -1,0 +1,97 @@
+"""From assessment files to a finished report in one format: open, score, build the view, render."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+
+from assessors.workflow import EvidenceBundle, open_assessment, open_bundle
+from capability_model.schema import Lang
+from reports.view import ScoredPart, build_view
+
+
+class ReportFormat(StrEnum):
+    pdf = "pdf"
+    html = "html"
+    md = "md"
+    json = "json"
+    csv = "csv"
+
+
+def score_parts(
+    paths: Sequence[Path],
+    target: int | None = None,
+    evidence: Path | None = None,
+    audit: bool = False,
+) -> list[ScoredPart]:
+    """Open and score each assessment file exactly as `assess` does, keeping each file's SHA-256 for the record.
+
+    Each part uses the bundle given on the command line, else the one its assessment file names; a bundle shared by
+    parts is read once. A combined report has one section per part, so two files answering the same part are refused
+    (ValueError); an altered or missing bundle raises BundleError.
+    """
+    parts: list[ScoredPart] = []
+    bundles: dict[Path, EvidenceBundle] = {}
+    for path in paths:
+        opened = open_assessment(path)
+        seen = [p.path for p in parts if p.opened.framework.framework.id == opened.framework.framework.id]
+        if seen:
+            raise ValueError(f"{path} and {seen[0]} both assess {opened.framework.framework.id}; report one of them")
+        bundle_path = opened.evidence_path(evidence)
+        bundle = None
+        if bundle_path is not None:
+            key = bundle_path.resolve()
+            bundle = bundles[key] if key in bundles else bundles.setdefault(key, open_bundle(bundle_path))
+        result = opened.score(target, evidence=bundle, audit=audit)
+        sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        parts.append(ScoredPart(opened, result, Path(path), sha, bundle))
+    return parts
+
+
+def render_report(
+    parts: Sequence[ScoredPart],
+    fmt: ReportFormat,
+    lang: Lang,
+    report_date: dt.date | None = None,
+) -> bytes:
+    """The report's bytes. CSV carries a UTF-8 byte-order mark so spreadsheet programs read Chinese correctly."""
+    if fmt is ReportFormat.json:
+        from reports.exports import result_json
+
+        return result_json([p.result for p in parts]).encode()
+    view = build_view(parts, lang, report_date)
+    if fmt is ReportFormat.csv:
+        from reports.exports import requirements_csv
+
+        return requirements_csv(view).encode("utf-8-sig")
+    from reports.templating import render_html, render_markdown
+
+    if fmt is ReportFormat.md:
+        return render_markdown(view).encode()
+    html = render_html(view)
+    if fmt is ReportFormat.html:
+        return html.encode()
+    from reports.pdf import html_to_pdf
+
+    return html_to_pdf(html)
+
+
+def write_report(path: Path, data: bytes) -> None:
+    """Replace `path` atomically, so an interrupted run never leaves half a PDF where a good one was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

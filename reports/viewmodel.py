@@ -1,0 +1,199 @@
+"""The report view model: everything a report template shows, already chosen, translated and formatted.
+
+The HTML/PDF and Markdown templates only lay these objects out; reports/view.py builds them from the assessors'
+objects. Texts come from the framework file (names, requirement texts, level names, methodology) or from
+reports/labels.py (interface words), in the report's one language; user-entered text (notes, evidence references,
+names) is carried as entered and escaped by the templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from assessors.results import AssessmentResult
+from assessors.workflow import EvidenceBundle, OpenAssessment
+from capability_model.schema import Lang
+
+
+@dataclass(frozen=True)
+class ScoredPart:
+    """One assessment file, opened and scored, with the fingerprint of the file the answers were read from."""
+
+    opened: OpenAssessment
+    result: AssessmentResult
+    path: Path
+    sha256: str
+    bundle: EvidenceBundle | None = None  # the evidence it was scored with
+
+
+@dataclass(frozen=True)
+class ReqRow:
+    id: str
+    short_id: str
+    level: int
+    level_badge: str
+    text: str
+    status: str  # met | partial | not_met | not_applicable | unknown (CSS class and CSV value)
+    status_label: str
+    source: str
+    source_label: str
+    evidence: tuple[str, ...]
+    note: str
+    blocking: bool
+    in_gap: bool
+    conflict: str
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: str
+    name: str
+    level: int | None
+    level_text: str
+    level_name: str
+    requirements: tuple[ReqRow, ...]
+    blocking_title: str  # "Requirements blocking level N", or the top-level note
+    blocking: tuple[ReqRow, ...]
+    gap_title: str
+    gap_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SubdomainView:
+    id: str
+    name: str
+    level_text: str
+    score_text: str
+    items: tuple[ItemView, ...]
+
+
+@dataclass(frozen=True)
+class DomainView:
+    id: str
+    anchor: str
+    name: str
+    level: int | None
+    level_text: str
+    level_name: str
+    score_text: str
+    part_title: str
+    subdomains: tuple[SubdomainView, ...]
+    chart: Markup
+
+
+@dataclass(frozen=True)
+class StepView:
+    id: str
+    item: str
+    status: str
+    status_label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    title: str
+    steps: tuple[StepView, ...]
+
+
+@dataclass(frozen=True)
+class PartView:
+    framework_id: str
+    anchor: str
+    title: str
+    ref: str
+    version: str
+    sha256: str
+    series: str
+    target: int
+    target_text: str
+    level: int | None
+    level_text: str
+    level_name: str
+    score_text: str
+    counts: tuple[tuple[str, int], ...]  # (status label, number)
+    domains: tuple[DomainView, ...]
+    phases: tuple[PhaseView, ...]
+    matrix: Markup
+    file_name: str
+    file_sha256: str
+    conflicts: int
+    audit: bool
+    orphaned: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LevelDef:
+    level: int
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class MethodView:
+    """One framework file's methodology; parts whose files state the same rules share one."""
+
+    refs: tuple[str, ...]
+    standard: str
+    publisher: str
+    description: str
+    levels: tuple[LevelDef, ...]
+    dimensions: tuple[tuple[str, str], ...]
+    scoring: str
+
+
+@dataclass(frozen=True)
+class RecordView:
+    id: str
+    probe: str
+    target: str
+    source: str
+    collected_at: str
+    status: str
+    status_label: str
+    sha256: tuple[str, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class BundleView:
+    name: str
+    parts: tuple[str, ...]  # framework refs scored with this bundle
+    manifest_sha256: str
+    summary: str
+    records: tuple[RecordView, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    bundles: tuple[BundleView, ...]
+    no_bundle: str  # what the appendix says when no bundle was used
+    cited: str
+
+
+@dataclass(frozen=True)
+class ReportView:
+    lang: Lang
+    html_lang: str
+    title: str
+    organisation: str
+    scope: str
+    assessor: str
+    reviewer: str
+    participants: tuple[str, ...]
+    period: str
+    report_date: str
+    target_text: str
+    parts: tuple[PartView, ...]
+    radar: Markup
+    strengths: tuple[str, ...]
+    gaps: tuple[str, ...]
+    methods: tuple[MethodView, ...]
+    evidence: EvidenceView
+    page_counter_css: Markup
+
+
+# --- helpers -----------------------------------------------------------------------------------------------------

@@ -1,0 +1,87 @@
+"""Helpers shared by the report tests: scored example parts, edited copies of the example questionnaires, and the
+visible text of an HTML report."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assessors.assessment import Answer
+from reports.build import score_parts
+from reports.view import ScoredPart
+from tests.reports.conftest import PART1, PART2
+
+
+def example_parts(*paths: Path) -> list[ScoredPart]:
+    return score_parts(list(paths or (PART1, PART2)))
+
+
+def without_user_text(parts: list[ScoredPart]) -> list[ScoredPart]:
+    """The same scored parts with every user-entered text (names, notes, evidence references) blanked to '—'."""
+    out = []
+    for part in parts:
+        a = part.opened.assessment
+        blank = a.model_copy(
+            update={
+                "organisation": "—",
+                "scope": "—",
+                "assessor": "—",
+                "reviewer": "—",
+                "participants": [],
+                "answers": {rid: Answer(status=ans.status) for rid, ans in a.answers.items()},
+            }
+        )
+        out.append(dataclasses.replace(part, opened=dataclasses.replace(part.opened, assessment=blank)))
+    return out
+
+
+def edited_copy(source: Path, target: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of an example questionnaire with `edit` applied to its data (comments are not kept)."""
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    edit(data)
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+class _Visible(HTMLParser):
+    """Text a reader sees: text nodes outside <style>/<script>, and image labels (aria-label)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self.hidden = 0
+        self.urls: list[tuple[str, str, str]] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag in ("style", "script"):
+            self.hidden += 1
+        for name, value in attrs:
+            if name in ("src", "href", "xlink:href", "srcset", "data", "poster", "action"):
+                self.urls.append((tag, name, value or ""))
+            if name == "aria-label" and value:
+                self.chunks.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script"):
+            self.hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.chunks.append(data)
+
+
+def parse_html(html: str) -> _Visible:
+    parser = _Visible()
+    parser.feed(html)
+    return parser
+
+
+def visible_text(html: str) -> str:
+    return " ".join(parse_html(html).chunks)

@@ -1,0 +1,36 @@
+"""CSV (one row per requirement, via pandas) and the report view's helpers."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from reports.build import ReportFormat, render_report
+from reports.view import css_string, page_counter_css
+from tests.reports.support import example_parts
+
+
+def test_csv_has_one_row_per_requirement() -> None:
+    parts = example_parts()
+    total = sum(sum(1 for _ in p.opened.framework.framework.requirements()) for p in parts)
+    assert total == 350 + 402
+    for lang, status, columns in (
+        ("en", "partially met", ["Framework", "Domain id", "Domain"]),
+        ("zh", "部分满足", ["标准框架", "能力域编号", "能力域"]),
+    ):
+        data = render_report(parts, ReportFormat.csv, lang)  # type: ignore[arg-type]
+        assert data.startswith(b"\xef\xbb\xbf")  # spreadsheet programs then read Chinese correctly
+        frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False)
+        assert len(frame) == total
+        assert list(frame.columns[:3]) == columns and len(frame.columns) == 15
+        assert status in set(frame.iloc[:, 11])
+    row = frame[frame.iloc[:, 9] == "P1.MD.MT.02.R11"].iloc[0]
+    assert row.iloc[7] == 4 and row.iloc[8] == 5  # item level 4, requirement level 5
+    assert row.iloc[10].startswith("平台自动识别异常实验")
+
+
+def test_css_strings_cannot_break_out() -> None:
+    assert css_string('a"b\\c</style>') == '"a\\22 b\\5c c\\3c /style\\3e "'
+    assert str(page_counter_css("en")) == '"Page " counter(page) " of " counter(pages)'
+    assert str(page_counter_css("zh")) == '"第 " counter(page) " 页，共 " counter(pages) " 页"'
