@@ -4,9 +4,7 @@ and the poppler tools that read PDFs back the way a reader's viewer would."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from evidence_collectors.records import CollectorInfo, EvidenceRecord, EvidenceS
 from evidence_collectors.runner import Collection
 from evidence_collectors.secrets import Redactor
 from tests.conftest import EXAMPLES, ROOT, RunCli
+from tests.support.servers import require_binary
 
 PART1 = EXAMPLES / "retail-bank" / "part1-development.yaml"
 PART2 = EXAMPLES / "retail-bank" / "part2-delivery.yaml"
@@ -27,14 +26,8 @@ REPORT_DATE = "2026-11-20"
 
 
 def require_tool(name: str) -> str:
-    """A poppler tool. Missing: skip on a developer's machine, fail under CI (scripts/install-system-deps.sh)."""
-    path = shutil.which(name)
-    if path:
-        return path
-    message = f"{name} is not installed (scripts/install-system-deps.sh installs poppler-utils)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    """A poppler tool (package poppler-utils): skipped locally when missing, a failure under CI."""
+    return require_binary(name)
 
 
 def pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
