@@ -19,19 +19,22 @@ system-deps:
 	bash scripts/install-system-deps.sh
 
 demo: EXAMPLE_PARTS := examples/retail-bank/part1-development.yaml examples/retail-bank/part2-delivery.yaml
+demo: EVIDENCE := examples/out/evidence
 demo: system-deps $(STAMP)
 	$(CLI) model list
-	$(CLI) assess examples/retail-bank/part1-development.yaml --lang en --target 3
-	$(CLI) assess examples/retail-bank/part2-delivery.yaml --lang en --target 3
 	mkdir -p examples/out
-	$(CLI) assess examples/retail-bank/part1-development.yaml --format json -o examples/out/part1-result.json
-	$(CLI) assess examples/retail-bank/part2-delivery.yaml --format json -o examples/out/part2-result.json
-	$(CLI) assess examples/retail-bank/part1-development.yaml --format markdown --lang zh -o examples/out/part1-result.zh.md
-	$(CLI) assess examples/retail-bank/part2-delivery.yaml --format markdown --lang zh -o examples/out/part2-result.zh.md
-	$(CLI) report $(EXAMPLE_PARTS) --format html --lang zh -o examples/out/report-zh.html
-	$(CLI) report $(EXAMPLE_PARTS) --format csv --lang en -o examples/out/requirements-en.csv
-	$(CLI) report $(EXAMPLE_PARTS) --format pdf --lang en -o examples/out/report-en.pdf
-	$(CLI) report $(EXAMPLE_PARTS) --format pdf --lang zh -o examples/out/report-zh.pdf
+	$(BIN)/python scripts/build_example_repo.py examples/out/repos/reco-service
+	rm -rf $(EVIDENCE)
+	$(CLI) collect examples/retail-bank/targets.yaml -o $(EVIDENCE)
+	$(CLI) evidence verify $(EVIDENCE)
+	$(CLI) assess examples/retail-bank/part1-development.yaml --evidence $(EVIDENCE) --lang en --target 3
+	$(CLI) assess examples/retail-bank/part2-delivery.yaml --evidence $(EVIDENCE) --lang en --target 3
+	$(CLI) report $(EXAMPLE_PARTS) --evidence $(EVIDENCE) --format json -o examples/out/result.json
+	$(CLI) report $(EXAMPLE_PARTS) --evidence $(EVIDENCE) --format md --lang zh -o examples/out/report-zh.md
+	$(CLI) report $(EXAMPLE_PARTS) --evidence $(EVIDENCE) --format html --lang zh -o examples/out/report-zh.html
+	$(CLI) report $(EXAMPLE_PARTS) --evidence $(EVIDENCE) --format csv --lang en -o examples/out/requirements-en.csv
+	$(CLI) report $(EXAMPLE_PARTS) --evidence $(EVIDENCE) --format pdf --lang en -o examples/out/report-en.pdf
+	$(CLI) report $(EXAMPLE_PARTS) --evidence $(EVIDENCE) --format pdf --lang zh -o examples/out/report-zh.pdf
 	@echo "Results written to examples/out/ (reports: report-zh.pdf, report-en.pdf)"
 
 lint: $(STAMP)
