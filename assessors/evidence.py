@@ -100,8 +100,12 @@ def _check(expectation: ProbeExpectation, found: list[EvidenceRecord]) -> list[E
     ]
 
 
-def _group_holds(checks: list[ExpectationCheck]) -> bool | None:
-    """All of a probe's targets must hold; undecided when none had a usable value."""
+def _group_holds(checks: list[ExpectationCheck], across: str = "all") -> bool | None:
+    """Every target (or, with across=any, at least one) must hold; undecided when none had a usable value."""
+    if across == "any":
+        if any(c.holds is True for c in checks):
+            return True
+        return None if all(c.holds is None for c in checks) else False
     if any(c.holds is False for c in checks):
         return False
     return None if any(c.holds is None for c in checks) else True
@@ -126,13 +130,13 @@ def decide(framework: Framework, records: Iterable[EvidenceRecord]) -> dict[str,
         for exp in req.expectations:
             if isinstance(exp, AnyOf):
                 member_checks = [_check(m, by_probe.get(m.probe, [])) for m in exp.any_of]
-                results = [_group_holds(c) for c in member_checks]
+                results = [_group_holds(c, m.across) for c, m in zip(member_checks, exp.any_of, strict=True)]
                 checks += [c for group in member_checks for c in group]
                 outcomes.append(True if True in results else (False if False in results else None))
             else:
                 group = _check(exp, by_probe.get(exp.probe, []))
                 checks += group
-                outcomes.append(_group_holds(group))
+                outcomes.append(_group_holds(group, exp.across))
         status: Literal["met", "not_met"] | None
         if False in outcomes:
             status = "not_met"

@@ -90,6 +90,11 @@ class ProbeExpectation(_Strict):
     probe: Annotated[str, Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")]
     op: Operator
     value: bool | int | float | str | None = None
+    across: Literal["all", "any"] = Field(
+        default="all",
+        description="all: every target that reported the probe must satisfy it (e.g. every model repository); "
+        "any: one target is enough (e.g. infrastructure code kept in a separate repository)",
+    )
 
     @model_validator(mode="after")
     def _value_matches_operator(self) -> ProbeExpectation:

@@ -67,7 +67,8 @@ def expectation_text(requirement: Requirement) -> str:
     """`probe op value` for each check, alternatives joined by `|`."""
 
     def one(e: ProbeExpectation) -> str:
-        return f"`{e.probe} {e.op.value}{'' if e.value is None else ' ' + str(e.value).lower()}`"
+        scope = " (any target)" if e.across == "any" else ""
+        return f"`{e.probe} {e.op.value}{'' if e.value is None else ' ' + str(e.value).lower()}`{scope}"
 
     return "; ".join(
         " | ".join(one(m) for m in e.any_of) if isinstance(e, AnyOf) else one(e) for e in requirement.expectations

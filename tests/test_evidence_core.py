@@ -240,3 +240,16 @@ def test_necessary_evidence_can_fail_but_not_pass_a_requirement(part1) -> None: 
     assert merged.outcomes[rid].status == "partial" and merged.outcomes[rid].evidence == passing[rid].records
     failing = decide(fw, [_record("git.tests", 0)])
     assert merge(fw, {rid: Answer(status=Status.met)}, failing).outcomes[rid].status == "not_met"
+
+
+def test_across_any_needs_one_target(part1) -> None:  # type: ignore[no-untyped-def]
+    exp = ProbeExpectation(probe="git.iac_tools", op=Operator.exists, across="any")
+    fw, rid = _one_requirement(part1, [exp])
+    infra, model_repo = (
+        _record("git.iac_tools", ["terraform"], target="infra"),
+        _record("git.iac_tools", [], target="m"),
+    )
+    assert decide(fw, [infra, model_repo])[rid].status == "met"
+    assert decide(fw, [model_repo])[rid].status == "not_met"
+    strict, rid2 = _one_requirement(part1, [exp.model_copy(update={"across": "all"})])
+    assert decide(strict, [infra, model_repo])[rid2].status == "not_met"

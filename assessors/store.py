@@ -1,0 +1,122 @@
+"""Where a workshop's assessments live while people answer them: the storage interface and its data shapes.
+
+A workshop is one organisation's assessment of one or more parts of the standard (Part 1, Part 2, ...). Each part is
+an `Assessment`, the same shape as the CLI's assessment file; the parts share the header fields (organisation, scope,
+people, dates, target level). The interface saves one answer at a time, so two people answering different
+requirements never overwrite each other, and records every change in an audit trail. `SqliteStore`
+(assessors/sqlite_store.py) implements it on an embedded file; a server database can implement the same protocol.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from assessors.assessment import Answer, Assessment
+from assessors.audit import Change
+from capability_model.schema import split_ref
+
+# Fields of an Assessment that belong to one part; every other field is the workshop's shared header.
+PART_FIELDS: frozenset[str] = frozenset({"schema_version", "framework", "evidence_bundle", "answers", "orphaned"})
+HEADER_FIELDS: tuple[str, ...] = tuple(name for name in Assessment.model_fields if name not in PART_FIELDS)
+
+
+class WorkshopNotFoundError(LookupError):
+    """No workshop with that id in the store."""
+
+
+def header_of(assessment: Assessment) -> dict[str, Any]:
+    """The shared header of an assessment, JSON-ready."""
+    return assessment.model_dump(mode="json", include=set(HEADER_FIELDS))
+
+
+def same_verdict(a: Answer | None, b: Answer | None) -> bool:
+    """Whether two answers say the same thing (who and when aside): saving one over the other changes nothing."""
+    a, b = a or Answer(), b or Answer()
+    return (a.status, a.note, a.evidence) == (b.status, b.note, b.evidence)
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """A workshop as last saved: one bound Assessment per part, and the revision each answer was written at."""
+
+    id: int
+    revision: int  # grows with every saved change; equal revisions mean equal contents
+    parts: tuple[Assessment, ...]
+    answer_revisions: Mapping[str, int] = field(default_factory=dict)  # requirement id -> revision of its last write
+    evidence_bundle: str | None = None
+
+    @property
+    def header(self) -> Assessment:
+        """The part that carries the shared header (every part carries the same one)."""
+        return self.parts[0]
+
+    def part(self, framework_id: str) -> Assessment:
+        for part in self.parts:
+            if split_ref(part.framework)[0] == framework_id:
+                return part
+        raise KeyError(framework_id)
+
+    @property
+    def framework_ids(self) -> tuple[str, ...]:
+        return tuple(split_ref(p.framework)[0] for p in self.parts)
+
+
+@dataclass(frozen=True)
+class WorkshopSummary:
+    """One line of the list of workshops to open."""
+
+    id: int
+    organisation: str
+    scope: str
+    frameworks: tuple[str, ...]  # id@version of each part
+    answered: int  # answers with a status
+    updated_at: dt.datetime
+
+
+class AssessmentStore(Protocol):
+    """Storage of workshops. Every write is durable when the call returns; no call rewrites a whole document."""
+
+    @property
+    def location(self) -> str:
+        """Where the data is, to show the user (a file path, a server address)."""
+        ...
+
+    def create(self, parts: Sequence[Assessment], who: str) -> int:
+        """A new workshop with these parts (header taken from the first); their answers enter the audit trail."""
+        ...
+
+    def add_part(self, workshop_id: int, part: Assessment, who: str) -> list[Change]:
+        """Import a part's answers: a new part is added; into an existing part (same framework id and version),
+        each answer that differs from the stored one is saved as a change of its own."""
+        ...
+
+    def summaries(self) -> list[WorkshopSummary]:
+        """Every workshop, most recently changed first."""
+        ...
+
+    def revision(self, workshop_id: int) -> int:
+        """The workshop's revision: a cheap check whether anything changed since the last load."""
+        ...
+
+    def load(self, workshop_id: int) -> Workshop: ...
+
+    def update_header(self, workshop_id: int, changes: Mapping[str, Any]) -> None:
+        """Change header fields (validated against Assessment before anything is written)."""
+        ...
+
+    def set_evidence_bundle(self, workshop_id: int, path: str | None) -> None: ...
+
+    def save_answer(
+        self, workshop_id: int, framework_id: str, requirement_id: str, answer: Answer, who: str
+    ) -> Change | None:
+        """Save one answer at once, stamped with who and now; None when it says what the stored one says.
+
+        Concurrent writers to one requirement: the last write is kept and the audit trail holds both."""
+        ...
+
+    def history(self, workshop_id: int, requirement_id: str | None = None) -> list[Change]:
+        """The audit trail, oldest first; only one requirement's entries when it is named."""
+        ...
