@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from app import assess_cmd, evidence_cmd, report_cmd
+from app import assess_cmd, evidence_cmd, report_cmd, workshop_cmd
 from app.model_cmd import model_app
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.command("assess")(assess_cmd.assess)
 app.command("migrate")(assess_cmd.migrate)
 app.command("collect")(evidence_cmd.collect)
 app.command("report")(report_cmd.report)
+app.command("workshop")(workshop_cmd.workshop)
 
 
 def main() -> None:

@@ -7,6 +7,8 @@ PACKAGES=(
   git prometheus
   # reports: WeasyPrint's text layout (Pango), CJK and emoji fonts, pdftotext/pdftoppm for the report tests
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk fonts-noto-color-emoji poppler-utils
+  # workshop UI: the end-to-end test drives Debian's headless Chromium through Playwright (no browser download)
+  chromium
 )
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

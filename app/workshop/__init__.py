@@ -1,0 +1,1 @@
+"""The workshop UI: a Streamlit app in which a consultant and the client's team answer the assessment together."""

@@ -1,0 +1,22 @@
+"""What every page is drawn from: the database, the language and the workshop as last saved, scored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.workshop.service import Scores
+from app.workshop.words import t
+from assessors.store import AssessmentStore
+from capability_model.schema import Lang
+
+
+@dataclass(frozen=True)
+class Context:
+    db: str
+    lang: Lang
+    store: AssessmentStore
+    scores: Scores | None  # None: no workshop is open
+    who: str
+
+    def t(self, key: str, **fmt: object) -> str:
+        return t(key, self.lang, **fmt)

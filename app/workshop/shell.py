@@ -1,0 +1,103 @@
+"""The frame around every page: language, page choice, who is answering, live results; then the chosen page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+import streamlit as st
+
+from app.workshop import cached, state
+from app.workshop.context import Context
+from app.workshop.service import Scores, part_name
+from app.workshop.views import audit, dashboard, evidence, export, interview, start
+from app.workshop.words import t
+from assessors.store import WorkshopNotFoundError
+from capability_model.schema import LANGS, Lang
+from reports.labels import level_text, score_text
+
+# Compact tables for the live results, so the item tree below them stays in view.
+_STYLE = """<style>
+.live {font-size: 0.8rem; line-height: 1.3; margin-bottom: 0.3rem}
+.live table {width: 100%; border-collapse: collapse; margin-top: 0.2rem}
+.live th, .live td {padding: 1px 4px; border: none; border-bottom: 1px solid rgba(128, 128, 128, 0.25)}
+.live th:nth-child(n+2), .live td:nth-child(n+2) {text-align: right; white-space: nowrap}
+</style>"""
+
+PAGES: dict[str, Callable[[Context], None]] = {
+    "start": start.render,
+    "interview": interview.render,
+    "dashboard": dashboard.render,
+    "evidence": evidence.render,
+    "export": export.render,
+    "audit": audit.render,
+}
+
+
+def _people(scores: Scores | None) -> list[str]:
+    if scores is None:
+        return []
+    header = scores.workshop.header
+    return list(dict.fromkeys(p for p in [header.assessor, *header.participants, header.reviewer] if p))
+
+
+def _live(scores: Scores, lang: Lang) -> None:
+    """Overall and per-domain level and score of every part: small enough to stay in view above the item tree."""
+    st.markdown(f"**{t('live_results', lang)}**")
+    st.html(_STYLE)
+    for part in scores.parts:
+        names = cached.names(part.framework.ref)
+        result = part.result
+        rows = "".join(
+            f"<tr><td>{escape(names[d.id].get(lang))}</td><td>{level_text(d.level, lang)}</td>"
+            f"<td>{score_text(d.score, lang)}</td></tr>"
+            for d in result.domains
+        )
+        overall = (
+            f"{t('overall', lang)} <b>{level_text(result.overall.level, lang)}</b> · {t('score', lang)} "
+            f"<b>{score_text(result.overall.score, lang)}</b> · {t('target', lang)} {result.target_level}"
+        )
+        st.html(
+            f"<div class='live'><b>{escape(part_name(part.framework, lang))}</b><br>{overall}"
+            f"<table><tr><th>{t('domain', lang)}</th><th>{t('level', lang)}</th><th>{t('score', lang)}</th></tr>"
+            f"{rows}</table></div>"
+        )
+
+
+def _sidebar(ctx: Context, people: list[str]) -> None:
+    lang = ctx.lang
+    st.markdown(f"### {t('app_title', lang)}")
+    st.segmented_control(
+        t("language", lang), LANGS, format_func=lambda code: t(f"lang_{code}", lang), key=state.LANG, required=True
+    )
+    st.radio(t("navigate", lang), state.PAGES, format_func=lambda p: t(f"page_{p}", lang), key=state.PAGE)
+    if ctx.scores is not None:
+        st.selectbox(t("who", lang), people, key=state.WHO, accept_new_options=True, help=t("who_help", lang))
+        if ctx.scores.bundle_error:
+            st.error(ctx.scores.bundle_error)
+        _live(ctx.scores, lang)
+
+
+def run() -> None:
+    st.set_page_config(page_title="MLOps maturity workshop", page_icon="📋", layout="wide")
+    state.init()
+    db = str(state.db_path())
+    store = cached.store(db)
+    scores = None
+    workshop_id = state.workshop_id()
+    if workshop_id is not None:
+        try:
+            scores = cached.scores(db, workshop_id)
+        except WorkshopNotFoundError:
+            state.open_workshop(None)
+    people = _people(scores)
+    if scores is not None and not state.who() and people:
+        st.session_state[state.WHO] = people[0]  # answers are never anonymous: default to the assessor
+    if state.who() and state.who() not in people:
+        people.append(state.who())
+    ctx = Context(db=db, lang=state.lang(), store=store, scores=scores, who=state.who())
+    with st.sidebar:
+        _sidebar(ctx, people)
+    state.show_flash()
+    PAGES[state.page()](ctx)
+    state.sync_url()

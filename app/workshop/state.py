@@ -1,0 +1,112 @@
+"""Per-browser-tab state: language, page, open workshop, selected item, who is answering.
+
+The state is mirrored in the URL's query parameters, so a reload or a copied link opens the same workshop, page and
+item; the answers themselves are always read from the store, never kept here. Values that widgets own (language,
+page, name) are changed only from callbacks, which run before the widgets are drawn.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final, cast
+
+import streamlit as st
+
+from capability_model.schema import LANGS, Lang
+
+DB_ENV: Final = "MLOPS_MATURITY_WORKSHOP_DB"
+DEFAULT_DB: Final = "workshop.sqlite"
+PAGES: Final = ("start", "interview", "dashboard", "evidence", "export", "audit")
+
+LANG, PAGE, WORKSHOP, ITEM, FOCUS, WHO = "lang", "page", "workshop", "item", "focus", "who"
+_QUERY = {LANG: "lang", PAGE: "page", WORKSHOP: "w", ITEM: "item", WHO: "who"}
+
+
+def db_path() -> Path:
+    """The database the server was started with (`mlops-maturity workshop --db`)."""
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB).resolve()
+
+
+def init() -> None:
+    """On a tab's first run, take the state from the URL; afterwards the session holds it."""
+    ss = st.session_state
+    if "_started" in ss:
+        return
+    ss["_started"] = True
+    query = st.query_params
+    lang = query.get(_QUERY[LANG])
+    ss[LANG] = lang if lang in LANGS else "zh"
+    page = query.get(_QUERY[PAGE])
+    workshop = query.get(_QUERY[WORKSHOP])
+    ss[WORKSHOP] = int(workshop) if workshop and workshop.isdigit() else None
+    ss[PAGE] = page if page in PAGES else ("interview" if ss[WORKSHOP] is not None else "start")
+    ss[ITEM] = query.get(_QUERY[ITEM]) or None
+    ss[FOCUS] = None
+    ss[WHO] = query.get(_QUERY[WHO]) or ""
+
+
+def lang() -> Lang:
+    return cast(Lang, st.session_state[LANG])
+
+
+def page() -> str:
+    return str(st.session_state[PAGE])
+
+
+def workshop_id() -> int | None:
+    value = st.session_state.get(WORKSHOP)
+    return int(value) if value is not None else None
+
+
+def item() -> str | None:
+    return cast(str | None, st.session_state.get(ITEM))
+
+
+def focus() -> str | None:
+    return cast(str | None, st.session_state.get(FOCUS))
+
+
+def who() -> str:
+    return str(st.session_state.get(WHO) or "")
+
+
+# --- changes (call from callbacks) ---------------------------------------------------------------------------------
+
+
+def open_workshop(workshop: int | None, go_to: str = "interview") -> None:
+    ss = st.session_state
+    ss[WORKSHOP] = workshop
+    ss[ITEM] = None
+    ss[FOCUS] = None
+    ss[PAGE] = go_to if workshop is not None else "start"
+
+
+def select_item(item_id: str, focus_requirement: str | None = None) -> None:
+    st.session_state[ITEM] = item_id
+    st.session_state[FOCUS] = focus_requirement
+
+
+def go_to(page_name: str) -> None:
+    st.session_state[PAGE] = page_name
+
+
+def flash(kind: str, text: str) -> None:
+    """A message for the next run to show once (callbacks cannot draw)."""
+    st.session_state["_flash"] = (kind, text)
+
+
+def show_flash() -> None:
+    kind, text = st.session_state.pop("_flash", (None, ""))
+    if kind == "error":
+        st.error(text)
+    elif kind == "success":
+        st.success(text)
+
+
+def sync_url() -> None:
+    """Write the state to the query parameters when it changed (a reload then lands on the same view)."""
+    ss = st.session_state
+    wanted = {query: str(ss[key]) for key, query in _QUERY.items() if ss.get(key) not in (None, "")}
+    if dict(st.query_params.to_dict()) != wanted:
+        st.query_params.from_dict(wanted)

@@ -1,0 +1,85 @@
+"""Dashboard: the radar (current vs target), the item x level heatmap and the gap/roadmap table.
+
+The figures are reports/chart_data.py's plotly dicts built from the same results as the PDF's SVG charts, and the
+table lists the report's roadmap, so the screen shows exactly the report's numbers.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.workshop.context import Context
+from app.workshop.service import Scores, gap_rows, part_name
+from reports.chart_data import matrix_data, matrix_figure, radar_data, radar_figure
+
+_COLUMNS = (
+    ("part", "filter_part"),
+    ("phase", "phase"),
+    ("domain", "domain"),
+    ("item", "item"),
+    ("item_level", "item_level"),
+    ("level", "level"),
+    ("requirement", "requirement_id"),
+    ("text", "requirement"),
+    ("status", "status"),
+    ("blocking", "blocking_mark"),
+)
+
+
+def _charts(ctx: Context, scores: Scores) -> None:
+    import plotly.graph_objects as go  # type: ignore[import-untyped]
+
+    radar = radar_figure(radar_data([(p.result, p.framework) for p in scores.parts], ctx.lang))
+    st.plotly_chart(go.Figure(radar), key="radar")
+    for part in scores.parts:
+        st.subheader(part_name(part.framework, ctx.lang))
+        data = matrix_data(part.result, part.framework, ctx.lang)
+        figure = go.Figure(matrix_figure(data))
+        rows = sum(len(g.rows) for g in data.groups)
+        figure.update_layout(height=140 + 22 * rows, margin={"l": 10, "r": 10})
+        st.plotly_chart(figure, key=f"matrix:{part.framework.id}")
+
+
+def _table(ctx: Context, scores: Scores) -> None:
+    import pandas as pd  # type: ignore[import-untyped]
+
+    st.subheader(ctx.t("gap_table"))
+    rows = gap_rows(scores, ctx.lang)
+    frame = pd.DataFrame(rows, columns=[c for c, _ in _COLUMNS])
+    filters = st.columns(4)
+    picks = {
+        column: filters[n].multiselect(ctx.t(label), sorted(frame[column].unique()), key=f"gap:{column}")
+        for n, (column, label) in enumerate(
+            (
+                ("part", "filter_part"),
+                ("domain", "filter_domain"),
+                ("phase", "filter_phase"),
+                ("status", "filter_status"),
+            )
+        )
+    }
+    text = st.text_input(ctx.t("filter_text"), key="gap:text").strip().lower()
+    shown = frame
+    for column, chosen in picks.items():
+        if chosen:
+            shown = shown[shown[column].isin(chosen)]
+    if text:
+        haystack = shown["requirement"].str.lower() + " " + shown["text"].str.lower() + " " + shown["item"].str.lower()
+        shown = shown[haystack.str.contains(text, regex=False)]
+    st.caption(ctx.t("rows_shown", n=len(shown), total=len(frame)))
+    labels = {column: ctx.t(label) for column, label in _COLUMNS}
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={column: st.column_config.Column(label) for column, label in labels.items()},
+        key="gap:table",
+    )
+
+
+def render(ctx: Context) -> None:
+    scores = ctx.scores
+    if scores is None:
+        st.info(ctx.t("no_workshop"))
+        return
+    _charts(ctx, scores)
+    _table(ctx, scores)

@@ -1,0 +1,35 @@
+"""Fixtures for the workshop tests: a store on a scratch SQLite file and blank assessments of both parts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from assessors.assessment import Assessment
+from assessors.sqlite_store import SqliteStore
+from capability_model.loader import LoadedFramework
+
+
+def blank(loaded: LoadedFramework, **header: object) -> Assessment:
+    fields: dict[str, object] = {
+        "organisation": "示例银行",
+        "scope": "推荐系统",
+        "assessor": "Li Wei",
+        "participants": ["Zhang", "Wang"],
+        "started": dt.date(2026, 11, 2),
+        "framework": loaded.ref,
+        "target_level": 3,
+    }
+    return Assessment.model_validate({**fields, **header})
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SqliteStore:
+    return SqliteStore(tmp_path / "workshop.sqlite")
+
+
+@pytest.fixture
+def parts(part1: LoadedFramework, part2: LoadedFramework) -> list[Assessment]:
+    return [blank(part1), blank(part2)]

@@ -1,0 +1,110 @@
+"""End to end in a real browser: Debian's headless Chromium (driven by Playwright, no browser download) against
+`mlops-maturity workshop` started on 127.0.0.1. An answer given in the page survives a reload; a screenshot is kept
+in tests/artifacts/."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assessors.assessment import Answer, Assessment, Status
+from assessors.sqlite_store import SqliteStore
+from tests.conftest import ROOT, cli_path
+from tests.support.servers import free_port, require_binary, wait_for_http
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking switches Chromium tries to reach its services, which fails on a closed network.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+REQUIREMENT = "P1.RM.RA.01.R02"
+NOTE = "Targets are written down for two of four projects"
+
+
+def _saved(db: Path, workshop_id: int, timeout_s: float = 15.0) -> Answer:
+    """The stored answer once it holds the status and note given in the page (the save follows the keystroke)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        answer = SqliteStore(db).load(workshop_id).part("caict-mlops-p1").answers.get(REQUIREMENT, Answer())
+        if (answer.status, answer.note) == (Status.partial, NOTE) or time.monotonic() > deadline:
+            assert (answer.status, answer.note) == (Status.partial, NOTE)
+            return answer
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def workshop_server(tmp_path: Path, parts: list[Assessment]) -> Iterator[tuple[str, Path, int]]:
+    """The workshop command on a free port with a fresh database holding one workshop (Part 1 and Part 2)."""
+    require_binary("chromium")
+    db = tmp_path / "workshop.sqlite"
+    workshop_id = SqliteStore(db).create(parts, "seed")
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [cli_path(), "workshop", "--db", str(db), "--port", str(port), "--host", "127.0.0.1"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            try:
+                wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout_s=60)
+            except RuntimeError as exc:
+                raise RuntimeError(f"{exc}\n{log.read_text(errors='replace')}") from exc
+            yield f"http://127.0.0.1:{port}", db, workshop_id
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def test_an_answer_survives_a_reload(workshop_server: tuple[str, Path, int]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, db, workshop_id = workshop_server
+    url = f"{base}/?w={workshop_id}&page=interview&item=P1.RM.RA.01&lang=en"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.set_default_timeout(30_000)
+            page.goto(url)
+            status = page.get_by_role("radiogroup", name=f"Status of {REQUIREMENT}")
+            status.get_by_role("radio", name="partially met", exact=True).click()
+            expect(status.get_by_role("radio", name="partially met", exact=True)).to_have_attribute(
+                "aria-checked", "true"
+            )
+            note = page.locator(f"[class*='st-key-note-{REQUIREMENT.replace('.', '-')}-'] textarea")
+            note.fill(NOTE)
+            note.press("Control+Enter")
+            expect(page.get_by_text("answered by Li Wei").first).to_be_visible()
+            expect(page.locator("div.live").first).to_contain_text("Overall level")
+            _saved(db, workshop_id)  # the server has written it: now a reload must show it
+
+            page.reload()
+            status = page.get_by_role("radiogroup", name=f"Status of {REQUIREMENT}")
+            expect(status.get_by_role("radio", name="partially met", exact=True)).to_have_attribute(
+                "aria-checked", "true"
+            )
+            note = page.locator(f"[class*='st-key-note-{REQUIREMENT.replace('.', '-')}-'] textarea")
+            expect(note).to_have_value(NOTE)
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "workshop-interview.png"))
+        finally:
+            browser.close()
+    assert _saved(db, workshop_id).answered_by == "Li Wei"
