@@ -109,6 +109,7 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Framework files t
     """Check framework files; every problem is reported as FILE:LINE:COLUMN FIELD.PATH: message."""
     from capability_model.loader import load_framework
     from capability_model.sourcefile import SourceError
+    from capability_model.visible import visible
     from evidence_collectors.registry import load_errors, probe_catalogue
 
     known = set(probe_catalogue())
@@ -123,8 +124,8 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Framework files t
             continue
         c = lf.framework.counts()
         typer.echo(
-            f"ok {path} ({lf.ref}: {c['domains']} domains, {c['subdomains']} subdomains, {c['items']} items, "
-            f"{c['requirements']} requirements)"
+            f"ok {visible(str(path))} ({lf.ref}: {c['domains']} domains, {c['subdomains']} subdomains, "
+            f"{c['items']} items, {c['requirements']} requirements)"
         )
     if problems:
         fail(problems, code=1)

@@ -27,6 +27,8 @@ LangArg = Annotated[
 
 def fail(messages: list[str] | str, code: int = 2) -> NoReturn:
     """Print every message to stderr and exit; 2 = bad input, 1 = a check that failed."""
+    from capability_model.visible import visible  # a message quotes user text: show its control characters
+
     for line in [messages] if isinstance(messages, str) else messages:
-        typer.echo(line, err=True)
+        typer.echo(visible(line), err=True)
     raise typer.Exit(code)

@@ -1,24 +1,41 @@
-"""Terminal tables for the CLI (rich). Presentation only: every number comes from the assessors' results."""
+"""Terminal tables for the CLI (rich). Presentation only: every number comes from the assessors' results.
+
+Every text that comes from a file (organisation, titles, names, requirement texts, answer ids) is put on screen as a
+rich `Text`, never as markup: `Acme [/bold]` prints as written instead of breaking the table, and control characters,
+bidi overrides and escape sequences are shown as escapes (`\\x1b`) instead of reaching the terminal.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from assessors.binding import MigrationReport
 from assessors.results import AssessmentResult
 from capability_model.differ import FrameworkDiff
 from capability_model.loader import LoadedFramework
 from capability_model.schema import Framework, Lang
+from capability_model.visible import visible
 from reports.labels import level_text, score_text, word
 
 _LEVEL_STYLE = {0: "red", 1: "red", 2: "yellow", 3: "green", 4: "green", 5: "bold green"}
 
+Part = str | tuple[str, str]
 
-def _styled(level: int | None, lang: Lang) -> str:
-    text = level_text(level, lang)
+
+def shown(*parts: Part) -> Text:
+    """One line of plain and styled pieces, each made visible and never read as markup or emoji codes."""
+    out = Text()
+    for part in parts:
+        text, style = (part, "") if isinstance(part, str) else part
+        out.append(visible(text), style=style or None)
+    return out
+
+
+def _styled(level: int | None, lang: Lang) -> Text:
     style = _LEVEL_STYLE.get(level if level is not None else -1, "dim")
-    return f"[{style}]{text}[/]"
+    return shown((level_text(level, lang), style))
 
 
 def print_result(
@@ -30,12 +47,16 @@ def print_result(
     o = result.overall
     head = f"{organisation} · " if organisation else ""
     level_name = framework.level_name(o.level, lang) if o.level is not None else ""
-    console.print(f"[bold]{head}{framework.title.get(lang)}[/] [dim]({framework.ref})[/]")
-    console.print(
-        f"{word('overall', lang)}: {_styled(o.level, lang)} {level_name}   "
-        f"{word('score', lang)}: {score_text(o.score, lang)}   "
-        f"{word('target', lang)}: {result.target_level} {framework.level_name(result.target_level, lang)}"
+    console.print(shown((f"{head}{framework.title.get(lang)}", "bold"), " ", (f"({framework.ref})", "dim")))
+    overall = shown(f"{word('overall', lang)}: ")
+    overall.append_text(_styled(o.level, lang))
+    overall.append_text(
+        shown(
+            f" {level_name}   {word('score', lang)}: {score_text(o.score, lang)}   "
+            f"{word('target', lang)}: {result.target_level} {framework.level_name(result.target_level, lang)}"
+        )
     )
+    console.print(overall)
     table = Table(show_lines=False, header_style="bold")
     table.add_column("id", no_wrap=True)
     table.add_column(word("item", lang))
@@ -45,49 +66,68 @@ def print_result(
     table.add_column(word("gap", lang), justify="right", no_wrap=True)
     for d in result.domains:
         table.add_row(
-            f"[bold]{d.id}[/]",
-            f"[bold]{names[d.id].get(lang)}[/]",
+            shown((d.id, "bold")),
+            shown((names[d.id].get(lang), "bold")),
             _styled(d.level, lang),
             score_text(d.score, lang),
             "",
             "",
         )
         for s in d.subdomains:
-            table.add_row(f" {s.id}", names[s.id].get(lang), _styled(s.level, lang), score_text(s.score, lang), "", "")
+            table.add_row(
+                shown(f" {s.id}"),
+                shown(names[s.id].get(lang)),
+                _styled(s.level, lang),
+                score_text(s.score, lang),
+                "",
+                "",
+            )
             for i in s.items:
                 blocking = ", ".join(b.rsplit(".", 1)[-1] for b in i.blocking)
                 table.add_row(
-                    f"  {i.id}", f"  {names[i.id].get(lang)}", _styled(i.level, lang), "", blocking, str(len(i.gap))
+                    shown(f"  {i.id}"),
+                    shown(f"  {names[i.id].get(lang)}"),
+                    _styled(i.level, lang),
+                    "",
+                    shown(blocking),
+                    str(len(i.gap)),
                 )
         table.add_section()
     console.print(table)
     if result.evidence is not None:
         ev = result.evidence
         console.print(
-            f"{word('evidence', lang)}: {ev.records} ({ev.ok} ok, {ev.unavailable} unavailable, {ev.error} "
-            f"error) · {word('decided_by_evidence', lang, n=ev.decided)} · manifest {ev.manifest_sha256[:16]}"
+            shown(
+                f"{word('evidence', lang)}: {ev.records} ({ev.ok} ok, {ev.unavailable} unavailable, {ev.error} "
+                f"error) · {word('decided_by_evidence', lang, n=ev.decided)} · manifest {ev.manifest_sha256[:16]}"
+            )
         )
     if result.audit:
-        console.print(f"[yellow]{word('audit_mode', lang)}[/]")
+        console.print(shown((word("audit_mode", lang), "yellow")))
     for c in result.conflicts:
         console.print(
-            f"[red]{word('conflict', lang)}[/] {c.requirement}: {c.manual} ≠ {c.evidence} ({', '.join(c.records)})"
+            shown(
+                (word("conflict", lang), "red"),
+                f" {c.requirement}: {c.manual} ≠ {c.evidence} ({', '.join(c.records)})",
+            )
         )
     if not any(p.requirements for p in result.roadmap):
-        console.print(word("no_gap", lang))
+        console.print(shown(word("no_gap", lang)))
         return
-    console.print(f"[bold]{word('roadmap', lang)}[/]")
+    console.print(shown((word("roadmap", lang), "bold")))
     reqs = framework.requirement_index()
     for phase in result.roadmap:
         console.print(
-            f"  {word('phase', lang)} {phase.level} · {word('reach_level', lang, level=phase.level)}: "
-            f"{word('n_requirements', lang, n=len(phase.requirements))}"
+            shown(
+                f"  {word('phase', lang)} {phase.level} · {word('reach_level', lang, level=phase.level)}: "
+                f"{word('n_requirements', lang, n=len(phase.requirements))}"
+            )
         )
         for step in phase.requirements[:5]:
             text = " ".join(reqs[step.id][1].text.get(lang).split())
-            console.print(f"    [dim]{step.id}[/] {text}", overflow="ellipsis", no_wrap=True)
+            console.print(shown("    ", (step.id, "dim"), f" {text}"), overflow="ellipsis", no_wrap=True)
         if len(phase.requirements) > 5:
-            console.print(f"    [dim]… {word('more', lang, n=len(phase.requirements) - 5)}[/]")
+            console.print(shown((f"    … {word('more', lang, n=len(phase.requirements) - 5)}", "dim")))
 
 
 def print_catalog(console: Console, loaded: list[LoadedFramework], lang: Lang) -> None:
@@ -100,66 +140,73 @@ def print_catalog(console: Console, loaded: list[LoadedFramework], lang: Lang) -
         fw = lf.framework
         c = fw.counts()
         table.add_row(
-            fw.ref,
-            fw.status,
+            shown(fw.ref),
+            shown(fw.status),
             f"{c['domains']}/{c['subdomains']}/{c['items']}/{c['requirements']}",
-            fw.standard.title.get(lang),
+            shown(fw.standard.title.get(lang)),
         )
     console.print(table)
     console.print(
-        f"[dim]{word('requirements', lang)}: {word('domain', lang)}/{word('subdomain', lang)}/"
-        f"{word('item', lang)}/{word('requirement', lang)}[/]"
+        shown(
+            (
+                f"{word('requirements', lang)}: {word('domain', lang)}/{word('subdomain', lang)}/"
+                f"{word('item', lang)}/{word('requirement', lang)}",
+                "dim",
+            )
+        )
     )
 
 
 def print_framework(console: Console, framework: Framework, lang: Lang) -> None:
-    console.print(f"[bold]{framework.title.get(lang)}[/] [dim]{framework.ref} · {framework.status}[/]")
+    console.print(shown((framework.title.get(lang), "bold"), " ", (f"{framework.ref} · {framework.status}", "dim")))
     table = Table(header_style="bold")
     table.add_column("id")
     table.add_column(word("level", lang), justify="right")
     table.add_column(word("requirement", lang))
     for d in framework.domains:
-        table.add_row(f"[bold]{d.id}[/]", "", f"[bold]{d.name.get(lang)}[/]")
+        table.add_row(shown((d.id, "bold")), "", shown((d.name.get(lang), "bold")))
         for s in d.subdomains:
-            table.add_row(s.id, "", s.name.get(lang))
+            table.add_row(shown(s.id), "", shown(s.name.get(lang)))
             for item in s.items:
-                table.add_row(item.id, "", f"[cyan]{item.name.get(lang)}[/]")
+                table.add_row(shown(item.id), "", shown((item.name.get(lang), "cyan")))
                 for r in item.requirements:
-                    table.add_row(f"[dim]{r.id}[/]", str(r.level), r.text.get(lang))
+                    table.add_row(shown((r.id, "dim")), str(r.level), shown(r.text.get(lang)))
         table.add_section()
     console.print(table)
 
 
 def print_diff(console: Console, diff: FrameworkDiff) -> None:
-    console.print(f"[bold]{diff.old} → {diff.new}[/]")
+    console.print(shown((f"{diff.old} → {diff.new}", "bold")))
     counts = {k: diff.count(k) for k in ("added", "removed", "reworded", "level_changed", "moved", "checks_changed")}
-    console.print("  " + "  ".join(f"{k}: {v}" for k, v in counts.items()))
+    console.print(shown("  " + "  ".join(f"{k}: {v}" for k, v in counts.items())))
     for ic in diff.items:
-        console.print(
-            f"  item {ic.kind}: {ic.id} {ic.name_old or ''} {'→ ' + (ic.name_new or '') if ic.name_new else ''}"
-        )
+        renamed = f"→ {ic.name_new}" if ic.name_new else ""
+        console.print(shown(f"  item {ic.kind}: {ic.id} {ic.name_old or ''} {renamed}"))
     for c in diff.requirements:
         if c.kind == "added":
-            console.print(f"  [green]+ {c.id}[/] L{c.level_new} {c.text_new}")
+            console.print(shown(("  + " + c.id, "green"), f" L{c.level_new} {c.text_new}"))
         elif c.kind == "removed":
-            console.print(f"  [red]- {c.id}[/] L{c.level_old} {c.text_old}")
+            console.print(shown(("  - " + c.id, "red"), f" L{c.level_old} {c.text_old}"))
         elif c.kind == "reworded":
-            console.print(f"  [yellow]~ {c.id}[/] {c.text_old}\n    → {c.text_new}")
+            console.print(shown(("  ~ " + c.id, "yellow"), f" {c.text_old}\n    → {c.text_new}"))
         elif c.kind == "level_changed":
-            console.print(f"  [yellow]↕ {c.id}[/] level {c.level_old} → {c.level_new}")
+            console.print(shown(("  ↕ " + c.id, "yellow"), f" level {c.level_old} → {c.level_new}"))
         elif c.kind == "checks_changed":
-            console.print(f"  [cyan]⚙ {c.id}[/] automated checks changed")
+            console.print(shown(("  ⚙ " + c.id, "cyan"), " automated checks changed"))
         else:
-            console.print(f"  [yellow]→ {c.id}[/] {c.item_old} → {c.item_new}")
+            console.print(shown(("  → " + c.id, "yellow"), f" {c.item_old} → {c.item_new}"))
 
 
 def print_migration(console: Console, report: MigrationReport) -> None:
     console.print(
-        f"[bold]{report.source} → {report.target}[/]: {len(report.carried)} answers carried over, "
-        f"{len(report.changed)} to review (requirement changed), {len(report.orphaned)} orphaned (kept), "
-        f"{len(report.restored)} restored, {len(report.unanswered_new)} new requirements unanswered"
+        shown(
+            (f"{report.source} → {report.target}", "bold"),
+            f": {len(report.carried)} answers carried over, {len(report.changed)} to review (requirement changed), "
+            f"{len(report.orphaned)} orphaned (kept), {len(report.restored)} restored, "
+            f"{len(report.unanswered_new)} new requirements unanswered",
+        )
     )
     for ch in report.changed:
-        console.print(f"  review {ch.id}: {', '.join(ch.changes)}")
+        console.print(shown(f"  review {ch.id}: {', '.join(ch.changes)}"))
     for rid in report.orphaned:
-        console.print(f"  orphaned {rid}")
+        console.print(shown(f"  orphaned {rid}"))

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from capability_model.schema import Framework
-from capability_model.sourcefile import PathKey, Positioned, SourceError, SourceIssue, load_positioned, validate_as
+from capability_model.sourcefile import (
+    PathKey,
+    Positioned,
+    SourceError,
+    SourceIssue,
+    capped,
+    load_positioned,
+    validate_as,
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,7 @@ def duplicate_id_issues(doc: Positioned) -> list[SourceIssue]:
 
 
 def unknown_probe_issues(doc: Positioned, known_probes: set[str]) -> list[SourceIssue]:
-    """Expectations naming a probe that no installed collector offers."""
+    """Expectations naming a probe that no installed collector offers (malformed ones are left to the schema)."""
     issues = []
     for _, path in _id_paths(doc.data):
         if "requirements" not in path:
@@ -64,15 +71,26 @@ def unknown_probe_issues(doc: Positioned, known_probes: set[str]) -> list[Source
         node: Any = doc.data
         for part in path[:-1]:
             node = node[part]
-        for n, exp in enumerate(node.get("expectations") or []):
-            where: list[str | int] = [*path[:-1], "expectations", n]
-            members = exp.get("any_of") if isinstance(exp, dict) and "any_of" in exp else [exp]
-            for m, member in enumerate(members if isinstance(members, list) else []):
-                probe = member.get("probe") if isinstance(member, dict) else None
-                at = [*where, "any_of", m, "probe"] if "any_of" in exp else [*where, "probe"]
-                if isinstance(probe, str) and probe not in known_probes:
+        expectations = node.get("expectations")
+        for n, exp in enumerate(expectations if isinstance(expectations, list) else []):
+            for at, probe in _probes(exp, [*path[:-1], "expectations", n]):
+                if probe not in known_probes:
                     issues.append(doc.issue(at, f"unknown probe '{probe}'"))
     return issues
+
+
+def _probes(exp: Any, where: list[str | int]) -> Iterator[tuple[list[str | int], str]]:
+    """The probe names of one expectation (or of each member of an any_of group), with their paths."""
+    if not isinstance(exp, dict):
+        return
+    if "any_of" not in exp:
+        if isinstance(exp.get("probe"), str):
+            yield [*where, "probe"], exp["probe"]
+        return
+    members = exp["any_of"]
+    for m, member in enumerate(members if isinstance(members, list) else []):
+        if isinstance(member, dict) and isinstance(member.get("probe"), str):
+            yield [*where, "any_of", m, "probe"], member["probe"]
 
 
 def load_framework(path: Path | str, known_probes: set[str] | None = None) -> LoadedFramework:
@@ -90,7 +108,7 @@ def load_framework(path: Path | str, known_probes: set[str] | None = None) -> Lo
     except SourceError as exc:
         # The schema's own duplicate check cannot say where; the located issues above replace it.
         rest = [i for i in exc.issues if not (dupes and "duplicate id" in i.message and i.path == "")]
-        raise SourceError(dupes + rest) from None
+        raise SourceError(capped(dupes + rest)) from None
     if dupes:
-        raise SourceError(dupes)
-    return LoadedFramework(framework, path, hashlib.sha256(path.read_bytes()).hexdigest())
+        raise SourceError(capped(dupes))
+    return LoadedFramework(framework, path, doc.sha256)

@@ -6,7 +6,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from capability_model.sourcefile import Positioned, SourceError, SourceIssue, load_positioned, validation_issues
+from capability_model.sourcefile import (
+    Positioned,
+    SourceError,
+    SourceIssue,
+    capped,
+    load_positioned,
+    validation_issues,
+)
 from evidence_collectors.base import Collector
 from evidence_collectors.config import TargetConfig
 
@@ -26,6 +33,7 @@ def load_targets(path: Path | str, collectors: dict[str, type[Collector]]) -> li
     doc = load_positioned(path)
     if not isinstance(doc.data, dict) or not isinstance(doc.data.get("targets"), list):
         raise SourceError([doc.issue(["targets"], "expected a list under 'targets'")])
+    base_dir = path.parent.resolve()
     issues: list[SourceIssue] = []
     targets: list[Target] = []
     names: dict[str, int] = {}
@@ -35,15 +43,19 @@ def load_targets(path: Path | str, collectors: dict[str, type[Collector]]) -> li
             issues.append(doc.issue(where, "expected a mapping"))
             continue
         kind = entry.get("collector")
-        if kind not in collectors:
+        if not isinstance(kind, str) or kind not in collectors:
             known = ", ".join(collectors)
-            issues.append(doc.issue([*where, "collector"], f"unknown collector {kind!r}; installed: {known}"))
+            named = f"unknown collector {kind!r}" if isinstance(kind, str) else "collector must be a name"
+            issues.append(doc.issue([*where, "collector"], f"{named}; installed: {known}"))
             continue
         cls = collectors[kind]
         try:
-            config = cls.config_model.model_validate(entry, context={"base_dir": path.parent.resolve()})
+            config = cls.config_model.model_validate(entry, context={"base_dir": base_dir})
         except ValidationError as exc:
             issues += _prefixed(doc, where, exc)
+            continue
+        except Exception as exc:  # a collector's own validator failing other than by ValueError: still located
+            issues.append(doc.issue(where, f"invalid {kind} target: {exc}"))
             continue
         if config.name in names:
             issues.append(
@@ -54,7 +66,7 @@ def load_targets(path: Path | str, collectors: dict[str, type[Collector]]) -> li
         names[config.name] = i
         targets.append(Target(config=config, collector=cls))
     if issues:
-        raise SourceError(issues)
+        raise SourceError(capped(issues))
     return targets
 
 

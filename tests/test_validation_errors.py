@@ -147,3 +147,30 @@ def test_unknown_probe_in_an_expectation_is_an_error(part1_path: Path, tmp_path:
     assert issue.path == "domains[0].subdomains[0].items[0].requirements[0].expectations[0].probe"
     assert issue.message == "unknown probe 'nosuch.collector_probe'"
     assert load_framework(bad).framework.id == "caict-mlops-p1"  # without a catalogue, the schema alone decides
+
+
+def test_union_member_names_do_not_appear_in_paths(part1_path: Path, tmp_path: Path) -> None:
+    lines = part1_path.read_text(encoding="utf-8").splitlines()
+    n = next(i for i, line in enumerate(lines) if line.strip().startswith("op: '>='"))
+    lines[n] = lines[n].replace("'>='", "'=~'")
+    bad = tmp_path / "op.yaml"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SourceError) as exc:
+        load_framework(bad)
+    paths = [i.path for i in exc.value.issues]
+    assert not [p for p in paths if "function-after" in p or "AnyOf" in p or "ProbeExpectation" in p], paths
+    op_issue = next(i for i in exc.value.issues if i.path.endswith(".op") and i.message.startswith("Input should be"))
+    assert (op_issue.line, op_issue.column) == (n + 1, lines[n].index("'=~'") + 1)
+
+
+def test_a_file_wrong_everywhere_lists_a_hundred_problems_and_counts_the_rest(tmp_path: Path) -> None:
+    from evidence_collectors.registry import installed_collectors
+    from evidence_collectors.targets import load_targets
+
+    bad = tmp_path / "targets.yaml"
+    bad.write_text("targets:\n" + "  - collector: nosuch\n" * 500, encoding="utf-8")
+    with pytest.raises(SourceError) as exc:
+        load_targets(bad, installed_collectors())
+    assert len(exc.value.issues) == 101
+    assert exc.value.issues[-1].message == "... and 400 more problems"
+    assert exc.value.issues[-1].line == 102
