@@ -19,7 +19,12 @@ class TargetConfig(BaseModel):
 
     collector: str
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="Unique name of this target")]
-    timeout_s: Annotated[float, Field(gt=0, le=300, description="Timeout per request, seconds")] = 10.0
+    timeout_s: Annotated[
+        float,
+        Field(
+            gt=0, le=300, description="Longest wait for each network read or write, seconds (see request_deadline_s)"
+        ),
+    ] = 10.0
     retries: Annotated[int, Field(ge=0, le=10, description="Retries after a failed request, with backoff")] = 2
 
 
@@ -32,6 +37,35 @@ class HttpTargetConfig(TargetConfig):
     username: str | None = Field(default=None, description="User name, for services that pair it with a token")
     verify_tls: bool = True
     ca_file: Path | None = None
+    request_deadline_s: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=3600,
+            description="Wall time one request may take in all (connect, redirects, headers, body), seconds",
+        ),
+    ] = 60.0
+    max_response_mb: Annotated[
+        float, Field(gt=0, le=10_000, description="Largest response body accepted as sent (compressed), MB")
+    ] = 50.0
+    max_decoded_mb: Annotated[
+        float, Field(gt=0, le=10_000, description="Largest response body accepted once decompressed, MB")
+    ] = 100.0
+    max_total_mb: Annotated[
+        float,
+        Field(gt=0, le=100_000, description="Response bytes (decompressed) read from the target in all, MB"),
+    ] = 2_000.0
+    max_requests: Annotated[
+        int,
+        Field(
+            ge=1, le=1_000_000, description="HTTP requests to the target per collection, retries and redirects included"
+        ),
+    ] = 5_000
+    max_redirects: Annotated[int, Field(ge=0, le=30, description="Redirects followed per request")] = 5
+    max_retry_after_s: Annotated[
+        float,
+        Field(ge=0, le=3600, description="Longest Retry-After waited for; a server asking more is given up at once"),
+    ] = 30.0
     token: Any = Field(default=None, exclude=True, json_schema_extra={"deprecated": True})
     password: Any = Field(default=None, exclude=True, json_schema_extra={"deprecated": True})
 
@@ -61,4 +95,10 @@ def resolve_relative(value: Path | None, info: ValidationInfo) -> Path | None:
         return None
     base = (info.context or {}).get("base_dir")
     value = value.expanduser()
-    return value if value.is_absolute() or base is None else (Path(base) / value).resolve()
+    if value.is_absolute() or base is None:
+        return value
+    joined = Path(base) / value
+    try:
+        return joined.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: the collector reports it when it reads the path
+        return joined

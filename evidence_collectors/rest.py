@@ -1,7 +1,8 @@
 """Pieces the REST API clients of the collectors share: paged results, response shapes checked on arrival, rate-limit
 refusals, and a client that follows RFC 8288 `Link: <...>; rel="next"` pages on the API's own host.
 
-Everything goes through `HttpSession` (timeouts, retries, raw recording, redaction).
+Everything goes through `HttpSession` (deadlines, size caps, request budget, retries, raw recording, redaction). A
+listing ends at its page cap or when the server names a page it already served (an endless or looping listing).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from evidence_collectors.base import CollectContext
 from evidence_collectors.config import HttpTargetConfig
-from evidence_collectors.http import CollectError, HttpSession, Unavailable
+from evidence_collectors.http import CollectError, HttpSession
 from evidence_collectors.secrets import redact_url
 
 T = TypeVar("T")
@@ -41,10 +42,6 @@ class Pages(Generic[T]):
 
     def cap_note(self, what: str) -> str:
         return f" ({self.stopped}: more {what} exist than were read)" if self.stopped else ""
-
-
-class RateLimited(Unavailable):
-    """The service refused the request for its rate limit: retrying at once cannot help, so it is not retried."""
 
 
 def utc_epoch(seconds: str) -> str:
@@ -82,17 +79,10 @@ def checked(validate: Callable[[Any], T], data: Any, where: str) -> T:
 # --- clients -------------------------------------------------------------------------------------------------------
 
 
-def keep_refused(ctx: CollectContext, response: httpx.Response) -> str:
-    """Store a response refused before `HttpSession` sees it (as it would have), and return its redacted URL."""
-    response.read()
-    where = redact_url(str(response.request.url))
-    ctx.raw.add(
-        ctx.redactor.bytes(response.content),
-        url=where,
-        status=response.status_code,
-        content_type=response.headers.get("content-type", ""),
-    )
-    return where
+def keep_refused(session: HttpSession, response: httpx.Response) -> str:
+    """Store a response refused before `HttpSession` judges it (as it would have), and return its redacted URL."""
+    session.keep(response)
+    return session.url(str(response.request.url))
 
 
 class SessionApi:
@@ -142,7 +132,9 @@ class LinkPagedApi(SessionApi):
         base: dict[str, Any] = {"per_page": PER_PAGE, **(params or {})}
         target: str = path
         query: dict[str, Any] | None = dict(base)
+        seen: set[str] = set()
         while True:
+            seen.add(_page_key(target, query))
             data, response, sha = self.session.get_json(target, query)
             result.raw.append(sha)
             result.pages += 1
@@ -164,6 +156,9 @@ class LinkPagedApi(SessionApi):
             target, query = following
             if query is None:  # a link, not a page number
                 target = self._same_origin(target)
+            if _page_key(target, query) in seen:
+                result.stopped = f"stopped after {result.pages} pages: the server named a page it had already served"
+                return result
 
     def _next(
         self, response: httpx.Response, path: str, base: dict[str, Any]
@@ -178,3 +173,7 @@ class LinkPagedApi(SessionApi):
         if (nxt.scheme, nxt.netloc) != (home.scheme, home.netloc):
             raise CollectError(f"pagination link to another host not followed: {redact_url(link)}")
         return link
+
+
+def _page_key(target: str, query: dict[str, Any] | None) -> str:
+    return target + "?" + "&".join(f"{k}={v}" for k, v in sorted((query or {}).items()))

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from evidence_collectors import yamlio
 from evidence_collectors.git import commands as cmd
-from evidence_collectors.git import yamlio
 from evidence_collectors.git.ci_parse import CiFile, CiJob, ci_system, gitlab_includes, parse_file, parse_gitlab
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.snapshot import Snapshot

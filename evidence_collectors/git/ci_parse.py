@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from evidence_collectors.git import yamlio
+from evidence_collectors import yamlio
 
 
 class CiJob(BaseModel):

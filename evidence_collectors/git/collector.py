@@ -113,6 +113,7 @@ class GitCollector(Collector):
 
 
 def _resolve(repo: GitRepo, ref: str) -> tuple[str, str]:
+    repo.check_path()  # a missing or unfollowable path says so, rather than "does not name a commit"
     try:
         return repo.resolve(ref)
     except CollectError as exc:

@@ -7,7 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
-from evidence_collectors.git import yamlio
+from evidence_collectors import yamlio
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.snapshot import Snapshot
 from evidence_collectors.outcome import of, ratio

@@ -6,6 +6,7 @@ refreshes the index, takes locks or fetches. Every command's output is kept in t
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 from pathlib import Path
@@ -38,8 +39,7 @@ class GitRepo:
 
     def run(self, *args: str, stdin: bytes | None = None, keep: bool = True) -> tuple[bytes, str]:
         """Output of `git -C PATH ARGS` and the SHA-256 under which it was stored ("" when not kept)."""
-        if not self.path.exists():
-            raise Unavailable(f"repository path {self.path} does not exist")
+        self.check_path()
         try:
             done = subprocess.run(
                 ["git", "-C", str(self.path), *_SAFE_CONFIG, *args],
@@ -66,6 +66,17 @@ class GitRepo:
             else ""
         )
         return done.stdout, sha
+
+    def check_path(self) -> None:
+        """A missing path is unavailable (not cloned yet, wrong mount); a path that cannot be followed is an error."""
+        try:
+            self.path.stat()
+        except FileNotFoundError:
+            raise Unavailable(f"repository path {self.path} does not exist") from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise CollectError(f"repository path {self.path} is a symlink loop") from None
+            raise CollectError(f"repository path {self.path} cannot be read: {exc.strerror}") from None
 
     def resolve(self, ref: str) -> tuple[str, str]:
         """The commit id a ref names, and the raw hash of the answer."""

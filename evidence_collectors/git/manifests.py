@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidence_collectors.git import yamlio
+from evidence_collectors import yamlio
 from evidence_collectors.git.ci_parse import ci_system
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.snapshot import Snapshot

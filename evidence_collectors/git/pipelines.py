@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidence_collectors.git import yamlio
+from evidence_collectors import yamlio
 from evidence_collectors.git.code_index import CodeIndex
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.manifests import Manifests

@@ -1,6 +1,7 @@
 """Reading the GitHub REST API: Link-header pagination, rate-limit answers, and response shapes checked on arrival.
 
-Everything goes through `HttpSession` (timeouts, retries, raw recording, redaction). Only GET is sent.
+Everything goes through `HttpSession` (deadlines, size caps, budgets, retries, raw recording, redaction).
+Only GET is sent.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import httpx
 
 from evidence_collectors.base import CollectContext
 from evidence_collectors.github.config import GitHubConfig
-from evidence_collectors.http import HttpSession
-from evidence_collectors.rest import LinkPagedApi, RateLimited, keep_refused, utc_epoch
+from evidence_collectors.http import HttpSession, RateLimited
+from evidence_collectors.rest import LinkPagedApi, keep_refused, utc_epoch
 
 API_VERSION = "2022-11-28"
 
@@ -23,7 +24,7 @@ class GitHubApi(LinkPagedApi):
         self.session.client.headers.update(
             {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
         )
-        self.session.client.event_hooks["response"].append(self._refuse_rate_limited)
+        self.session.refusals.append(self._refuse_rate_limited)
         self.repo = f"/repos/{config.repository}"
 
     def branch_path(self, branch: str) -> str:
@@ -39,7 +40,7 @@ class GitHubApi(LinkPagedApi):
         remaining, retry_after = headers.get("x-ratelimit-remaining"), headers.get("retry-after")
         if response.status_code == 403 and remaining != "0" and retry_after is None:
             return  # an ordinary permission refusal: HttpSession reports it
-        where = keep_refused(self.ctx, response)
+        where = keep_refused(self.session, response)
         raise RateLimited(
             f"GitHub rate limit reached (HTTP {response.status_code} from {where}): " + rate_limit_detail(headers)
         )

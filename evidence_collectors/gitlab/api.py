@@ -13,15 +13,15 @@ import httpx
 
 from evidence_collectors.base import CollectContext
 from evidence_collectors.gitlab.config import GitLabConfig
-from evidence_collectors.http import HttpSession
-from evidence_collectors.rest import LinkPagedApi, RateLimited, keep_refused, utc_epoch
+from evidence_collectors.http import HttpSession, RateLimited
+from evidence_collectors.rest import LinkPagedApi, keep_refused, utc_epoch
 
 
 class GitLabApi(LinkPagedApi):
     def __init__(self, config: GitLabConfig, ctx: CollectContext) -> None:
         session = HttpSession(config, ctx.raw, ctx.redactor, auth_header="PRIVATE-TOKEN", auth_scheme="")
         super().__init__(config, ctx, session, config.max_pages)
-        self.session.client.event_hooks["response"].append(self._refuse_rate_limited)
+        self.session.refusals.append(self._refuse_rate_limited)
         self.project = project_path(config)
 
     def _next(
@@ -37,7 +37,7 @@ class GitLabApi(LinkPagedApi):
     def _refuse_rate_limited(self, response: httpx.Response) -> None:
         if response.status_code != 429:
             return
-        where = keep_refused(self.ctx, response)
+        where = keep_refused(self.session, response)
         headers = response.headers
         detail = []
         if headers.get("ratelimit-remaining") is not None:

@@ -25,7 +25,8 @@ from evidence_collectors.rest import checked
 class SearchResult:
     hits: list[SearchHit]
     pages: int
-    capped: bool  # the max-pages guard stopped paging while pages were still full
+    capped: bool  # paging stopped while pages were still full
+    why: str = ""  # what stopped it
 
 
 @dataclass
@@ -61,10 +62,13 @@ class GrafanaApi:
             body, sha = self._get(path, {"type": "dash-db", "limit": page_size, "page": page})
             shas.append(sha)
             batch: list[SearchHit] = self._parse(adapter, body, path)
+            known = {h.uid for h in hits}
             hits += batch
             if len(batch) < page_size:
                 return SearchResult(_unique(hits), page, capped=False), shas
-        return SearchResult(_unique(hits), max_pages, capped=True), shas
+            if all(h.uid in known for h in batch):  # a server that ignores `page` repeats itself forever
+                return SearchResult(_unique(hits), page, capped=True, why="the server repeated a page"), shas
+        return SearchResult(_unique(hits), max_pages, capped=True, why="the max-pages guard was hit"), shas
 
     def dashboards(self, hits: list[SearchHit], limit: int) -> tuple[DashboardRead, list[str]]:
         """Each listed dashboard's JSON model. One that is gone (404) is noted; any other failure stops the reading,

@@ -47,7 +47,7 @@ def as_model_dashboard(doc: DashboardDoc, extra: re.Pattern[str] | None) -> Mode
 
 def listing_findings(search: SearchResult) -> dict[str, Finding]:
     folders = {h.folder_title or "General" for h in search.hits}
-    note = f" (stopped after {search.pages} page(s): the max-pages guard was hit, more exist)" if search.capped else ""
+    note = f" (stopped after {search.pages} page(s): {search.why}, more exist)" if search.capped else ""
     summary = f"{len(search.hits)} dashboards in {len(folders)} folders, read in {search.pages} search page(s){note}"
     return {"grafana.dashboards": Finding(len(search.hits), summary)}
 

@@ -7,7 +7,6 @@ Everything goes through `HttpSession` (basic auth with user name and API token).
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -20,24 +19,26 @@ from evidence_collectors.http import CollectError, HttpSession
 from evidence_collectors.jenkins.config import JenkinsConfig
 from evidence_collectors.jenkins.models import Build, BuildList, JobList, JobNode
 from evidence_collectors.rest import SessionApi, parse
-from evidence_collectors.secrets import read_secret
 
 JOB_FIELDS = "name,fullName,color,buildable,lastSuccessfulBuild[number,timestamp],jobs[name]"
 JOB_TREE = f"jobs[{JOB_FIELDS}]"
 BUILD_FIELDS = "number,result,timestamp,duration,building,actions[causes[_class]]"
 PAGE = 100
-MAX_DEPTH = 8  # folders inside folders
 
 M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
 class Jobs:
-    """The jobs found (folders resolved), the responses they came from, and whether max_jobs cut the list."""
+    """The jobs found (folders resolved), the responses they came from, and which guard cut the list, if one did."""
 
     items: list[JobNode] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)
-    capped: bool = False
+    stopped: str = ""  # why the walk ended early, or "" when every folder was read
+
+    @property
+    def capped(self) -> bool:
+        return bool(self.stopped)
 
 
 @dataclass
@@ -52,10 +53,7 @@ class History:
 class JenkinsApi(SessionApi):
     def __init__(self, config: JenkinsConfig, ctx: CollectContext) -> None:
         self.config = config
-        self.session = HttpSession(config, ctx.raw, ctx.redactor)
-        token = read_secret(config.token_env, config.token_file)
-        if token and config.username:  # the Authorization header carries user:token in base64: mask that too
-            ctx.redactor.add(base64.b64encode(f"{config.username}:{token}".encode()).decode())
+        self.session = HttpSession(config, ctx.raw, ctx.redactor)  # masks user:token in every encoding too
 
     @staticmethod
     def job_path(full_name: str) -> str:
@@ -69,9 +67,15 @@ class JenkinsApi(SessionApi):
     # --- jobs ---------------------------------------------------------------------------------------------
 
     def jobs(self) -> Jobs:
-        """Every job under the configured names (or the whole server), folders walked breadth first."""
+        """Every job under the configured names (or the whole server), folders walked breadth first.
+
+        The walk is bounded: folders deeper than max_folder_depth are not opened, at most max_folders are listed, and a
+        folder named twice (a server answering with its own folder again) is listed once.
+        """
         found = Jobs()
         pending: list[tuple[str, int]] = []  # folders still to list, with their depth
+        listed: set[str] = set()
+        deep: list[str] = []
         if self.config.jobs:
             for name in self.config.jobs:
                 try:
@@ -88,21 +92,33 @@ class JenkinsApi(SessionApi):
             pending.append(("", 0))
         while pending:
             folder, depth = pending.pop(0)
+            if folder in listed:
+                continue
+            if len(listed) >= self.config.max_folders:
+                found.stopped = f"stopped at max_folders ({self.config.max_folders} folders listed)"
+                return found
+            listed.add(folder)
             listing, sha = self._get(self.job_path(folder) if folder else "", JobList, JOB_TREE)
             found.raw.append(sha)
             for node in listing.jobs:
                 full = node.full_name or (f"{folder}/{node.name}" if folder else node.name)
                 node = node.model_copy(update={"full_name": full})
                 if node.is_folder:
-                    if depth < MAX_DEPTH:
+                    if depth < self.config.max_folder_depth:
                         pending.append((full, depth + 1))
+                    else:
+                        deep.append(full)
                 elif not self._add(found, node):
                     return found
+        if deep:
+            found.stopped = (
+                f"stopped at max_folder_depth ({self.config.max_folder_depth}): {len(deep)} deeper folder(s) not read"
+            )
         return found
 
     def _add(self, found: Jobs, node: JobNode) -> bool:
         if len(found.items) >= self.config.max_jobs:
-            found.capped = True
+            found.stopped = f"stopped at max_jobs ({self.config.max_jobs} jobs)"
             return False
         found.items.append(node)
         return True

@@ -20,6 +20,10 @@ class JenkinsConfig(HttpTargetConfig):
     window_days: Annotated[int, Field(ge=1, le=366, description="Builds of the last N days")] = 30
     max_pages: Annotated[int, Field(ge=1, le=1000, description="Pages of 100 builds read per job at most")] = 10
     max_jobs: Annotated[int, Field(ge=1, le=10000, description="Jobs read at most")] = 500
+    max_folders: Annotated[int, Field(ge=1, le=100_000, description="Folders listed at most (the root included)")] = 500
+    max_folder_depth: Annotated[
+        int, Field(ge=0, le=100, description="Folders inside folders opened at most this deep (0: the top level only)")
+    ] = 8
 
     @model_validator(mode="after")
     def _token_needs_user(self) -> JenkinsConfig:

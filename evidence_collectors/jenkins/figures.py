@@ -45,7 +45,7 @@ def job_findings(jobs: Jobs, start: dt.datetime, now: dt.datetime, days: int, ur
     enabled = [j for j in jobs.items if j.enabled]
     names = sorted(j.full_name or j.name for j in enabled)
     raw = tuple(jobs.raw)
-    note = " (stopped at max_jobs: more jobs exist)" if jobs.capped else ""
+    note = f" ({jobs.stopped}: more jobs may exist)" if jobs.capped else ""
     disabled = len(jobs.items) - len(enabled)
     stale = sorted(j.full_name or j.name for j in enabled if not (j.last_success and j.last_success.started >= start))
     successes = [(j.last_success.started, j.full_name or j.name) for j in enabled if j.last_success]

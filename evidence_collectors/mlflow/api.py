@@ -42,8 +42,10 @@ class MlflowApi:
         self, path: str, key: str, params: dict[str, Any], into: Pages[Any], post: bool = False
     ) -> Iterator[tuple[list[Any], bool]]:
         """Yield the `key` list of every page and whether another page follows, following next_page_token until it
-        is absent or the max_pages guard is hit. `params` is re-read for every page, so a caller may adjust it."""
+        is absent, repeats a token already followed, or the max_pages guard is hit. `params` is re-read for every page,
+        so a caller may adjust it."""
         token: str | None = None
+        seen: set[str] = set()
         for _ in range(self.max_pages):
             query = {**params, "page_token": token} if token else params
             if post:
@@ -55,6 +57,15 @@ class MlflowApi:
             if not isinstance(data, dict) or not isinstance(data.get(key, []), list):
                 raise CollectError(f"unexpected answer from {self.session.url(API + path)}: no '{key}' list")
             token = data.get("next_page_token") or None
+            if token is not None and not isinstance(token, str):
+                where = self.session.url(API + path)
+                raise CollectError(f"unexpected answer from {where}: next_page_token is not a string")
+            if token in seen:
+                into.stopped = f"stopped after {into.pages} pages of {path}: the server repeated a page token"
+                yield data.get(key, []), False
+                return
+            if token is not None:
+                seen.add(token)
             yield data.get(key, []), token is not None
             if not token:
                 return

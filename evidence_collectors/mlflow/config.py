@@ -27,7 +27,7 @@ class MlflowConfig(HttpTargetConfig):
     )
     max_runs: Annotated[int, Field(ge=1, le=10_000_000, description="Stop reading runs after this many")] = 200_000
     runs_page_size: Annotated[int, Field(ge=1, le=50_000, description="Runs per runs/search page")] = 1_000
-    max_pages: Annotated[int, Field(ge=1, le=100_000, description="Guard on pages followed per listing")] = 10_000
+    max_pages: Annotated[int, Field(ge=1, le=100_000, description="Guard on pages followed per listing")] = 1_000
     max_signature_reads: Annotated[
         int,
         Field(ge=0, le=100_000, description="Registered models whose newest version's MLmodel file is read (0: none)"),

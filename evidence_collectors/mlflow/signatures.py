@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import yaml
-
+from evidence_collectors import yamlio
 from evidence_collectors.http import CollectError, Unavailable
 from evidence_collectors.mlflow.api import MlflowApi, not_found
 from evidence_collectors.mlflow.registry import SignatureCheck
 from evidence_collectors.mlflow.shapes import ModelVersion
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_CONSECUTIVE_OUTAGES = 3  # an artifact store that does not answer three times in a row is not asked again
 
 
 def has_signature(mlmodel: bytes) -> bool:
-    """True when the MLmodel file declares a signature with inputs or outputs. Raises yaml.YAMLError."""
-    doc = yaml.load(mlmodel, Loader=_Loader)  # a safe loader, in C when available
+    """True when the MLmodel file declares a signature with inputs or outputs. Raises yamlio.YAMLError."""
+    doc = yamlio.load(mlmodel)
     signature = doc.get("signature") if isinstance(doc, dict) else None
     return isinstance(signature, dict) and bool(signature.get("inputs") or signature.get("outputs"))
 
@@ -45,7 +42,7 @@ def check_signatures(
                 checks.append(SignatureCheck(v.name, v.version, False, "no MLmodel file"))
             else:
                 checks.append(SignatureCheck(v.name, v.version, None, str(exc)))
-        except yaml.YAMLError:
+        except yamlio.YAMLError:
             checks.append(SignatureCheck(v.name, v.version, False, "MLmodel file is not valid YAML"))
         except Unavailable as exc:
             checks.append(SignatureCheck(v.name, v.version, None, str(exc)))

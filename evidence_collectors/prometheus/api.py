@@ -29,13 +29,15 @@ M = TypeVar("M", bound=BaseModel)
 
 # Names per instant query: keeps the GET URL well below common proxy limits.
 NAMES_PER_QUERY = 100
+MAX_PAGES_REASON = "the max-pages guard was hit"
 
 
 @dataclass(frozen=True)
 class RulePages:
     groups: list[RuleGroup]
     pages: int
-    capped: bool  # the max-pages guard stopped paging before the last page
+    capped: bool  # paging stopped before the last page
+    why: str = ""  # what stopped it
 
 
 class PrometheusApi:
@@ -78,6 +80,7 @@ class PrometheusApi:
         groups: list[RuleGroup] = []
         shas: list[str] = []
         token = ""
+        seen: set[str] = set()
         for page in range(1, max_pages + 1):
             params: dict[str, Any] = {"group_limit": page_size}
             if token:
@@ -89,7 +92,10 @@ class PrometheusApi:
             token = discovery.group_next_token
             if not token:
                 return RulePages(groups, page, capped=False), shas
-        return RulePages(groups, max_pages, capped=True), shas
+            if token in seen:
+                return RulePages(groups, page, capped=True, why="the server repeated a page token"), shas
+            seen.add(token)
+        return RulePages(groups, max_pages, capped=True, why=MAX_PAGES_REASON), shas
 
     def alerts(self) -> tuple[list[ActiveAlert], list[str]]:
         path = "/api/v1/alerts"

@@ -10,7 +10,7 @@ from evidence_collectors.config import TargetConfig
 from evidence_collectors.http import HttpSession, Unavailable
 from evidence_collectors.outcome import Computed, Fetched, Finding, sections
 from evidence_collectors.prometheus import metrics, rules, scrape
-from evidence_collectors.prometheus.api import PrometheusApi, RulePages
+from evidence_collectors.prometheus.api import NAMES_PER_QUERY, PrometheusApi, RulePages
 from evidence_collectors.prometheus.config import PrometheusConfig
 from evidence_collectors.prometheus.models import (
     ActiveAlert,
@@ -49,10 +49,21 @@ class PrometheusCollector(Collector):
             names: Fetched[list[str]] = Fetched.run(lambda: api.metric_names(config.metric_window_h))
             model_names = metrics.model_metric_names(names.value or [], extra)
             queryable = [n for n in model_names if metrics.CLASSIC_NAME.match(n)]
+            limit = config.max_series_queries * NAMES_PER_QUERY
+            queried = queryable[:limit]
             by = list(dict.fromkeys(["job", "instance", *config.model_name_labels, *config.model_version_labels]))
             series: Fetched[list[Sample]] = (
-                Fetched(error=names.error) if names.error else Fetched.run(lambda: api.series_counts(queryable, by))
+                Fetched(error=names.error) if names.error else Fetched.run(lambda: api.series_counts(queried, by))
             )
+        partial = (
+            f" (series read for the first {len(queried)} of {len(queryable)} model metric names: "
+            f"max_series_queries of {config.max_series_queries} reached)"
+            if len(queried) < len(queryable)
+            else ""
+        )
+
+        def noted(found: dict[str, Finding]) -> dict[str, Finding]:
+            return {probe: Finding(f.value, f.summary + partial) for probe, f in found.items()}
 
         def version() -> Computed:
             info = build.get()
@@ -70,12 +81,13 @@ class PrometheusCollector(Collector):
 
         def labelled() -> Computed:
             found = metrics.series_findings(
-                series.get(), config.model_name_labels, config.model_version_labels, len(queryable)
+                series.get(), config.model_name_labels, config.model_version_labels, len(queried)
             )
-            return found, names.raw + series.raw
+            return noted(found), names.raw + series.raw
 
         def serving() -> Computed:
-            return metrics.model_target_findings(targets.get(), series.get()), targets.raw + names.raw + series.raw
+            found = metrics.model_target_findings(targets.get(), series.get())
+            return noted(found), targets.raw + names.raw + series.raw
 
         def ruled() -> Computed:
             return rules.rule_findings(rules.classify(pages.get(), extra), config.owner_keys), pages.raw

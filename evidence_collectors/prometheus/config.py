@@ -37,6 +37,15 @@ class PrometheusConfig(HttpTargetConfig):
     )
     rules_page_size: Annotated[int, Field(ge=1, le=10_000)] = 500
     max_pages: Annotated[int, Field(ge=1, le=10_000, description="Guard on followed rule-group pages")] = 200
+    max_series_queries: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=10_000,
+            description="Instant queries (100 model metric names each) run to read model labels; names beyond are "
+            "left out and the summary says so",
+        ),
+    ] = 50
 
     @field_validator("model_name_labels", "model_version_labels")
     @classmethod

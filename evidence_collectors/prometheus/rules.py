@@ -41,9 +41,7 @@ def classify(pages: RulePages, extra: re.Pattern[str] | None) -> RuleSet:
         if vocab.is_model_text(r.name, r.query, extra=extra) or model_outputs & set(re.findall(r"[\w:]+", r.query))
     ]
     note = (
-        f" (stopped after {pages.pages} page(s) of rule groups: the max-pages guard was hit, more rules exist)"
-        if pages.capped
-        else ""
+        f" (stopped after {pages.pages} page(s) of rule groups: {pages.why}, more rules exist)" if pages.capped else ""
     )
     return RuleSet(alerting, recording, model_alerting, model_recording, len(pages.groups), note)
 
