@@ -16,7 +16,7 @@ from capability_model.catalog import UnknownFrameworkError, resolve
 from capability_model.loader import LoadedFramework
 from capability_model.schema import split_ref
 from capability_model.sourcefile import SourceError
-from evidence_collectors.bundle import read_records, verify_bundle
+from evidence_collectors.bundle import RECORDS, BundleReadError, read_records, verify_bundle
 from evidence_collectors.records import EvidenceRecord
 
 
@@ -76,19 +76,39 @@ class BundleError(Exception):
 
 
 def open_bundle(path: Path | str) -> EvidenceBundle:
-    """Read an evidence bundle after checking it against its manifest; an altered bundle is refused."""
+    """Read an evidence bundle after verifying it; an altered, unreadable or incomplete bundle is refused.
+
+    An incomplete bundle (its collection was interrupted) is refused rather than used in part: a check that needs one
+    target of several (`across: any`) could fail only because the target that satisfies it was never collected, and
+    a bundle stopped before its manifest cannot be shown to be unaltered. `evidence show` still lists what it holds.
+    """
     root = Path(path)
-    if not (root / "records.jsonl").is_file():
+    if not (root / RECORDS).is_file():
         raise BundleError(f"{root}: not an evidence bundle (no records.jsonl)")
     report = verify_bundle(root)
+    if report.unreadable:
+        more = f" (and {len(report.unreadable) - 1} more problems)" if len(report.unreadable) > 1 else ""
+        raise BundleError(f"{root}/{report.unreadable[0]}{more}")
+    if report.incomplete or report.not_collected:
+        missing = ", ".join(t.split(" ", 1)[0] for t in report.not_collected) or "unknown"
+        raise BundleError(
+            f"{root}: incomplete evidence bundle ({report.incomplete}); not collected: {missing}. "
+            "Collect again; `mlops-maturity evidence show` lists what this bundle holds"
+        )
     if not report.ok:
         changed = [
             *(f"altered {f}" for f in report.altered),
             *(f"added {f}" for f in report.added),
             *(f"missing {f}" for f in report.missing),
         ]
-        raise BundleError(f"{root}: bundle does not match its manifest: {', '.join(changed)}")
-    return EvidenceBundle(root, report.manifest_sha256, read_records(root))
+        found = [f"bundle does not match its manifest: {', '.join(changed)}"] if changed else []
+        found += [f"contents disagree: {'; '.join(report.inconsistent)}"] if report.inconsistent else []
+        raise BundleError(f"{root}: {'; '.join(found)}")
+    try:
+        records = read_records(root)
+    except BundleReadError as exc:  # changed since it was verified
+        raise BundleError(str(exc)) from None
+    return EvidenceBundle(root, report.manifest_sha256, records)
 
 
 def open_assessment(path: Path | str, framework_ref: str | None = None) -> OpenAssessment:
@@ -98,7 +118,13 @@ def open_assessment(path: Path | str, framework_ref: str | None = None) -> OpenA
     lost silently). Against another version, such answers are kept as orphaned and listed in the migration report.
     """
     assessment, doc = read_assessment(path)
-    loaded = resolve(framework_ref or assessment.framework)
+    if framework_ref:
+        loaded = resolve(framework_ref)
+    else:
+        try:
+            loaded = resolve(assessment.framework)
+        except UnknownFrameworkError as exc:  # the file names it: point at the line
+            raise SourceError([doc.issue(["framework"], str(exc))]) from None
     own_id, _ = split_ref(assessment.framework)
     if loaded.framework.id != own_id:
         raise SourceError([doc.issue(["framework"], f"answers are for '{own_id}', not '{loaded.framework.id}'")])

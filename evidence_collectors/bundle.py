@@ -1,112 +1,97 @@
 """Evidence bundles: records (JSON Lines), the raw responses behind them, and a SHA-256 manifest.
 
 Layout:  BUNDLE/records.jsonl  BUNDLE/raw/index.jsonl  BUNDLE/raw/<sha256>  BUNDLE/bundle.json  BUNDLE/MANIFEST.sha256
+
+The format, writing and checking live in `bundle_format`, `bundle_writer` and `bundle_verify`; this module is the
+entry point most callers need. `collect` writes a bundle target by target with `BundleWriter`; `write_bundle` writes
+an already finished collection in one go.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import BaseModel
+from evidence_collectors.bundle_format import (
+    INFO,
+    MANIFEST,
+    RECORDS,
+    BundleInfo,
+    BundleReadError,
+    TargetState,
+    read_info,
+    read_records,
+)
+from evidence_collectors.bundle_verify import VerifyReport, verify_bundle
+from evidence_collectors.bundle_writer import BundleWriter
+from evidence_collectors.records import EvidenceRecord
+from evidence_collectors.runner import Collection, StopRequest, TargetResult, collect
+from evidence_collectors.secrets import Redactor
+from evidence_collectors.targets import Target
 
-from evidence_collectors.records import EvidenceRecord, utc_now
-from evidence_collectors.runner import Collection
-
-MANIFEST = "MANIFEST.sha256"
-RECORDS = "records.jsonl"
-
-
-class BundleInfo(BaseModel):
-    format: int = 1
-    created_at: str
-    collectors: dict[str, str]
-    targets: list[str]
-    records: int
-    raw_responses: int
-
-
-class VerifyReport(BaseModel):
-    altered: list[str]
-    added: list[str]
-    missing: list[str]
-    manifest_sha256: str
-
-    @property
-    def ok(self) -> bool:
-        return not (self.altered or self.added or self.missing)
-
-
-def _sha_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+__all__ = [
+    "INFO",
+    "MANIFEST",
+    "RECORDS",
+    "BundleInfo",
+    "BundleReadError",
+    "BundleWriter",
+    "TargetState",
+    "VerifyReport",
+    "collect_bundle",
+    "read_info",
+    "read_records",
+    "verify_bundle",
+    "write_bundle",
+]
 
 
-def _files(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.name != MANIFEST)
+def collect_bundle(
+    root: Path,
+    targets: list[Target],
+    *,
+    workers: int = 4,
+    deadline_s: float | None = None,
+    stop: StopRequest | None = None,
+    on_result: Callable[[TargetResult], None] | None = None,
+) -> tuple[Collection, str]:
+    """Collect `targets` into a new bundle at `root`, writing each target as it finishes; return the collection and
+    the manifest's SHA-256.
+
+    Raises FileExistsError when `root` is not empty (before probing anything). `on_result` runs after the target is
+    on disk.
+    """
+    redactor = Redactor()
+    writer = BundleWriter.create(root, [(t.config.name, t.collector.name) for t in targets], redactor, deadline_s)
+
+    def written(result: TargetResult) -> None:
+        writer.add_result(result)
+        if on_result:
+            on_result(result)
+
+    collection = collect(
+        targets, workers=workers, deadline_s=deadline_s, stop=stop, on_result=written, redactor=redactor
+    )
+    return collection, writer.finish(interrupted=collection.stopped or "")
 
 
 def write_bundle(root: Path, collection: Collection) -> str:
-    """Write the bundle and return the SHA-256 of its manifest (the bundle's fingerprint)."""
-    root.mkdir(parents=True, exist_ok=True)
-    if any(root.iterdir()):
-        raise FileExistsError(f"{root} is not empty; evidence bundles are never overwritten")
-    raw_dir = root / "raw"
-    raw_dir.mkdir()
-    index = []
-    for item in collection.raw.items():
-        (raw_dir / item.sha256).write_bytes(item.body)
-        index.append(
-            {
-                "sha256": item.sha256,
-                "url": collection.redactor(item.url),
-                "status": item.status,
-                "content_type": item.content_type,
-                "bytes": len(item.body),
-            }
-        )
-    (raw_dir / "index.jsonl").write_text("".join(json.dumps(i) + "\n" for i in index), encoding="utf-8")
-    lines = [collection.redactor(r.model_dump_json()) + "\n" for r in collection.records]
-    (root / RECORDS).write_text("".join(lines), encoding="utf-8")
-    info = BundleInfo(
-        created_at=utc_now().isoformat(),
-        collectors={r.collector.name: r.collector.version for r in collection.records},
-        targets=sorted({r.target for r in collection.records}),
-        records=len(collection.records),
-        raw_responses=len(index),
-    )
-    (root / "bundle.json").write_text(info.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    manifest = "".join(f"{_sha_file(root / rel)}  {rel}\n" for rel in _files(root))
-    (root / MANIFEST).write_text(manifest, encoding="utf-8")
-    return hashlib.sha256(manifest.encode()).hexdigest()
+    """Write a finished collection as a sealed bundle; return the SHA-256 of its manifest (the bundle's fingerprint).
 
-
-def verify_bundle(root: Path) -> VerifyReport:
-    """Compare the files on disk with the manifest: altered, added and missing files."""
-    manifest_path = root / MANIFEST
-    text = manifest_path.read_text(encoding="utf-8") if manifest_path.exists() else ""
-    listed = {}
-    for line in text.splitlines():
-        sha, _, rel = line.partition("  ")
-        listed[rel] = sha
-    present = set(_files(root))
-    altered = sorted(rel for rel in present & set(listed) if _sha_file(root / rel) != listed[rel])
-    return VerifyReport(
-        altered=altered,
-        added=sorted(present - set(listed)),
-        missing=sorted(set(listed) - present) + ([MANIFEST] if not manifest_path.exists() else []),
-        manifest_sha256=hashlib.sha256(text.encode()).hexdigest(),
-    )
-
-
-def read_records(root: Path) -> list[EvidenceRecord]:
-    path = root / RECORDS
-    return [
-        EvidenceRecord.model_validate_json(line)
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    A collection that was stopped early is written with its missing targets marked not collected.
+    """
+    if collection.results or collection.not_collected:
+        targets = [(r.name, r.target.collector.name) for r in collection.results]
+        targets += [(t.config.name, t.collector.name) for t in collection.not_collected]
+        writer = BundleWriter.create(root, targets, collection.redactor)
+        for result in collection.results:
+            writer.add_result(result)
+        return writer.finish(interrupted=collection.stopped or "")
+    by_target: dict[str, list[EvidenceRecord]] = {}
+    for record in collection.records:
+        by_target.setdefault(record.target, []).append(record)
+    writer = BundleWriter.create(root, [(t, rs[0].collector.name) for t, rs in by_target.items()], collection.redactor)
+    writer.add_raw(collection.raw.items())
+    for name, records in by_target.items():
+        writer.add(name, records, [])
+    return writer.finish()

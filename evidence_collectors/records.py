@@ -57,8 +57,11 @@ class EvidenceRecord(BaseModel):
         """The id hashes probe, target and collection time, so it is the same wherever the record is read."""
         if isinstance(data, dict) and not data.get("id"):
             at = data.get("collected_at")
-            stamp = at.isoformat() if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at)).isoformat()
-            key = f"{data.get('probe')}|{data.get('target')}|{stamp}"
+            try:
+                when = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
+            except ValueError:  # no usable time: field validation reports it
+                return data
+            key = f"{data.get('probe')}|{data.get('target')}|{when.isoformat()}"
             data = {**data, "id": "ev-" + hashlib.sha256(key.encode()).hexdigest()[:12]}
         return data
 

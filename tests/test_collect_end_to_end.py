@@ -150,6 +150,9 @@ def test_bundle_verifies_and_detects_tampering(collected, run_cli: RunCli, tmp_p
     work, _ = collected
     ok = run_cli("evidence", "verify", work / "bundle")
     assert ok.returncode == 0 and ok.stdout.startswith("ok ")
+    info = json.loads((work / "bundle" / "bundle.json").read_text(encoding="utf-8"))
+    assert info["complete"] is True and info["records"] == len(_records(work / "bundle"))
+    assert {t["state"] for t in info["collection"]} == {"collected"} and len(info["collection"]) == 7
     copy = tmp_path / "copy"
     shutil.copytree(work / "bundle", copy)
     raw = sorted((copy / "raw").iterdir())[0]
