@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,7 +12,9 @@ import typer
 from app.options import LangArg, LangOption, fail
 
 if TYPE_CHECKING:
+    from assessors.assessment import Assessment
     from assessors.workflow import OpenAssessment
+    from capability_model.schema import Framework, Lang
 
 
 class AssessFormat(StrEnum):
@@ -35,6 +36,16 @@ def _open(path: Path, framework_ref: str | None) -> OpenAssessment:
         fail(f"{path}: {exc}")
 
 
+def _save(assessment: Assessment, path: Path, framework: Framework, lang: Lang) -> None:
+    """Write a questionnaire; a value no assessment file can carry is bad input, and nothing is written."""
+    from assessors.storage import UnwritableAssessmentError, save_assessment
+
+    try:
+        save_assessment(assessment, path, framework, lang)
+    except UnwritableAssessmentError as exc:
+        fail(f"{path}: {exc}")
+
+
 def init(
     framework: Annotated[str, typer.Argument(help="ID, ID@VERSION or framework file.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Questionnaire file to write (.yaml or .json).")],
@@ -47,7 +58,6 @@ def init(
 ) -> None:
     """Write a blank questionnaire listing every requirement of a framework, its text as a comment."""
     from assessors.assessment import Answer, Assessment
-    from assessors.storage import save_assessment
     from capability_model.catalog import UnknownFrameworkError, resolve
     from capability_model.sourcefile import SourceError
 
@@ -66,7 +76,7 @@ def init(
         target_level=target,
         answers={r.id: Answer() for _, r in loaded.framework.requirements()},
     )
-    save_assessment(assessment, output, loaded.framework, lang.lang)
+    _save(assessment, output, loaded.framework, lang.lang)
     typer.echo(f"wrote {output}: {len(assessment.answers)} requirements of {loaded.ref}")
 
 
@@ -114,7 +124,9 @@ def assess(
         print_result(Console(), result, fw, lang.lang, opened.assessment.organisation)
     else:
         if fmt is AssessFormat.json:
-            text = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+            from reports.exports import result_json
+
+            text = result_json([result])
         elif fmt is AssessFormat.markdown:
             from reports.markdown import render_result_markdown
 
@@ -153,7 +165,6 @@ def migrate(
 ) -> None:
     """Move answers to another framework version; answers with no requirement there are kept as orphaned."""
     from app.terminal import print_migration
-    from assessors.storage import save_assessment
     from capability_model.schema import split_ref
 
     if not to:
@@ -168,5 +179,5 @@ def migrate(
     from rich.console import Console
 
     print_migration(Console(stderr=True), opened.migration)
-    save_assessment(opened.assessment, output or file, opened.framework.framework, lang.lang)
+    _save(opened.assessment, output or file, opened.framework.framework, lang.lang)
     typer.echo(f"wrote {output or file} ({opened.framework.ref})")

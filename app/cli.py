@@ -29,7 +29,30 @@ app.command("workshop")(workshop_cmd.workshop)
 
 
 def main() -> None:
-    app()
+    """Run the CLI so that every failure ends in one clear line and an exit code with one meaning.
+
+    0 ok; 1 a check failed (below `--fail-under`, a bundle that does not verify); 2 bad input (unreadable or
+    invalid files, options, a path that cannot be written); 3 an internal error, whose traceback is printed only with
+    MLOPS_MATURITY_DEBUG=1. Commands report their own input errors; this catches what slips past them.
+    """
+    import os
+    import sys
+
+    try:
+        app()
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # a bug: say so in one line, keep the trace for whoever debugs it
+        if os.environ.get("MLOPS_MATURITY_DEBUG"):
+            raise
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "(set MLOPS_MATURITY_DEBUG=1 to see the traceback, and please report it)",
+            err=True,
+        )
+        sys.exit(3)
 
 
 if __name__ == "__main__":  # pragma: no cover

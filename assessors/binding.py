@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from assessors.assessment import Assessment
+from assessors.assessment import Answer, Assessment
 from capability_model.differ import diff_frameworks
 from capability_model.schema import Framework
 
@@ -47,7 +47,7 @@ def bind(
             answers[rid] = answer
             if not answer.is_blank:
                 carried.append(rid)
-        elif not answer.is_blank:
+        elif answer != Answer():  # anything entered, even only who answered, is kept
             orphaned[rid] = answer
             orphans.append(rid)
     for rid, answer in assessment.orphaned.items():

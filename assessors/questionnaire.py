@@ -1,12 +1,15 @@
 """Render an assessment as a commented YAML questionnaire: every requirement listed, its text beside it.
 
 The same renderer writes a blank questionnaire (`init`) and saves a filled one, so a file keeps its comments
-however often it is rewritten.
+however often it is rewritten. Every key and value goes through the YAML emitter, which quotes whatever would not read
+back as the same string (ids such as `null`, `yes`, `1`, `a: b`, `#x`, `- x`, control characters, line separators);
+comments, which the reader never interprets, are reduced to one printable line so they cannot end early.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import yaml
@@ -32,47 +35,75 @@ _HEADINGS = {
     },
 }
 
+# Characters a YAML reader refuses anywhere in a file (comments included), and BOMs, which only belong at its start.
+_NOT_IN_COMMENT = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\ufeff")
+
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Text fit for a comment: one line (every kind of line break folded) of characters the reader accepts."""
+    return " ".join(_NOT_IN_COMMENT.sub("\ufffd", text).split())
+
+
+class _Unanswered:
+    """An empty `status:`, the questionnaire's way of saying "not answered yet"."""
+
+
+_UNANSWERED = _Unanswered()
 
 
 class _Dumper(yaml.SafeDumper):
-    """Multi-line notes as literal blocks, so a hand-edited questionnaire stays readable."""
+    """Multi-line notes as literal blocks where that reads back exactly; anything else the emitter's safe choice."""
+
+
+def _style(value: str) -> str | None:
+    """Literal block for readable multi-line text, double quotes where a block or plain scalar would alter it.
+
+    A block scalar keeping two or more final line breaks (`|+`) would swallow the blank lines and comments that follow
+    it, and a raw NEL or line/paragraph separator is a line break to the reader (NEL even becomes `\\n`); CR is
+    translated when the file is read. Double-quoted scalars escape all of these.
+    """
+    if any(c in value for c in "\r\x85\u2028\u2029"):
+        return '"'
+    if "\n" in value:
+        return '"' if value.endswith("\n\n") or value == "\n" else "|"
+    return None
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=_style(value))
+
+
+def _represent_unanswered(dumper: yaml.SafeDumper, _: _Unanswered) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:null", "")
 
 
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_Unanswered, _represent_unanswered)
 
 
 def _dump_block(data: dict[str, Any], indent: int) -> str:
-    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110, default_flow_style=False)
+    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=112, default_flow_style=False)
     pad = " " * indent
-    return "".join(pad + line + "\n" for line in text.splitlines())
+    # split on "\n" alone: the emitter escapes every other line break, and str.splitlines() would cut at those too
+    return "".join(pad + line + "\n" for line in text.split("\n")[:-1])
 
 
 def _answer_fields(answer: Answer) -> dict[str, Any]:
-    data: dict[str, Any] = {"status": answer.status.value if answer.status else None}
+    blank = _UNANSWERED if answer == Answer() else None  # a bare `status:` for a requirement nobody touched yet
+    data: dict[str, Any] = {"status": answer.status.value if answer.status else blank}
     if answer.note:
         data["note"] = answer.note
     if answer.evidence:
         data["evidence"] = list(answer.evidence)
-    if answer.answered_by:
+    if answer.answered_by is not None:
         data["answered_by"] = answer.answered_by
-    if answer.answered_at:
+    if answer.answered_at is not None:
         data["answered_at"] = answer.answered_at.isoformat()
     return data
 
 
 def _answer_block(rid: str, answer: Answer, indent: int) -> str:
-    pad = " " * indent
-    if answer.is_blank:
-        return f"{pad}{rid}:\n{pad}  status:\n"
-    return f"{pad}{rid}:\n" + _dump_block(_answer_fields(answer), indent + 2)
+    return _dump_block({rid: _answer_fields(answer)}, indent)
 
 
 def _header(assessment: Assessment) -> dict[str, Any]:
@@ -85,8 +116,9 @@ def _header(assessment: Assessment) -> dict[str, Any]:
 
 def render_questionnaire(assessment: Assessment, framework: Framework | None, lang: Lang = "zh") -> str:
     words = _HEADINGS[lang]
+    title = f"{framework.title.get(lang)} ({framework.ref})" if framework else assessment.framework
     out = [
-        f"# {framework.title.get(lang)} ({framework.ref})\n" if framework else f"# {assessment.framework}\n",
+        f"# {_one_line(title)}\n",
         f"# {words['legend']}\n# {words['fields']}\n",
         _dump_block(_header(assessment), 0),
         "answers:\n",
@@ -94,11 +126,11 @@ def render_questionnaire(assessment: Assessment, framework: Framework | None, la
     listed: set[str] = set()
     if framework is not None:
         for domain in framework.domains:
-            out.append(f"\n  # ===== {domain.id} {domain.name.get(lang)} =====\n")
+            out.append(f"\n  # ===== {_one_line(f'{domain.id} {domain.name.get(lang)}')} =====\n")
             for sub in domain.subdomains:
-                out.append(f"  # ----- {sub.id} {sub.name.get(lang)}\n")
+                out.append(f"  # ----- {_one_line(f'{sub.id} {sub.name.get(lang)}')}\n")
                 for item in sub.items:
-                    out.append(f"\n  # {item.id} {item.name.get(lang)}\n")
+                    out.append(f"\n  # {_one_line(f'{item.id} {item.name.get(lang)}')}\n")
                     for req in item.requirements:
                         label = f"{req.level}{words['level']}" if lang == "zh" else f"{words['level']}{req.level}"
                         out.append(f"  # [{label}] {_one_line(req.text.get(lang))}\n")
@@ -108,6 +140,8 @@ def render_questionnaire(assessment: Assessment, framework: Framework | None, la
     if extra:
         out.append("\n")
         out += [_answer_block(rid, a, 2) for rid, a in extra.items()]
+    if not listed and not extra:
+        out[-1] = "answers: {}\n"
     if assessment.orphaned:
         out.append(f"\n# {words['orphaned']}\norphaned:\n")
         out += [_answer_block(rid, a, 2) for rid, a in assessment.orphaned.items()]

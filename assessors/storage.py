@@ -1,17 +1,39 @@
-"""Reading and writing assessment files (YAML or JSON): located errors on read, atomic replacement on write."""
+"""Reading and writing assessment files (YAML or JSON): located errors on read, atomic replacement on write.
+
+The writer is the reader's inverse: a file is only written after its text has been read back, exactly as
+`load_assessment` would read it, into the assessment that was saved. Text that no file could carry (lone surrogates,
+which are not Unicode) is refused before anything is written.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from assessors.assessment import Assessment
+from assessors.assessment import Answer, Assessment
 from assessors.questionnaire import render_questionnaire
 from capability_model.schema import Framework, Lang
-from capability_model.sourcefile import Positioned, load_positioned, validate_as
+from capability_model.sourcefile import Positioned, SourceError, load_positioned, parse_positioned, validate_as
+
+
+class TargetIsDirectoryError(IsADirectoryError):
+    """The output path names a directory; an OSError so that the command line reports it as a bad path."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(errno.EISDIR, "it is a directory, not a file", str(path))
+
+    def __str__(self) -> str:
+        return f"cannot write {self.filename}: it is a directory"
+
+
+class UnwritableAssessmentError(ValueError):
+    """The assessment holds a value that no assessment file can carry; nothing was written."""
 
 
 def read_assessment(path: Path | str) -> tuple[Assessment, Positioned]:
@@ -25,19 +47,30 @@ def load_assessment(path: Path | str) -> Assessment:
     return read_assessment(path)[0]
 
 
-def write_atomic(path: Path | str, text: str) -> None:
-    """Replace `path` with `text` so that a crash leaves either the old file or the new one, never a torn mix."""
+def write_atomic(path: Path | str, data: str | bytes) -> None:
+    """Replace `path` with `data` so that a crash leaves either the old file or the new one, never a torn mix.
+
+    Text is written as UTF-8 with "\\n" line ends. A new file gets mode 0644, a replaced one keeps its mode. A path
+    that is a directory raises TargetIsDirectoryError before anything is created.
+    """
     path = Path(path)
+    if path.is_dir():
+        raise TargetIsDirectoryError(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if not isinstance(payload, bytes):
+        raise TypeError(f"write_atomic needs str or bytes, not {type(data).__name__}")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        try:
+            os.replace(tmp, path)
+        except IsADirectoryError:  # became a directory since the check above
+            raise TargetIsDirectoryError(path) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -50,14 +83,100 @@ def write_atomic(path: Path | str, text: str) -> None:
             os.close(dir_fd)
 
 
+# Characters the YAML reader (which also reads .json files) refuses raw or reads as line breaks: DEL, C1 controls
+# (NEL is a line break), line/paragraph separators, the BOM and the non-characters U+FFFE/U+FFFF. json.dumps
+# already escapes C0 controls; these get the same \\uXXXX escapes, which mean the same in JSON and YAML.
+_JSON_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# The YAML reader accepts a mapping key (in JSON, always a "simple key") of at most 1024 characters; the limit below
+# counts the key as written (quotes and escapes included) and leaves a margin.
+_MAX_JSON_KEY = 1000
+
+
+def json_text(data: Any) -> str:
+    """JSON that both JSON parsers and the assessment reader read back unchanged (non-ASCII text stays readable)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return _JSON_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _strings(value: Any, where: str = "") -> list[tuple[str, str]]:
+    """Every string in dumped data, keys included, with the field path that holds it."""
+    if isinstance(value, str):
+        return [(where, value)]
+    if isinstance(value, dict):
+        out = []
+        for k, v in value.items():
+            inner = f"{where}.{k}" if where else str(k)
+            out += [(inner, str(k)), *_strings(v, inner)]
+        return out
+    if isinstance(value, list):
+        return [s for i, v in enumerate(value) for s in _strings(v, f"{where}[{i}]")]
+    return []
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """Text safe to print in an error message, whatever it holds."""
+    shown = text.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
+def _refuse_unrepresentable(assessment: Assessment, is_json: bool) -> None:
+    for where, text in _strings(assessment.model_dump(mode="json")):
+        if _SURROGATE.search(text):
+            raise UnwritableAssessmentError(
+                f"{_shown(where)}: contains a lone surrogate (not Unicode text, e.g. undecodable bytes); "
+                "nothing written"
+            )
+    if is_json:
+        for rid in (*assessment.answers, *assessment.orphaned):
+            if len(json_text(rid)) > _MAX_JSON_KEY:
+                raise UnwritableAssessmentError(
+                    f"requirement id {_shown(rid, 60)} is too long to be a key in a .json assessment file "
+                    "(save it as .yaml); nothing written"
+                )
+
+
+def _expected_readback(assessment: Assessment, framework: Framework | None, is_json: bool) -> Assessment:
+    """What reading the written file must give: the questionnaire also lists every unanswered requirement."""
+    if is_json or framework is None:
+        return assessment
+    listed = {req.id: Answer() for _, req in framework.requirements()}
+    return assessment.model_copy(update={"answers": {**listed, **assessment.answers}})
+
+
+def _check_reads_back(text: str, expected: Assessment, name: str) -> None:
+    """Read `text` as load_assessment reads a file (newlines translated on read) and compare with `expected`."""
+    as_read = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        back = validate_as(parse_positioned(as_read, name), Assessment)
+    except SourceError as exc:
+        raise UnwritableAssessmentError(f"{name}: the file would not read back ({exc}); nothing written") from None
+    if back != expected:
+        fields = [f for f in Assessment.model_fields if getattr(back, f) != getattr(expected, f)]
+        raise UnwritableAssessmentError(
+            f"{name}: the file would read back different {', '.join(fields)}; nothing written"
+        )
+
+
 def dump_assessment(assessment: Assessment, framework: Framework | None, path: Path | str, lang: Lang = "zh") -> str:
-    """The file text: JSON for .json paths, otherwise the commented YAML questionnaire."""
-    if Path(path).suffix.lower() == ".json":
-        return json.dumps(assessment.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
-    return render_questionnaire(assessment, framework, lang)
+    """The file text: JSON for .json paths, otherwise the commented YAML questionnaire.
+
+    Raises UnwritableAssessmentError when the text would not read back as `assessment`.
+    """
+    is_json = Path(path).suffix.lower() == ".json"
+    _refuse_unrepresentable(assessment, is_json)
+    if is_json:
+        text = json_text(assessment.model_dump(mode="json"))
+    else:
+        text = render_questionnaire(assessment, framework, lang)
+    _check_reads_back(text, _expected_readback(assessment, framework, is_json), Path(path).name)
+    return text
 
 
 def save_assessment(
     assessment: Assessment, path: Path | str, framework: Framework | None = None, lang: Lang = "zh"
 ) -> None:
+    """Write the assessment atomically; raise UnwritableAssessmentError or TargetIsDirectoryError before writing."""
+    if Path(path).is_dir():
+        raise TargetIsDirectoryError(path)
     write_atomic(path, dump_assessment(assessment, framework, path, lang))

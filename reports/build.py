@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
+from assessors.storage import write_atomic
 from assessors.workflow import EvidenceBundle, open_assessment, open_bundle
 from capability_model.schema import Lang
 from reports.view import ScoredPart, build_view
@@ -83,15 +81,8 @@ def render_report(
 
 
 def write_report(path: Path, data: bytes) -> None:
-    """Replace `path` atomically, so an interrupted run never leaves half a PDF where a good one was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    """Replace `path` atomically, so an interrupted run never leaves half a PDF where a good one was.
+
+    A path that is a directory raises assessors.storage.TargetIsDirectoryError (an OSError) before anything is written.
+    """
+    write_atomic(path, data)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from assessors.results import AssessmentResult
+from assessors.storage import json_text
 from capability_model.schema import Lang
 from reports.labels import word
+from reports.textsafety import csv_cell
 from reports.viewmodel import ReportView
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -49,7 +50,7 @@ _HEADERS: dict[str, str] = {
 def result_json(results: Sequence[AssessmentResult]) -> str:
     """Exactly what `assess --format json` prints for one file; a JSON array of those for several files."""
     dumped = [r.model_dump(mode="json") for r in results]
-    return json.dumps(dumped[0] if len(dumped) == 1 else dumped, ensure_ascii=False, indent=2) + "\n"
+    return json_text(dumped[0] if len(dumped) == 1 else dumped)
 
 
 def requirement_records(view: ReportView) -> list[dict[str, object]]:
@@ -83,10 +84,15 @@ def requirement_records(view: ReportView) -> list[dict[str, object]]:
 
 
 def requirements_csv(view: ReportView) -> str:
-    """The requirement rows as CSV, headed in the report's language."""
+    """The requirement rows as CSV, headed in the report's language.
+
+    Text cells go through csv_cell: control characters shown, and a cell starting like a formula (= + - @ tab CR)
+    prefixed with an apostrophe so that a spreadsheet shows it as text; the level columns stay numbers.
+    """
     import pandas as pd  # type: ignore[import-untyped]
 
-    frame = pd.DataFrame(requirement_records(view), columns=list(CSV_COLUMNS))
+    rows = [{k: csv_cell(v) if isinstance(v, str) else v for k, v in row.items()} for row in requirement_records(view)]
+    frame = pd.DataFrame(rows, columns=list(CSV_COLUMNS))
     frame["item_level"] = frame["item_level"].astype("Int64")
     frame = frame.rename(columns={c: header(c, view.lang) for c in CSV_COLUMNS})
     text: str = frame.to_csv(index=False, lineterminator="\n")

@@ -6,10 +6,7 @@ from assessors.assessment import STATUS_LABELS
 from assessors.results import AssessmentResult
 from capability_model.schema import AnyOf, Framework, Lang, ProbeExpectation, Requirement
 from reports.labels import EVIDENCE_KIND_LABELS, level_text, score_text, word
-
-
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+from reports.textsafety import md_code, md_text, visible
 
 
 def render_result_markdown(
@@ -20,14 +17,14 @@ def render_result_markdown(
     names |= {i.id: i.name for _, _, i in framework.items()}
     reqs = framework.requirement_index()
     overall = result.overall
-    lines = [f"# {framework.title.get(lang)}", ""]
+    lines = [f"# {md_text(framework.title.get(lang))}", ""]
     if organisation:
-        lines.append(f"- **{word('organisation', lang)}**: {_cell(organisation)}")
+        lines.append(f"- **{word('organisation', lang)}**: {md_text(organisation)}")
     if scope:
-        lines.append(f"- **{word('scope', lang)}**: {_cell(scope)}")
+        lines.append(f"- **{word('scope', lang)}**: {md_text(scope)}")
     lines += [
-        f"- **{word('framework', lang)}**: `{result.framework.id}@{result.framework.version}` "
-        f"(sha256 `{result.framework.sha256[:16]}…`)",
+        f"- **{word('framework', lang)}**: {md_code(f'{result.framework.id}@{result.framework.version}')} "
+        f"(sha256 {md_code(result.framework.sha256[:16] + '…')})",
         f"- **{word('overall', lang)}**: {level_text(overall.level, lang)}"
         + (f" {framework.level_name(overall.level, lang)}" if overall.level is not None else "")
         + f" · {word('score', lang)} {score_text(overall.score, lang)}",
@@ -39,17 +36,18 @@ def render_result_markdown(
     ]
     for d in result.domains:
         lines.append(
-            f"| **{d.id} {names[d.id].get(lang)}** | **{level_text(d.level, lang)}** "
+            f"| **{md_text(d.id)} {md_text(names[d.id].get(lang))}** | **{level_text(d.level, lang)}** "
             f"| **{score_text(d.score, lang)}** | | |"
         )
         for s in d.subdomains:
             lines.append(
-                f"| {s.id} {names[s.id].get(lang)} | {level_text(s.level, lang)} | {score_text(s.score, lang)} | | |"
+                f"| {md_text(s.id)} {md_text(names[s.id].get(lang))} | {level_text(s.level, lang)} "
+                f"| {score_text(s.score, lang)} | | |"
             )
             for i in s.items:
                 lines.append(
-                    f"| &nbsp;&nbsp;{i.id} {names[i.id].get(lang)} | {level_text(i.level, lang)} | "
-                    f"| {', '.join(i.blocking)} | {len(i.gap)} |"
+                    f"| &nbsp;&nbsp;{md_text(i.id)} {md_text(names[i.id].get(lang))} | {level_text(i.level, lang)} | "
+                    f"| {md_text(', '.join(i.blocking))} | {len(i.gap)} |"
                 )
     lines += ["", f"## {word('roadmap', lang)}", ""]
     if not any(p.requirements for p in result.roadmap):
@@ -58,7 +56,8 @@ def render_result_markdown(
         lines += [f"### {word('phase', lang)} {phase.level}: {word('reach_level', lang, level=phase.level)}", ""]
         for step in phase.requirements:
             _, req = reqs[step.id]
-            lines.append(f"- [ ] `{step.id}` ({STATUS_LABELS[step.status][lang]}) {_cell(req.text.get(lang))}")
+            status = STATUS_LABELS[step.status][lang]
+            lines.append(f"- [ ] {md_code(step.id)} ({status}) {md_text(req.text.get(lang))}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -124,4 +123,4 @@ def render_framework_markdown(framework: Framework, lang: Lang) -> str:
                                 f"({word('mode_' + r.expectation_mode, lang)})*: {expectation_text(r)}"
                             )
                     lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return visible("\n".join(lines).rstrip() + "\n")  # the framework's own Markdown stays; control characters show

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pandas as pd
+import pytest
 
-from reports.build import ReportFormat, render_report
+from assessors.storage import TargetIsDirectoryError
+from reports.build import ReportFormat, render_report, write_report
 from reports.view import css_string, page_counter_css
+from tests.conftest import RunCli
+from tests.reports.conftest import PART1
 from tests.reports.support import example_parts
 
 
@@ -34,3 +39,13 @@ def test_css_strings_cannot_break_out() -> None:
     assert css_string('a"b\\c</style>') == '"a\\22 b\\5c c\\3c /style\\3e "'
     assert str(page_counter_css("en")) == '"Page " counter(page) " of " counter(pages)'
     assert str(page_counter_css("zh")) == '"第 " counter(page) " 页，共 " counter(pages) " 页"'
+
+
+def test_writing_a_report_onto_a_directory_is_a_clear_error(tmp_path: Path, run_cli: RunCli) -> None:
+    target = tmp_path / "report.md"
+    target.mkdir()
+    with pytest.raises(TargetIsDirectoryError, match=f"cannot write {target}: it is a directory"):
+        write_report(target, b"# report\n")
+    assert list(tmp_path.iterdir()) == [target] and not any(target.iterdir())
+    done = run_cli("report", PART1, "--format", "md", "-o", target)
+    assert done.returncode == 2 and "it is a directory" in done.stderr and "Traceback" not in done.stderr

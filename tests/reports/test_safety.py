@@ -1,5 +1,6 @@
-"""Safety of the PDF renderer: nothing outside the report's own folder is ever read, hostile notes stay text, and a
-10,000-character note with emoji does not break the layout."""
+"""Safety of the PDF renderer: nothing outside the report's own folder is ever read, hostile notes stay text, control
+and bidi characters show as markers, a 10,000-character note with emoji does not break the layout and a
+100,000-character note without a space renders whole."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from reports.fetcher import ALLOWED_DIRS, RefusedURL, SafeFetcher, allowed_path
 from reports.pdf import html_to_pdf
 from reports.templating import render_html
+from reports.textsafety import unbreak
 from reports.view import build_view
 from tests.reports.conftest import ARTIFACTS, PART1, pdf_fonts, pdf_pages, pdf_text, require_tool, squash
 from tests.reports.support import edited_copy, example_parts
@@ -25,6 +27,9 @@ LONG_NOTE = ("Long note 长说明 " + EMOJI + " ") * 300
 LONG_NOTE = (LONG_NOTE + "x" * 10_000)[:8_000] + "y" * 2_000  # ends with 2,000 characters without a break
 SCRIPT_NOTE = "<script>alert('x')</script>"
 IMG_NOTE = '<img src="file:///etc/passwd">'
+CONTROL_NOTE = "\x1b[31mred\x1b[0m \u202eexe.txt\u202c \x9b2J"
+# no break opportunity at all: no space, no hyphen, no CJK; numbered so that a lost or reordered piece shows
+HUGE_NOTE = "".join(f"{n:05d}abcdefghijk" for n in range(100_000 // 16))
 
 
 @pytest.mark.parametrize(
@@ -88,6 +93,7 @@ def hostile_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SafeFet
         answers["P1.RM.RA.01.R01"]["note"] = SCRIPT_NOTE
         answers["P1.RM.RA.01.R02"]["note"] = IMG_NOTE
         answers["P1.RM.RA.01.R03"]["note"] = LONG_NOTE
+        answers["P1.RM.RA.01.R04"]["note"] = CONTROL_NOTE
 
     path = edited_copy(PART1, tmp_path_factory.mktemp("hostile") / "hostile.yaml", edit)
     fetcher = SafeFetcher()
@@ -110,8 +116,8 @@ def test_long_note_with_emoji_keeps_the_layout(hostile_pdf: tuple[Path, SafeFetc
     pdf, _ = hostile_pdf
     assert len(LONG_NOTE) == 10_000
     assert pdf_pages(pdf) < 80  # Part 1 alone is about 50 pages; the note adds a few
-    text = squash(pdf_text(pdf))
-    assert "y" * 200 in text and "Longnote长说明" in text
+    text = unbreak(squash(pdf_text(pdf)))  # long runs carry zero-width break points
+    assert "y" * 2_000 in text and "Longnote长说明" in text
     # every word lies inside the page's content box (A4 595 pt wide, 16 mm = 45 pt side margins)
     bbox = subprocess.run(
         [require_tool("pdftotext"), "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
@@ -134,3 +140,29 @@ def test_emoji_render_with_the_colour_emoji_font_not_as_boxes(hostile_pdf: tuple
             pytest.fail(message)
         pytest.skip(message)
     assert any("Noto-Color-Emoji" in f for f in pdf_fonts(pdf))
+
+
+def test_control_and_bidi_characters_show_as_markers_in_the_pdf(hostile_pdf: tuple[Path, SafeFetcher]) -> None:
+    pdf, _ = hostile_pdf
+    text = pdf_text(pdf)  # pdftotext ends each page with a form feed (\x0c)
+    assert not re.search("[\x00-\x08\x0b\x0d-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+    assert squash("[U+001B][31mred[U+001B][0m [U+202E]exe.txt[U+202C] [U+009B]2J") in squash(text)
+
+
+def test_a_100000_character_note_without_spaces_renders_whole(tmp_path: Path) -> None:
+    """WeasyPrint breaks it at the zero-width spaces the report adds (bench/bench_long_note.py times it)."""
+
+    def edit(data: dict[str, Any]) -> None:
+        data["answers"]["P1.RM.RA.01.R01"]["note"] = HUGE_NOTE
+
+    path = edited_copy(PART1, tmp_path / "huge.yaml", edit)
+    out = tmp_path / "huge.pdf"
+    out.write_bytes(html_to_pdf(render_html(build_view(example_parts(path), "en"))))
+    assert len(HUGE_NOTE) == 100_000 and " " not in HUGE_NOTE
+    # the text inside the page margins only, so that running headers and footers do not interleave with the note
+    body = ["-x", "0", "-y", "57", "-W", "595", "-H", "734"]
+    text = subprocess.run(
+        [require_tool("pdftotext"), "-enc", "UTF-8", *body, str(out), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert HUGE_NOTE in unbreak(squash(text))
+    assert pdf_pages(out) < 90
