@@ -1,4 +1,9 @@
-"""`workshop`: start the Streamlit workshop UI on an embedded SQLite database."""
+"""`workshop`: start the Streamlit workshop UI on an embedded SQLite database, behind an access code.
+
+Before the server starts, the database is checked (a damaged one is refused, exit 2, never replaced) and so is the
+operator's targets file; the app then gets its configuration through the environment, the access code only as a
+hash. Without a code the server may listen only on a loopback address.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 APP_SCRIPT = Path(__file__).parent / "workshop" / "main.py"
-DB_ENV = "MLOPS_MATURITY_WORKSHOP_DB"  # read by app/workshop/state.py; not imported here so `--help` stays fast
+DB_OPEN_WAIT_S = 2.0  # how long to wait for another program's lock before calling the database locked
 
 
 def streamlit_command(port: int, host: str) -> list[str]:
-    """`streamlit run` on the app, headless and without telemetry (workshops run on closed networks)."""
+    """`streamlit run` on the app, headless and without telemetry (workshops run on closed networks); errors that
+    escape the app's own messages show no details in the page."""
     return [
         sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
         "--server.port", str(port),
@@ -25,7 +31,52 @@ def streamlit_command(port: int, host: str) -> list[str]:
         "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false",
         "--client.toolbarMode", "minimal",
+        "--client.showErrorDetails", "none",
     ]  # fmt: skip
+
+
+def _refuse(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _operator_code(env_name: str | None, file: Path | None) -> str | None:
+    """The access code the operator gave (None: none given); refused when unset, unreadable or too short."""
+    from app.workshop.access import MIN_LENGTH
+
+    if env_name:
+        code, where = os.environ.get(env_name, "").strip(), f"environment variable {env_name}"
+    elif file is not None:
+        try:
+            code, where = file.expanduser().read_text(encoding="utf-8").strip(), str(file)
+        except (OSError, UnicodeDecodeError) as exc:
+            _refuse(f"cannot read the access code from {file}: {getattr(exc, 'strerror', None) or exc}")
+    else:
+        return None
+    if len(code) < MIN_LENGTH:
+        _refuse(
+            f"the access code in {where} is {'empty' if not code else 'too short'} (at least {MIN_LENGTH} characters)"
+        )
+    return code
+
+
+def _check_database(db: Path) -> None:
+    from assessors.sqlite_store import SqliteStore
+    from assessors.store import DatabaseProblem
+
+    try:
+        SqliteStore(db, open_wait_s=DB_OPEN_WAIT_S)
+    except DatabaseProblem as exc:
+        _refuse(f"{exc}\nThe database is left as it is: repair or move it, or name another file with --db.")
+
+
+def _check_targets(targets: Path) -> None:
+    from app.workshop.targets import TargetsProblem, operator_targets
+
+    try:
+        operator_targets(targets)
+    except TargetsProblem as exc:
+        _refuse(f"the targets file cannot be used: {exc}")
 
 
 def workshop(
@@ -36,10 +87,61 @@ def workshop(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")] = (
         "127.0.0.1"
     ),
+    access_code_env: Annotated[
+        str | None,
+        typer.Option("--access-code-env", metavar="NAME", help="Take the access code from this environment variable."),
+    ] = None,
+    access_code_file: Annotated[
+        Path | None, typer.Option("--access-code-file", metavar="FILE", help="Take the access code from this file.")
+    ] = None,
+    no_access_code: Annotated[
+        bool,
+        typer.Option("--no-access-code", help="Open without an access code (only with a loopback --host)."),
+    ] = False,
+    targets: Annotated[
+        Path | None,
+        typer.Option(
+            "--targets",
+            metavar="FILE",
+            help="Targets file the evidence page may run the collectors on (read-only there; its credentials come "
+            "from this server's environment or files).",
+        ),
+    ] = None,
 ) -> None:
-    """Start the workshop UI: create or open an assessment and answer it together; every change is saved at once."""
-    env = {**os.environ, DB_ENV: str(db.expanduser().resolve())}
-    typer.echo(f"workshop on http://{host}:{port}  (database {env[DB_ENV]})", err=True)
+    """Start the workshop UI: create or open an assessment and answer it together; every change is saved at once.
+
+    Each browser session enters the access code (random and printed here, unless given with --access-code-env or
+    --access-code-file) and a name, once."""
+    from app.workshop import access
+    from app.workshop.config import ACCESS_ENV, DB_ENV, OPEN, TARGETS_ENV, ServerConfig
+
+    if sum((access_code_env is not None, access_code_file is not None, no_access_code)) > 1:
+        _refuse("choose one of --access-code-env, --access-code-file and --no-access-code")
+    if no_access_code and not access.is_loopback(host):
+        _refuse(
+            f"--no-access-code is refused with --host {host}: anyone who can reach it could open every assessment. "
+            "Use a loopback --host (127.0.0.1, ::1, localhost), or an access code."
+        )
+    given = _operator_code(access_code_env, access_code_file)
+    _check_database(db.expanduser())  # before resolving: a link to a missing file is refused, not followed
+    db_path = db.expanduser().resolve()
+    targets_path = targets.expanduser().resolve() if targets is not None else None
+    if targets_path is not None:
+        _check_targets(targets_path)
+    code = None if no_access_code else (given or access.new_code())
+    config = ServerConfig(db=db_path, access=OPEN if code is None else access.hash_code(code), targets=targets_path)
+    hidden = {DB_ENV, ACCESS_ENV, TARGETS_ENV, access_code_env}  # the server sees the code only as its hash
+    env = {k: v for k, v in os.environ.items() if k not in hidden} | config.environment()
+
+    typer.echo(f"workshop on http://{host}:{port}  (database {db_path})", err=True)
+    if code is None:
+        typer.echo("no access code: anyone using this machine can open the workshop (loopback address only)", err=True)
+    elif given is None:
+        typer.echo(f"access code: {code}", err=True)
+    else:
+        typer.echo("access code: the one given with --access-code-env/--access-code-file", err=True)
+    if targets_path is not None:
+        typer.echo(f"targets file: {targets_path}", err=True)
     command = streamlit_command(port, host)
     if os.name == "posix":
         os.execve(sys.executable, command, env)  # the server replaces this process: signals reach it directly

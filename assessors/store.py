@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from assessors.assessment import Answer, Assessment
 from assessors.audit import Change
@@ -25,6 +25,23 @@ HEADER_FIELDS: tuple[str, ...] = tuple(name for name in Assessment.model_fields 
 
 class WorkshopNotFoundError(LookupError):
     """No workshop with that id in the store."""
+
+
+# Why a store refuses its database; the UI words each kind for the people in the room.
+ProblemKind = Literal[
+    "directory", "not_file", "unreadable", "read_only", "empty", "not_sqlite", "damaged", "too_new", "foreign",
+    "schema", "locked", "unavailable",
+]  # fmt: skip
+
+
+class DatabaseProblem(RuntimeError):
+    """The database cannot be used as it is (damaged, foreign, locked, not writable...): refused, never replaced.
+
+    `kind` says which problem; the message names the file and what is wrong with it."""
+
+    def __init__(self, kind: ProblemKind, message: str) -> None:
+        super().__init__(message)
+        self.kind: ProblemKind = kind
 
 
 def header_of(assessment: Assessment) -> dict[str, Any]:

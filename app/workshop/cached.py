@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.workshop.bundles import checked_path
 from app.workshop.service import Scores, score_workshop
 from assessors.evidence import EvidenceDecision, decide
 from assessors.sqlite_store import SqliteStore
@@ -23,10 +24,14 @@ from capability_model.loader import LoadedFramework
 from capability_model.schema import LocalizedText
 from evidence_collectors.bundle import MANIFEST, RECORDS
 
+OPEN_WAIT_S = 3.0
+
 
 @st.cache_resource(show_spinner=False)
 def store(db: str) -> SqliteStore:
-    return SqliteStore(db)
+    """The store, checked when first opened; a refused database (DatabaseProblem) is not cached, so each run checks
+    it again until it is fixed."""
+    return SqliteStore(db, open_wait_s=OPEN_WAIT_S)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -68,24 +73,22 @@ def bundle_at(path: str) -> EvidenceBundle:
 
 
 def bundle_path(db: str, workshop: Workshop) -> str | None:
-    """The workshop's bundle directory; a relative path (from an imported file) is taken from the database's folder."""
+    """The workshop's bundle directory (relative: from the database's folder); refused outside the bundles folder."""
     if not workshop.evidence_bundle:
         return None
-    path = Path(workshop.evidence_bundle)
-    return str(path if path.is_absolute() else Path(db).parent / path)
+    return str(checked_path(db, workshop.evidence_bundle))
 
 
 def scores(db: str, workshop_id: int) -> Scores:
     """The workshop as saved now, scored (with its evidence bundle when one is set and still verifies)."""
     revision = store(db).revision(workshop_id)
     loaded = _workshop(db, workshop_id, revision)
-    where = bundle_path(db, loaded)
     bundle, problem = None, None
-    if where:
-        try:
-            bundle = bundle_at(where)
-        except (BundleError, OSError, ValueError) as exc:  # an altered or vanished bundle: score without it, say why
-            problem = str(exc)
+    try:
+        where = bundle_path(db, loaded)
+        bundle = bundle_at(where) if where else None
+    except (BundleError, OSError, ValueError) as exc:  # outside, altered or vanished: score without it, say why
+        problem = str(exc)
     key = bundle.manifest_sha256 if bundle else ""
     scored = _scores(db, workshop_id, loaded.revision, key, loaded, bundle)
     return replace(scored, bundle_error=problem) if problem else scored

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.workshop.config import ServerConfig
 from app.workshop.service import Scores
 from app.workshop.words import t
 from assessors.store import AssessmentStore
@@ -12,11 +13,12 @@ from capability_model.schema import Lang
 
 @dataclass(frozen=True)
 class Context:
+    config: ServerConfig
     db: str
     lang: Lang
     store: AssessmentStore
     scores: Scores | None  # None: no workshop is open
-    who: str
+    who: str  # who the answers are recorded as (the sidebar's choice; the session's name at first)
 
     def t(self, key: str, **fmt: object) -> str:
         return t(key, self.lang, **fmt)

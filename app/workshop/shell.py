@@ -1,4 +1,5 @@
-"""The frame around every page: language, page choice, who is answering, live results; then the chosen page."""
+"""The frame around every page: configuration and gate first; then language, page choice, who is answering, live
+results and the chosen page, inside an error boundary that shows a message and logs the traceback."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from html import escape
 
 import streamlit as st
 
-from app.workshop import cached, state
+from app.workshop import cached, failures, gate, state
+from app.workshop.config import NotConfiguredError, ServerConfig, from_environment
 from app.workshop.context import Context
 from app.workshop.service import Scores, part_name
 from app.workshop.views import audit, dashboard, evidence, export, interview, start
@@ -74,14 +76,12 @@ def _sidebar(ctx: Context, people: list[str]) -> None:
     if ctx.scores is not None:
         st.selectbox(t("who", lang), people, key=state.WHO, accept_new_options=True, help=t("who_help", lang))
         if ctx.scores.bundle_error:
-            st.error(ctx.scores.bundle_error)
+            st.error(t("bundle_unusable", lang, detail=ctx.scores.bundle_error))
         _live(ctx.scores, lang)
 
 
-def run() -> None:
-    st.set_page_config(page_title="MLOps maturity workshop", page_icon="📋", layout="wide")
-    state.init()
-    db = str(state.db_path())
+def _app(config: ServerConfig) -> None:
+    db = str(config.db)
     store = cached.store(db)
     scores = None
     workshop_id = state.workshop_id()
@@ -91,13 +91,32 @@ def run() -> None:
         except WorkshopNotFoundError:
             state.open_workshop(None)
     people = _people(scores)
-    if scores is not None and not state.who() and people:
-        st.session_state[state.WHO] = people[0]  # answers are never anonymous: default to the assessor
-    if state.who() and state.who() not in people:
-        people.append(state.who())
-    ctx = Context(db=db, lang=state.lang(), store=store, scores=scores, who=state.who())
+    if not state.who():
+        st.session_state[state.WHO] = gate.identity()  # answers are never anonymous: the name given at the gate
+    for name in (state.who(), gate.identity()):
+        if name not in people:
+            people.append(name)
+    ctx = Context(config=config, db=db, lang=state.lang(), store=store, scores=scores, who=state.who())
     with st.sidebar:
         _sidebar(ctx, people)
     state.show_flash()
     PAGES[state.page()](ctx)
     state.sync_url()
+
+
+def run() -> None:
+    st.set_page_config(page_title="MLOps maturity workshop", page_icon="📋", layout="wide")
+    failures.setup_logging()
+    try:
+        config = from_environment(address=st.get_option("server.address"))
+    except NotConfiguredError as exc:
+        failures.logger.error("refusing to serve: %s", exc)
+        st.error("  \n".join(t("not_configured", lang) for lang in LANGS))
+        return
+    state.init()
+    if not gate.admit(config):
+        return
+    try:
+        _app(config)
+    except Exception as exc:  # the page's error boundary: a message in the page, the traceback in the log
+        failures.show(exc, state.lang())

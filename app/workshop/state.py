@@ -1,31 +1,23 @@
 """Per-browser-tab state: language, page, open workshop, selected item, who is answering.
 
-The state is mirrored in the URL's query parameters, so a reload or a copied link opens the same workshop, page and
-item; the answers themselves are always read from the store, never kept here. Values that widgets own (language,
-page, name) are changed only from callbacks, which run before the widgets are drawn.
+Language, page, workshop and item are mirrored in the URL's query parameters, so a reload or a copied link opens the
+same view; who is answering is not (the session's identity comes from the gate, app/workshop/gate.py). The answers
+themselves are always read from the store, never kept here. Values that widgets own (language, page, name) are
+changed only from callbacks, which run before the widgets are drawn.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Final, cast
 
 import streamlit as st
 
 from capability_model.schema import LANGS, Lang
 
-DB_ENV: Final = "MLOPS_MATURITY_WORKSHOP_DB"
-DEFAULT_DB: Final = "workshop.sqlite"
 PAGES: Final = ("start", "interview", "dashboard", "evidence", "export", "audit")
 
 LANG, PAGE, WORKSHOP, ITEM, FOCUS, WHO = "lang", "page", "workshop", "item", "focus", "who"
-_QUERY = {LANG: "lang", PAGE: "page", WORKSHOP: "w", ITEM: "item", WHO: "who"}
-
-
-def db_path() -> Path:
-    """The database the server was started with (`mlops-maturity workshop --db`)."""
-    return Path(os.environ.get(DB_ENV) or DEFAULT_DB).resolve()
+_QUERY = {LANG: "lang", PAGE: "page", WORKSHOP: "w", ITEM: "item"}  # never who: the URL sets no identity
 
 
 def init() -> None:
@@ -43,7 +35,6 @@ def init() -> None:
     ss[PAGE] = page if page in PAGES else ("interview" if ss[WORKSHOP] is not None else "start")
     ss[ITEM] = query.get(_QUERY[ITEM]) or None
     ss[FOCUS] = None
-    ss[WHO] = query.get(_QUERY[WHO]) or ""
 
 
 def lang() -> Lang:

@@ -112,15 +112,44 @@ _UI: dict[str, dict[str, str]] = {
     # --- evidence ---
     "bundle_loaded": {"zh": "已加载证据包：{path}", "en": "Evidence bundle loaded: {path}"},
     "no_bundle_loaded": {"zh": "尚未加载证据包。", "en": "No evidence bundle is loaded."},
-    "bundle_path": {"zh": "证据包目录", "en": "Evidence bundle directory"},
+    "bundle_archive": {
+        "zh": "证据包压缩文件（将证据包目录打包为 .zip 或 .tar.gz）",
+        "en": "Bundle archive (a bundle folder packed as .zip or .tar.gz)",
+    },
     "load_bundle": {"zh": "加载证据包", "en": "Load the bundle"},
+    "archive_missing": {"zh": "请先选择要上传的压缩文件。", "en": "Choose an archive to upload first."},
+    "archive_refused": {
+        "zh": "未加载该压缩文件：{reason}。请上传由采集器生成、未经修改的证据包目录的压缩文件。",
+        "en": "The archive was not loaded: {reason}. Upload an archive of a bundle folder as the collectors wrote it.",
+    },
+    "archive_loaded": {"zh": "证据包已核验并加载。", "en": "The bundle is verified and loaded."},
     "unload_bundle": {"zh": "移除证据包", "en": "Remove the bundle"},
     "run_collectors": {"zh": "运行采集器", "en": "Run the collectors"},
-    "targets_file": {"zh": "采集对象文件（targets.yaml）", "en": "Targets file (targets.yaml)"},
-    "output_dir": {"zh": "证据包输出目录（须为空或不存在）", "en": "Bundle directory to write (new or empty)"},
+    "no_targets": {
+        "zh": "服务器启动时未指定采集对象文件。如需在此采集，请由管理员以 --targets 文件 重新启动工作坊。",
+        "en": "The server was started without a targets file. To collect here, the operator restarts the workshop "
+        "with --targets FILE.",
+    },
+    "targets_from_server": {
+        "zh": "采集对象由服务器管理员配置（凭据取自服务器的环境变量或文件），此处仅供查看。",
+        "en": "The targets are configured by the server's operator (credentials come from the server's environment "
+        "or files); they are shown here read-only.",
+    },
+    "targets_invalid": {
+        "zh": "服务器的采集对象文件无法使用：{reason}。请管理员修正该文件。",
+        "en": "The server's targets file cannot be used: {reason}. The operator needs to fix it.",
+    },
+    "target_name": {"zh": "名称", "en": "Name"},
+    "collector": {"zh": "采集器", "en": "Collector"},
+    "target_url": {"zh": "地址", "en": "Address"},
     "collect": {"zh": "开始采集", "en": "Collect"},
     "collecting": {"zh": "正在采集 {done}/{total}：{name}", "en": "Collecting {done}/{total}: {name}"},
     "collected": {"zh": "采集完成：{n} 条记录，已加载。", "en": "Collected {n} records; the bundle is loaded."},
+    "bundle_unusable": {
+        "zh": "评估保存的证据包无法使用，计分时未包含证据：{detail}。请重新上传或采集证据包。",
+        "en": "The assessment's evidence bundle cannot be used and is left out of the scores: {detail}. Upload or "
+        "collect the bundle again.",
+    },
     "records": {"zh": "证据记录", "en": "Evidence records"},
     # --- export ---
     "report_language": {"zh": "报告语言", "en": "Report language"},
@@ -142,6 +171,83 @@ _UI: dict[str, dict[str, str]] = {
     "download_csv": {"zh": "下载 CSV", "en": "Download CSV"},
     "download_json": {"zh": "下载 JSON", "en": "Download JSON"},
     "error": {"zh": "出错：{message}", "en": "Error: {message}"},
+    # --- gate ---
+    "not_configured": {
+        "zh": "此应用须通过 `mlops-maturity workshop` 命令启动（需设置访问码），直接运行时不提供服务。",
+        "en": "This app is served only when started by `mlops-maturity workshop` (which sets the access code); "
+        "it does not serve when run directly.",
+    },
+    "gate_intro": {
+        "zh": "请输入您的姓名和工作坊访问码（由启动服务器的人提供）。",
+        "en": "Enter your name and the workshop's access code (the person who started the server has it).",
+    },
+    "gate_intro_open": {
+        "zh": "请输入您的姓名；您的答复将以此姓名记录。",
+        "en": "Enter your name; your answers are recorded under it.",
+    },
+    "gate_name": {"zh": "姓名", "en": "Your name"},
+    "gate_code": {"zh": "访问码", "en": "Access code"},
+    "gate_enter": {"zh": "进入", "en": "Enter"},
+    "gate_name_needed": {"zh": "请填写姓名。", "en": "Please enter your name."},
+    "gate_wrong": {
+        "zh": "访问码不正确。请向启动服务器的人确认访问码。",
+        "en": "That access code is not right. Ask the person who started the server for it.",
+    },
+    "gate_wait": {
+        "zh": "尝试次数过多，请 {s} 秒后再试。",
+        "en": "Too many attempts: try again in {s} seconds.",
+    },
+    # --- errors ---
+    "db_directory": {"zh": "数据库路径是一个目录，而不是文件。", "en": "The database path is a folder, not a file."},
+    "db_not_file": {"zh": "数据库路径不是普通文件。", "en": "The database path is not a regular file."},
+    "db_unreadable": {"zh": "数据库文件无法读取（权限不足）。", "en": "The database file cannot be read."},
+    "db_read_only": {
+        "zh": "数据库文件或其所在目录为只读，无法保存答复。",
+        "en": "The database file or its folder is read-only, so no answer could be saved.",
+    },
+    "db_empty": {
+        "zh": "数据库文件为空（0 字节），不是本程序写入的数据库；为免覆盖，未作任何修改。",
+        "en": "The database file is empty (0 bytes), not a database this program wrote; it is left untouched.",
+    },
+    "db_not_sqlite": {"zh": "该文件不是 SQLite 数据库。", "en": "The file is not an SQLite database."},
+    "db_damaged": {
+        "zh": "数据库文件已损坏（SQLite 完整性检查未通过）。",
+        "en": "The database file is damaged (it fails SQLite's integrity check).",
+    },
+    "db_too_new": {
+        "zh": "数据库由更新版本的程序写入，本版本无法安全打开。",
+        "en": "The database was written by a newer version of this program; this version cannot open it safely.",
+    },
+    "db_foreign": {
+        "zh": "数据库中含有其他程序的数据表，不是工作坊数据库。",
+        "en": "The database holds another program's tables; it is not a workshop database.",
+    },
+    "db_schema": {
+        "zh": "数据库的表结构与本程序不符（缺少表或列不同）。",
+        "en": "The database's tables are not this program's (tables missing or columns different).",
+    },
+    "db_locked": {
+        "zh": "数据库正被其他程序锁定。",
+        "en": "The database is locked by another program.",
+    },
+    "db_unavailable": {"zh": "无法访问数据库文件。", "en": "The database file cannot be reached."},
+    "db_todo": {
+        "zh": "请停止服务器，修复或移走该文件（或用 --db 指定另一个文件）后重新启动；程序不会自动替换它。",
+        "en": "Stop the server, repair or move the file (or name another one with --db) and start it again; it is "
+        "never replaced automatically.",
+    },
+    "db_retry": {
+        "zh": "您的修改可能未保存。请稍后重试；若持续出现，请关闭正在使用该数据库的其他程序。",
+        "en": "Your change may not be saved. Try again in a moment; if this goes on, close the other program using "
+        "the database.",
+    },
+    "db_failed": {"zh": "读写数据库时出错。", "en": "Reading or writing the database failed."},
+    "details": {"zh": "详情：{detail}", "en": "Details: {detail}"},
+    "unexpected": {
+        "zh": "出现意外错误，本页未能完成显示。请重试；若问题持续，请联系管理员（详细信息已记录在服务器日志中）。",
+        "en": "Something unexpected went wrong and this page could not be completed. Try again; if it persists, "
+        "tell the operator (the details are in the server's log).",
+    },
 }
 
 

@@ -11,16 +11,47 @@ from streamlit.testing.v1.element_tree import ButtonGroup, TextArea, TextInput
 from tests.conftest import ROOT
 
 APP = ROOT / "app" / "workshop" / "main.py"
-DB_ENV = "MLOPS_MATURITY_WORKSHOP_DB"
+DB_ENV, ACCESS_ENV, TARGETS_ENV = (
+    "MLOPS_MATURITY_WORKSHOP_DB", "MLOPS_MATURITY_WORKSHOP_ACCESS", "MLOPS_MATURITY_WORKSHOP_TARGETS",
+)  # fmt: skip  # what `mlops-maturity workshop` sets for the server (app/workshop/config.py)
 
 
-def start(db: Path, monkeypatch: pytest.MonkeyPatch, **query: str) -> AppTest:
-    """The app on `db`, opened at the URL query `query` (w=, page=, item=, lang=), after its first run."""
+def configure(monkeypatch: pytest.MonkeyPatch, db: Path, access: str = "open", targets: Path | None = None) -> None:
+    """The environment the workshop command hands the server: database, access ("open" or a code's hash), targets."""
     monkeypatch.setenv(DB_ENV, str(db))
+    monkeypatch.setenv(ACCESS_ENV, access)
+    if targets is None:
+        monkeypatch.delenv(TARGETS_ENV, raising=False)
+    else:
+        monkeypatch.setenv(TARGETS_ENV, str(targets))
+
+
+def gated(**query: str) -> AppTest:
+    """The app as a new browser session opened at the URL query `query`, after its first run (still at the gate)."""
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params.update(query)
     at.run()
     assert not at.exception, at.exception
+    return at
+
+
+def enter(at: AppTest, name: str, code: str | None = None) -> AppTest:
+    """Fill in the gate and press Enter."""
+    at.text_input(key="gate:name").input(name)
+    if code is not None:
+        at.text_input(key="gate:code").input(code)
+    at.button(key="gate:enter").click()
+    return rerun(at)
+
+
+def start(
+    db: Path, monkeypatch: pytest.MonkeyPatch, who: str = "Li Wei", targets: Path | None = None, **query: str
+) -> AppTest:
+    """The app on `db` (served without access code, as on a loopback address), opened at the URL query `query`
+    (w=, page=, item=, lang=), after the session entered the gate as `who`."""
+    configure(monkeypatch, db, targets=targets)
+    at = enter(gated(**query), who)
+    assert "gate:name" not in [w.key for w in at.text_input], "admitted"
     return at
 
 

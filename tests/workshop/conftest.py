@@ -33,3 +33,15 @@ def store(tmp_path: Path) -> SqliteStore:
 @pytest.fixture
 def parts(part1: LoadedFramework, part2: LoadedFramework) -> list[Assessment]:
     return [blank(part1), blank(part2)]
+
+
+@pytest.fixture(autouse=True)
+def _no_server_replaces_pytest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workshop command ends by replacing its process with the server; run in-process by a test that expected a
+    refusal, that would replace pytest. Fail that test instead (the browser test starts the command as its own
+    process)."""
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the workshop command went on to start the server")
+
+    monkeypatch.setattr("os.execve", refuse)

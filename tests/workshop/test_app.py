@@ -65,7 +65,7 @@ def test_answering_saves_at_once_and_moves_the_live_level(
     rerun(at)
     assert "Overall level <b>1</b>" in texts(at)  # the last level-1 requirement lifts the whole part to level 1
     saved = store.load(workshop_id).part(P1).answers[left_open]
-    assert saved.status is Status.met and saved.answered_by == "Li Wei"  # the assessor until someone else is chosen
+    assert saved.status is Status.met and saved.answered_by == "Li Wei"  # the name given at the gate
     assert status_of(at, left_open).value == Status.met  # redrawn from the store after the save
 
     at.selectbox(key="who").set_value("Zhang")

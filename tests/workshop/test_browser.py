@@ -1,13 +1,16 @@
 """End to end in a real browser: Debian's headless Chromium (driven by Playwright, no browser download) against
-`mlops-maturity workshop` started on 127.0.0.1. An answer given in the page survives a reload; a screenshot is kept
-in tests/artifacts/."""
+`mlops-maturity workshop` started on 127.0.0.1 with the random access code it prints. Without the code the page
+shows no assessment data; with it, an answer given in the page is recorded under the name given at the gate (not the
+one in the URL) and survives a reload; a screenshot is kept in tests/artifacts/."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +18,9 @@ from assessors.assessment import Answer, Assessment, Status
 from assessors.sqlite_store import SqliteStore
 from tests.conftest import ROOT, cli_path
 from tests.support.servers import free_port, require_binary, wait_for_http
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking switches Chromium tries to reach its services, which fails on a closed network.
@@ -44,9 +50,16 @@ def _saved(db: Path, workshop_id: int, timeout_s: float = 15.0) -> Answer:
         time.sleep(0.05)
 
 
+def _printed_code(log: Path) -> str:
+    found = re.search(r"^access code: (\S+)$", log.read_text(errors="replace"), re.MULTILINE)
+    assert found, log.read_text(errors="replace")
+    return found.group(1)
+
+
 @pytest.fixture
-def workshop_server(tmp_path: Path, parts: list[Assessment]) -> Iterator[tuple[str, Path, int]]:
-    """The workshop command on a free port with a fresh database holding one workshop (Part 1 and Part 2)."""
+def workshop_server(tmp_path: Path, parts: list[Assessment]) -> Iterator[tuple[str, Path, int, str]]:
+    """The workshop command on a free port with a fresh database holding one workshop (Part 1 and Part 2), and the
+    access code it printed."""
     require_binary("chromium")
     db = tmp_path / "workshop.sqlite"
     workshop_id = SqliteStore(db).create(parts, "seed")
@@ -63,7 +76,7 @@ def workshop_server(tmp_path: Path, parts: list[Assessment]) -> Iterator[tuple[s
                 wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout_s=60)
             except RuntimeError as exc:
                 raise RuntimeError(f"{exc}\n{log.read_text(errors='replace')}") from exc
-            yield f"http://127.0.0.1:{port}", db, workshop_id
+            yield f"http://127.0.0.1:{port}", db, workshop_id, _printed_code(log)
         finally:
             server.terminate()
             try:
@@ -73,17 +86,36 @@ def workshop_server(tmp_path: Path, parts: list[Assessment]) -> Iterator[tuple[s
                 server.wait()
 
 
-def test_an_answer_survives_a_reload(workshop_server: tuple[str, Path, int]) -> None:
+def _gate(page: Page, name: str, code: str) -> None:
+    """Fill in the gate and press its button."""
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Your name").press("Enter")
+    field = page.get_by_label("Access code", exact=True)
+    field.fill(code)
+    field.press("Enter")
+    page.get_by_role("button", name="Enter", exact=True).click()
+
+
+def test_the_code_lets_in_and_an_answer_survives_a_reload(workshop_server: tuple[str, Path, int, str]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    base, db, workshop_id = workshop_server
-    url = f"{base}/?w={workshop_id}&page=interview&item=P1.RM.RA.01&lang=en"
+    base, db, workshop_id, code = workshop_server
+    url = f"{base}/?w={workshop_id}&page=interview&item=P1.RM.RA.01&lang=en&who=Mallory"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.set_default_timeout(30_000)
             page.goto(url)
+            expect(page.get_by_label("Access code", exact=True)).to_be_visible()
+            _gate(page, "Li Wei", "not-the-code")
+            expect(page.get_by_text("That access code is not right")).to_be_visible()
+            body = page.locator("body").inner_text()
+            assert "示例银行" not in body and "P1.RM.RA.01" not in body and "Live results" not in body
+            assert page.get_by_role("radiogroup", name=f"Status of {REQUIREMENT}").count() == 0
+
+            time.sleep(1.2)  # a wrong code makes this session wait before the next attempt
+            _gate(page, "Li Wei", code)
             status = page.get_by_role("radiogroup", name=f"Status of {REQUIREMENT}")
             status.get_by_role("radio", name="partially met", exact=True).click()
             expect(status.get_by_role("radio", name="partially met", exact=True)).to_have_attribute(
@@ -95,8 +127,10 @@ def test_an_answer_survives_a_reload(workshop_server: tuple[str, Path, int]) -> 
             expect(page.get_by_text("answered by Li Wei").first).to_be_visible()
             expect(page.locator("div.live").first).to_contain_text("Overall level")
             _saved(db, workshop_id)  # the server has written it: now a reload must show it
+            assert "who=" not in page.url
 
-            page.reload()
+            page.reload()  # a new session: it enters the gate again
+            _gate(page, "Li Wei", code)
             status = page.get_by_role("radiogroup", name=f"Status of {REQUIREMENT}")
             expect(status.get_by_role("radio", name="partially met", exact=True)).to_have_attribute(
                 "aria-checked", "true"
@@ -108,3 +142,4 @@ def test_an_answer_survives_a_reload(workshop_server: tuple[str, Path, int]) -> 
         finally:
             browser.close()
     assert _saved(db, workshop_id).answered_by == "Li Wei"
+    assert "Mallory" not in {c.who for c in SqliteStore(db).history(workshop_id)}

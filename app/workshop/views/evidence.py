@@ -1,36 +1,48 @@
-"""Evidence: load a collected bundle, or run the collectors against a targets file with a progress bar.
+"""Evidence: load an uploaded bundle archive, or run the collectors on the operator's targets file.
 
-The bundle is verified against its manifest before it is used (an altered bundle is refused) and its path is saved
-with the workshop, so every tab and a restarted server score with the same evidence.
+Nobody in the browser names a server path. A bundle arrives as an upload, is unpacked safely into the workshop's
+data folder and verified against its manifest (an altered bundle is refused); collectors run only on the targets
+file given to `mlops-maturity workshop --targets`, shown here read-only, with the credentials its entries name on the
+server. Either way the bundle lives in a new folder of the data folder and is saved with the workshop, so every tab
+and a restarted server score with the same evidence.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
+import shutil
 
 import streamlit as st
 
-from app.workshop import cached, state
+from app.workshop import bundles, cached, state
+from app.workshop.archive import ArchiveRefused
 from app.workshop.context import Context
+from app.workshop.failures import guarded, logger
 from app.workshop.service import Scores
+from app.workshop.targets import TargetsProblem, operator_targets, target_rows
 from app.workshop.words import t
-from assessors.workflow import BundleError, open_bundle
+from assessors.workflow import BundleError
 from capability_model.schema import Lang
-from capability_model.sourcefile import SourceError
 from reports.labels import EVIDENCE_STATUS_LABELS
 
+ARCHIVE = "ev:archive"
 
-def _load(db: str, workshop_id: int, lang: Lang, key: str) -> None:
-    path = Path(str(st.session_state.get(key) or "").strip()).expanduser()
-    try:
-        bundle = open_bundle(path)
-    except (BundleError, OSError) as exc:
-        state.flash("error", t("error", lang, message=str(exc)))
+
+@guarded
+def _load(db: str, workshop_id: int, lang: Lang) -> None:
+    upload = st.session_state.get(ARCHIVE)
+    if upload is None:
+        state.flash("error", t("archive_missing", lang))
         return
-    cached.store(db).set_evidence_bundle(workshop_id, str(bundle.path.resolve()))
+    try:
+        stored = bundles.load_archive(db, workshop_id, upload.getvalue())
+    except (ArchiveRefused, BundleError, ValueError) as exc:
+        state.flash("error", t("archive_refused", lang, reason=str(exc)))
+        return
+    cached.store(db).set_evidence_bundle(workshop_id, stored)
+    state.flash("success", t("archive_loaded", lang))
 
 
+@guarded
 def _unload(db: str, workshop_id: int) -> None:
     cached.store(db).set_evidence_bundle(workshop_id, None)
 
@@ -40,7 +52,7 @@ def _current(ctx: Context, scores: Scores) -> None:
     if bundle is None:
         st.info(ctx.t("no_bundle_loaded"))
         return
-    st.success(ctx.t("bundle_loaded", path=str(bundle.path)))
+    st.success(ctx.t("bundle_loaded", path=scores.workshop.evidence_bundle or bundle.path.name))
     summary = scores.parts[0].result.evidence
     if summary is not None:
         st.caption(
@@ -71,22 +83,15 @@ def _current(ctx: Context, scores: Scores) -> None:
     st.dataframe(rows, hide_index=True, key="ev:records")
 
 
-def _collect(ctx: Context, scores: Scores, targets_file: str, output: str) -> None:
+def _collect(ctx: Context, scores: Scores) -> None:
     """Run every target's collector, showing progress as each target finishes; then write and load the bundle."""
     from evidence_collectors.bundle import write_bundle
     from evidence_collectors.records import EvidenceRecord
-    from evidence_collectors.registry import installed_collectors
     from evidence_collectors.runner import collect
-    from evidence_collectors.targets import Target, load_targets
+    from evidence_collectors.targets import Target
 
-    try:
-        targets = load_targets(Path(targets_file).expanduser(), installed_collectors())
-    except SourceError as exc:
-        st.error("\n".join(str(i) for i in exc.issues))
-        return
-    except OSError as exc:
-        st.error(ctx.t("error", message=str(exc)))
-        return
+    assert ctx.config.targets is not None
+    targets = operator_targets(ctx.config.targets)
     bar = st.progress(0.0, text=ctx.t("collecting", done=0, total=len(targets), name=""))
     done: list[str] = []
 
@@ -96,15 +101,31 @@ def _collect(ctx: Context, scores: Scores, targets_file: str, output: str) -> No
         bar.progress(len(done) / max(1, len(targets)), text=text)
 
     collection = collect(targets, on_done=finished)
-    root = Path(output).expanduser()
+    root = bundles.new_bundle_dir(ctx.db, scores.workshop.id)
     try:
         write_bundle(root, collection)
-    except (FileExistsError, OSError) as exc:
-        st.error(ctx.t("error", message=str(exc)))
-        return
-    ctx.store.set_evidence_bundle(scores.workshop.id, str(root.resolve()))
+    except OSError:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    ctx.store.set_evidence_bundle(scores.workshop.id, bundles.stored_form(ctx.db, root))
     state.flash("success", ctx.t("collected", n=len(collection.records)))
     st.rerun()
+
+
+def _run_tab(ctx: Context, scores: Scores) -> None:
+    if ctx.config.targets is None:
+        st.info(ctx.t("no_targets"))
+        return
+    try:
+        targets = operator_targets(ctx.config.targets)
+    except TargetsProblem as exc:
+        logger.error("targets file refused: %s", exc)
+        st.error(ctx.t("targets_invalid", reason=str(exc)))
+        return
+    st.caption(ctx.t("targets_from_server"))
+    st.dataframe(target_rows(targets, ctx.lang), hide_index=True, key="ev:targets")
+    if st.button(ctx.t("collect"), key="ev:collect", type="primary"):
+        _collect(ctx, scores)
 
 
 def render(ctx: Context) -> None:
@@ -116,16 +137,7 @@ def render(ctx: Context) -> None:
     st.divider()
     load_tab, run_tab = st.tabs([ctx.t("load_bundle"), ctx.t("run_collectors")])
     with load_tab:
-        st.text_input(ctx.t("bundle_path"), key="ev:path")
-        st.button(
-            ctx.t("load_bundle"), key="ev:load", on_click=_load, args=(ctx.db, scores.workshop.id, ctx.lang, "ev:path")
-        )
+        st.file_uploader(ctx.t("bundle_archive"), type=["zip", "gz", "tgz"], key=ARCHIVE)
+        st.button(ctx.t("load_bundle"), key="ev:load", on_click=_load, args=(ctx.db, scores.workshop.id, ctx.lang))
     with run_tab:
-        targets_file = st.text_input(ctx.t("targets_file"), key="ev:targets")
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        default_out = str(Path(ctx.db).parent / f"evidence-{scores.workshop.id}-{stamp}")
-        if "ev:output" not in st.session_state:
-            st.session_state["ev:output"] = default_out
-        output = st.text_input(ctx.t("output_dir"), key="ev:output")
-        if st.button(ctx.t("collect"), key="ev:collect", type="primary") and targets_file.strip():
-            _collect(ctx, scores, targets_file.strip(), output.strip() or default_out)
+        _run_tab(ctx, scores)

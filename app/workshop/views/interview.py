@@ -13,6 +13,7 @@ import streamlit as st
 
 from app.workshop import cached, state
 from app.workshop.context import Context
+from app.workshop.failures import guarded
 from app.workshop.forms import STATUS_CHOICES, format_references, parse_references
 from app.workshop.service import PartScore, Scores, first_item, next_open, part_name, status_label
 from app.workshop.words import t
@@ -47,6 +48,7 @@ def _sync(keys: _Keys, answer: Answer, revision: int) -> None:
     synced[keys.status] = revision
 
 
+@guarded
 def _save(db: str, workshop_id: int, framework_id: str, requirement_id: str, keys: _Keys, who: str) -> None:
     ss = st.session_state
     answer = Answer(
@@ -58,6 +60,7 @@ def _save(db: str, workshop_id: int, framework_id: str, requirement_id: str, key
     st.session_state[state.FOCUS] = requirement_id
 
 
+@guarded
 def _next(db: str, workshop_id: int, lang: Lang) -> None:
     found = next_open(cached.scores(db, workshop_id), state.item(), state.focus())
     if found is None:

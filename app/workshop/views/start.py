@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from app.workshop import cached, state
 from app.workshop.context import Context
+from app.workshop.failures import guarded
 from app.workshop.forms import FieldSpec, from_lines, header_fields, to_lines
 from app.workshop.service import assessment_file, framework_id, mime, part_name, read_assessment_file
 from app.workshop.words import t
@@ -67,6 +68,7 @@ def _field(spec: FieldSpec, lang: Lang, key: str, on_change: Any = None, args: t
 # --- the open workshop ----------------------------------------------------------------------------------------------
 
 
+@guarded
 def _save_field(db: str, workshop_id: int, spec: FieldSpec, key: str, lang: Lang) -> None:
     try:
         cached.store(db).update_header(workshop_id, {spec.name: _value(spec, st.session_state[key])})
@@ -145,6 +147,7 @@ def _versions() -> dict[str, list[str]]:
     return found
 
 
+@guarded
 def _create_now(db: str, lang: Lang, who: str) -> None:
     ss = st.session_state
     chosen: list[str] = ss.get("new:parts") or []
@@ -190,6 +193,7 @@ def _create(ctx: Context) -> None:
     st.button(ctx.t("create"), key="new:go", type="primary", on_click=_create_now, args=(ctx.db, ctx.lang, ctx.who))
 
 
+@guarded
 def _import_now(db: str, lang: Lang, who: str, into: int | None) -> None:
     upload = st.session_state.get("import:file")
     if upload is None:
@@ -199,7 +203,9 @@ def _import_now(db: str, lang: Lang, who: str, into: int | None) -> None:
     try:
         if into is None:
             opened = read_assessment_file(data, name)
-            workshop_id = store.create([opened.assessment], who or opened.assessment.assessor)
+            # a bundle path in an uploaded file names a server path: bundles come only from the evidence page
+            part = opened.assessment.model_copy(update={"evidence_bundle": None})
+            workshop_id = store.create([part], who or opened.assessment.assessor)
             state.open_workshop(workshop_id)
             changed = sum(1 for a in opened.assessment.answers.values() if not a.is_blank)
         else:

@@ -1,0 +1,58 @@
+"""The server's configuration, handed by `mlops-maturity workshop` to the Streamlit process in its environment.
+
+The app serves nothing without it: a bare `streamlit run` has no access setting, so it would be open to anyone who
+reaches the port. The access code itself is never in the environment, only its hash (app/workshop/access.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict
+
+DB_ENV: Final = "MLOPS_MATURITY_WORKSHOP_DB"
+ACCESS_ENV: Final = "MLOPS_MATURITY_WORKSHOP_ACCESS"  # OPEN, or the hash of the access code
+TARGETS_ENV: Final = "MLOPS_MATURITY_WORKSHOP_TARGETS"  # the operator's targets file, when one was given
+OPEN: Final = "open"  # no access code: only ever set for a server listening on a loopback address
+
+
+class NotConfiguredError(RuntimeError):
+    """The app was started without the workshop command's configuration."""
+
+
+class ServerConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    db: Path
+    access: str  # OPEN or an access-code hash
+    targets: Path | None = None
+
+    @property
+    def open_access(self) -> bool:
+        return self.access == OPEN
+
+    def environment(self) -> dict[str, str]:
+        """The variables that hand this configuration to the Streamlit process."""
+        env = {DB_ENV: str(self.db), ACCESS_ENV: self.access}
+        if self.targets is not None:
+            env[TARGETS_ENV] = str(self.targets)
+        return env
+
+
+def from_environment(environ: Mapping[str, str] | None = None, address: str | None = None) -> ServerConfig:
+    """The configuration the workshop command handed over; `address` is the one the server listens on (when known):
+    open access on another than a loopback address is refused even when the environment asks for it."""
+    from app.workshop.access import is_loopback
+
+    env = os.environ if environ is None else environ
+    db, access = env.get(DB_ENV, "").strip(), env.get(ACCESS_ENV, "").strip()
+    if not db or not access:
+        missing = ", ".join(name for name, value in ((DB_ENV, db), (ACCESS_ENV, access)) if not value)
+        raise NotConfiguredError(f"not started by `mlops-maturity workshop` ({missing} not set)")
+    if access == OPEN and address and not is_loopback(address):
+        raise NotConfiguredError(f"open access refused on {address}: it is allowed only on a loopback address")
+    targets = env.get(TARGETS_ENV, "").strip()
+    return ServerConfig(db=Path(db), access=access, targets=Path(targets) if targets else None)

@@ -1,0 +1,103 @@
+"""A damaged database is refused, never replaced: by the store, by `mlops-maturity workshop` (exit 2, before the
+server starts) and by the app (a clear message, no traceback in the page)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import app as cli
+from app.workshop.words import t
+from assessors.assessment import Assessment, Status
+from assessors.sqlite_store import SqliteStore
+from assessors.store import DatabaseProblem
+from tests.workshop.apptest import rerun, start, status_of, texts
+from tests.workshop.damaged import BUILDERS, locked, place, restore_permissions, unreadable_rows
+
+
+def _snapshot(db: Path) -> tuple[object, ...]:
+    """What is at the path and beside it: kind, permissions, size, content (the test must find it unchanged)."""
+    info = os.lstat(db)
+    content = db.read_bytes() if db.is_file() and not db.is_symlink() else None
+    return info.st_mode, info.st_size, content, sorted(p.name for p in db.parent.iterdir())
+
+
+def _refused_by_command(db: Path, kind: str) -> None:
+    result = CliRunner().invoke(cli, ["workshop", "--db", str(db), "--no-access-code"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ") and "left as it is" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def _refused_by_app(db: Path, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = start(db, monkeypatch, lang="en")
+    page = texts(at)
+    assert not at.exception and "Traceback" not in page
+    assert [e.value for e in at.error] and t(f"db_{kind}", "en") in at.error[0].value
+    assert t("db_todo", "en") in at.error[0].value
+    assert not at.radio  # no page of the workshop is drawn over a refused database
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_a_damaged_database_is_refused(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = place(tmp_path, name)
+    kind = BUILDERS[name](db)
+    try:
+        before = _snapshot(db)
+        with pytest.raises(DatabaseProblem) as refused:
+            SqliteStore(db, open_wait_s=0.2)
+        assert refused.value.kind == kind and str(db.name) in str(refused.value)
+        _refused_by_command(db, kind)
+        _refused_by_app(db, kind, monkeypatch)
+        assert _snapshot(db) == before  # refused, not repaired, re-initialised or replaced
+    finally:
+        restore_permissions(db)
+
+
+def test_a_locked_database_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "w.sqlite"
+    with locked(db):
+        _refused_by_command(db, "locked")
+        _refused_by_app(db, "locked", monkeypatch)
+    SqliteStore(db)  # free again: it opens
+
+
+def test_a_missing_database_is_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "new" / "w.sqlite"
+    at = start(db, monkeypatch, lang="en")
+    assert not at.error and str(db) in texts(at)
+    assert SqliteStore(db).summaries() == [] and sorted(p.name for p in db.parent.iterdir()) == ["w.sqlite"]
+
+
+def test_rows_the_app_cannot_read_give_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "w.sqlite"
+    workshop_id = unreadable_rows(db)
+    at = start(db, monkeypatch, w=str(workshop_id), page="interview", lang="en")
+    assert not at.exception and "Traceback" not in texts(at)
+    assert [e.value for e in at.error] == [t("unexpected", "en")]
+    logged = [r for r in caplog.records if r.name == "app.workshop" and r.exc_info]
+    assert logged and "JSONDecodeError" in caplog.text  # the traceback is in the server's log
+
+
+@pytest.mark.parametrize("damage", ["removed", "overwritten"])
+def test_a_database_damaged_while_in_use_gives_a_message(
+    damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: list[Assessment]
+) -> None:
+    db = tmp_path / "w.sqlite"
+    workshop_id = SqliteStore(db).create(parts, "seed")
+    at = start(db, monkeypatch, w=str(workshop_id), page="interview", item="P1.RM.RA.01", lang="en")
+    for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        leftover.unlink(missing_ok=True)
+    if damage == "overwritten":
+        db.write_bytes(b"not a database any more" * 100)
+    status_of(at, "P1.RM.RA.01.R01").set_value(Status.met)  # the save fails...
+    rerun(at)
+    page = texts(at)
+    assert not at.exception and "Traceback" not in page
+    assert any(t("db_failed", "en") in e.value for e in at.error)  # ...and says so
+    assert db.exists() is (damage == "overwritten")  # a vanished database is not silently recreated
