@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from evidence_collectors.config import TargetConfig
+from evidence_collectors.plaintext import MAX_REASON, MAX_SUMMARY, bounded, plain
 from evidence_collectors.raw import RawStore
 from evidence_collectors.records import (
     CollectorInfo,
@@ -101,6 +102,7 @@ class Collector(ABC):
         url: str | None = None,
     ) -> EvidenceRecord:
         assert probe in self.probe_ids(), f"{probe} is not in the {self.name} catalogue"
+        value, cut = bounded(_masked(value, ctx.redactor))
         return EvidenceRecord(
             probe=probe,
             target=config.name,
@@ -110,7 +112,7 @@ class Collector(ABC):
             collected_at=utc_now(),
             collector=CollectorInfo(name=self.name, version=self.version),
             raw_sha256=sorted(set(raw)),
-            summary=ctx.redactor(summary),
+            summary=plain(ctx.redactor(summary), MAX_SUMMARY - len(cut)) + cut,
         )
 
     def failed(
@@ -123,7 +125,7 @@ class Collector(ABC):
         url: str | None = None,
     ) -> list[EvidenceRecord]:
         """Records for probes that could not be computed, with the reason (never a value)."""
-        reason = ctx.redactor(reason)
+        reason = plain(ctx.redactor(reason), MAX_REASON)
         return [
             EvidenceRecord(
                 probe=probe,
@@ -138,3 +140,13 @@ class Collector(ABC):
             )
             for probe in (probes if probes is not None else self.probe_ids())
         ]
+
+
+def _masked(value: ProbeValue, redactor: Redactor) -> ProbeValue:
+    """A value read from a system, every known secret masked: a server may hand the credential back as a version
+    string or a name in a list."""
+    if isinstance(value, str):
+        return redactor(value)
+    if isinstance(value, list):
+        return [redactor(item) for item in value]
+    return value

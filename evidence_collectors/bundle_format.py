@@ -10,6 +10,7 @@ is written last, so a bundle without one was stopped before it could be sealed.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,11 @@ RAW_INDEX = "raw/index.jsonl"
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MANIFEST_LINE = re.compile(r"^(?P<sha>[0-9a-f]{64})  (?P<path>\S.*)$")
 MAX_PROBLEMS = 20  # per file: one bad file must not flood the terminal
+FORMAT = 2  # the newest bundle format this version reads and writes
+# Bundle files read whole (records, raw index, bundle.json, manifest) are refused past these sizes, so a damaged or
+# hostile bundle (a 1 GB line) costs bounded memory; a real one stays far below (a record is under 2 KB).
+MAX_FILE_BYTES = 128 * 1024 * 1024
+MAX_LINE_BYTES = 4 * 1024 * 1024
 
 TargetStateName = Literal["pending", "collected", "deadline", "not_collected"]
 M = TypeVar("M", bound=BaseModel)
@@ -44,7 +50,7 @@ class TargetState(BaseModel):
 
 
 class BundleInfo(BaseModel):
-    format: int = 2
+    format: int = FORMAT
     created_at: str
     finished_at: str | None = None
     complete: bool = True  # format 1 bundles were only ever written complete
@@ -88,6 +94,9 @@ class BundleReadError(ValueError):
 def _lines(data: bytes, name: str) -> Iterator[tuple[int, str | None, str]]:
     """(line number, text or None when not UTF-8, problem) for each non-empty line."""
     for n, raw in enumerate(data.split(b"\n"), start=1):
+        if len(raw) > MAX_LINE_BYTES:  # not decoded nor parsed: JSON of that size costs many times its size
+            yield n, None, f"{name}:{n}: line of {len(raw)} bytes, longer than the {_mib(MAX_LINE_BYTES)} limit"
+            continue
         if not raw.strip():
             continue
         try:
@@ -113,7 +122,7 @@ def parse_jsonl(data: bytes, name: str, model: type[M], what: str) -> tuple[list
         try:
             value: Any = json.loads(text)
         except json.JSONDecodeError as exc:
-            problems.append(f"{name}:{n}: not valid JSON ({exc.msg} at column {exc.colno})")
+            problems.append(f"{name}:{n}: not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})")
             continue
         if not isinstance(value, dict):
             problems.append(f"{name}:{n}: not {what} (expected a JSON object, found {type(value).__name__})")
@@ -160,14 +169,37 @@ def parse_info(data: bytes) -> BundleInfo:
     if not isinstance(value, dict):
         raise BundleReadError([f"{INFO}: expected a JSON object"])
     try:
-        return BundleInfo.model_validate(value)
+        info = BundleInfo.model_validate(value)
     except ValidationError as exc:
         raise BundleReadError([f"{INFO}: not bundle information: {_first_error(exc)}"]) from None
+    if not 1 <= info.format <= FORMAT:
+        raise BundleReadError(
+            [
+                f"{INFO}: bundle format {info.format} is not one this version reads (1 to {FORMAT}); "
+                "read it with the version of mlops-maturity that wrote it, or a newer one"
+            ]
+        )
+    return info
+
+
+def _mib(size: int) -> str:
+    return f"{size // (1024 * 1024)} MiB"
+
+
+def read_bounded(path: Path, name: str) -> bytes:
+    """A bundle file's bytes; BundleReadError (naming the file as `name`) past MAX_FILE_BYTES, without reading it."""
+    with path.open("rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        data = fh.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+        size = max(size, len(data))
+        raise BundleReadError([f"{name}: {size} bytes, more than the {_mib(MAX_FILE_BYTES)} a bundle file may have"])
+    return data
 
 
 def _read(root: Path, rel: str) -> bytes:
     try:
-        return (root / rel).read_bytes()
+        return read_bounded(root / rel, f"{root / rel}")
     except FileNotFoundError:
         raise BundleReadError([f"{root / rel}: no such file"]) from None
     except OSError as exc:

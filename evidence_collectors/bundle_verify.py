@@ -27,6 +27,7 @@ from evidence_collectors.bundle_format import (
     parse_info,
     parse_jsonl,
     parse_manifest,
+    read_bounded,
 )
 from evidence_collectors.bundle_writer import bundle_files, sha_file
 from evidence_collectors.records import EvidenceRecord
@@ -75,9 +76,12 @@ def _check_manifest(root: Path, hashes: dict[str, str], report: VerifyReport) ->
         report.missing.append(MANIFEST)
         return
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MANIFEST)
     except OSError as exc:
         report.unreadable.append(f"{MANIFEST}: cannot read ({exc.strerror})")
+        return
+    except BundleReadError as exc:
+        report.unreadable += exc.problems
         return
     report.manifest_sha256 = hashlib.sha256(data).hexdigest()
     entries, problems = parse_manifest(data)
@@ -146,6 +150,9 @@ def verify_bundle(root: Path) -> VerifyReport:
     hashes: dict[str, str] = {}
     sizes: dict[str, int] = {}
     for rel in bundle_files(root):
+        if (root / rel).is_symlink():  # not followed: it could name any file of the system, of any size
+            report.unreadable.append(f"{rel}: a symbolic link; a bundle holds regular files only")
+            continue
         try:
             hashes[rel], sizes[rel] = sha_file(root / rel), (root / rel).stat().st_size
         except OSError as exc:
@@ -187,7 +194,10 @@ def _read(root: Path, rel: str, hashes: dict[str, str], report: VerifyReport) ->
     if rel not in hashes:
         return None
     try:
-        return (root / rel).read_bytes()
+        return read_bounded(root / rel, rel)
     except OSError as exc:
         report.unreadable.append(f"{rel}: cannot read ({exc.strerror})")
+        return None
+    except BundleReadError as exc:
+        report.unreadable += exc.problems
         return None

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from evidence_collectors.secrets import is_sensitive_name
 
 INLINE_REFUSED = (
     "inline credentials are refused: name an environment variable with token_env, or a file with token_file"
@@ -32,8 +36,14 @@ class HttpTargetConfig(TargetConfig):
     """A system read over HTTP(S). TLS verification is on unless a CA file is named or it is explicitly disabled."""
 
     url: Annotated[str, Field(pattern=r"^https?://", description="Base URL of the service")]
-    token_env: str | None = Field(default=None, description="Environment variable holding the API token")
-    token_file: Path | None = Field(default=None, description="File holding the API token")
+    token_env: str | None = Field(
+        default=None,
+        description="Environment variable holding the API token (printable ASCII, at least 4 characters: a shorter "
+        "one could not be masked in the evidence and is refused)",
+    )
+    token_file: Path | None = Field(
+        default=None, description="File holding the API token (a regular file of at most 64 KB, UTF-8 text)"
+    )
     username: str | None = Field(default=None, description="User name, for services that pair it with a token")
     verify_tls: bool = True
     ca_file: Path | None = None
@@ -53,8 +63,13 @@ class HttpTargetConfig(TargetConfig):
     ] = 100.0
     max_total_mb: Annotated[
         float,
-        Field(gt=0, le=100_000, description="Response bytes (decompressed) read from the target in all, MB"),
-    ] = 2_000.0
+        Field(
+            gt=0,
+            le=100_000,
+            description="Response bytes (decompressed) read from the target in all, MB; held in memory until the "
+            "target's evidence is written",
+        ),
+    ] = 512.0
     max_requests: Annotated[
         int,
         Field(
@@ -83,9 +98,25 @@ class HttpTargetConfig(TargetConfig):
 
     @field_validator("url")
     @classmethod
-    def _no_userinfo(cls, value: str) -> str:
+    def _usable_base_url(cls, value: str) -> str:
+        """A host, a port that exists, no space or control character, and no query or fragment (paths are appended to
+        the base URL). No user info and no credential-like query parameter (`?private_token=...`) either: the URL is
+        written into every record, where an inline credential, unknown to the redactor, would stay readable."""
         if "@" in value.split("://", 1)[1].split("/", 1)[0]:
             raise ValueError(INLINE_REFUSED)
+        parts = urlsplit(value)
+        if any(is_sensitive_name(name) for name, _ in parse_qsl(parts.query, keep_blank_values=True)):
+            raise ValueError(INLINE_REFUSED)
+        if not re.fullmatch(r"[\x21-\x7e]+", value):
+            raise ValueError("the URL holds a space, a control character or a character other than ASCII")
+        if parts.query or parts.fragment or value.endswith(("?", "#")):
+            raise ValueError("a base URL takes no query or fragment")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ValueError("the URL's port is not a number from 1 to 65535") from None
+        if not parts.hostname or port == 0:
+            raise ValueError("the URL names no host" if not parts.hostname else "the URL's port cannot be 0")
         return value.rstrip("/")
 
 

@@ -8,10 +8,10 @@ listing ends at its page cap or when the server names a page it already served (
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Self, TypeVar
-from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from evidence_collectors.base import CollectContext
 from evidence_collectors.config import HttpTargetConfig
 from evidence_collectors.http import CollectError, HttpSession
+from evidence_collectors.http.credentials import origin
 from evidence_collectors.secrets import redact_url
 
 T = TypeVar("T")
@@ -45,8 +46,14 @@ class Pages(Generic[T]):
 
 
 def utc_epoch(seconds: str) -> str:
-    """A rate-limit reset time (epoch seconds, as the headers give it) as an ISO 8601 UTC time."""
-    return dt.datetime.fromtimestamp(int(seconds), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """A rate-limit reset time (epoch seconds, as the headers give it) as an ISO 8601 UTC time; "an unknown time" for
+    anything else (a server may send digits beyond any date, or digits `int` refuses, such as '²')."""
+    if not re.fullmatch(r"[0-9]{1,12}", seconds.strip()):
+        return "an unknown time"
+    try:
+        return dt.datetime.fromtimestamp(int(seconds), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return "an unknown time"
 
 
 # --- response shapes -----------------------------------------------------------------------------------------------
@@ -55,7 +62,10 @@ def utc_epoch(seconds: str) -> str:
 def problem(exc: ValidationError) -> tuple[str, str]:
     """Where the first validation error is (dotted path, "" for the top level) and what it says."""
     first = exc.errors(include_input=False, include_url=False)[0]
-    return ".".join(str(p) for p in first["loc"]), first["msg"]
+    path = ".".join(str(p) for p in first["loc"])
+    if len(path) > 160:  # nesting hundreds deep: the start and the end say where
+        path = f"{path[:80]}…{path[-60:]}"
+    return path, first["msg"]
 
 
 def parse(model: type[M], data: Any, where: str) -> M:
@@ -163,14 +173,24 @@ class LinkPagedApi(SessionApi):
     def _next(
         self, response: httpx.Response, path: str, base: dict[str, Any]
     ) -> tuple[str, dict[str, Any] | None] | None:
-        """The next page: its rel="next" link, whose URL carries the query; None after the last page."""
+        """The next page: its rel="next" link (relative to the page it came with), whose URL carries the query; None
+        after the last page."""
         link = response.links.get("next", {}).get("url")
-        return (link, None) if link else None
+        if not link:
+            return None
+        try:
+            return str(response.request.url.join(link)), None
+        except (httpx.InvalidURL, UnicodeError, ValueError):
+            raise CollectError(f"unusable pagination link from {self.url(str(response.request.url))}") from None
 
     def _same_origin(self, link: str) -> str:
-        """A next link is followed only on the API's own host, so the token never travels elsewhere."""
-        home, nxt = urlsplit(self.config.url), urlsplit(link)
-        if (nxt.scheme, nxt.netloc) != (home.scheme, home.netloc):
+        """A next link is followed only on the API's own origin, so the token never travels elsewhere."""
+        try:
+            url = httpx.URL(link)
+            str(url).encode("ascii")
+        except (httpx.InvalidURL, UnicodeError, ValueError):
+            raise CollectError(f"unusable pagination link: {redact_url(link, self.session.redactor)}") from None
+        if origin(url) != self.session.home:
             raise CollectError(f"pagination link to another host not followed: {redact_url(link)}")
         return link
 

@@ -17,6 +17,11 @@ YAMLError = yaml.YAMLError
 MAX_EXPANDED_VALUES = 1_000_000  # far above any real workflow or manifest; far below what a walk could afford
 
 
+class UnreadableValue(yaml.YAMLError):
+    """A scalar the loader cannot turn into a value: an integer longer than Python converts, a date that does not
+    exist (month 13, year 0), nesting deeper than the interpreter follows."""
+
+
 class ExpansionError(yaml.YAMLError):
     """The document refers to itself, or its aliases expand to more values than a walk over it should visit."""
 
@@ -52,12 +57,22 @@ def _expanded_size(data: Any, limit: int) -> int:
 
 
 def load(text: str | bytes) -> Any:
-    data = yaml.load(text, Loader=Loader)  # a safe loader (CSafeLoader or SafeLoader)
+    try:
+        data = yaml.load(text, Loader=Loader)  # a safe loader (CSafeLoader or SafeLoader)
+    except (ValueError, OverflowError, RecursionError) as exc:
+        raise UnreadableValue(f"a value cannot be read: {_short(exc)}") from None
     _expanded_size(data, MAX_EXPANDED_VALUES)
     return data
 
 
 def load_all(text: str) -> list[Any]:
-    docs = [d for d in yaml.load_all(text, Loader=Loader) if d is not None]  # a safe loader
+    try:
+        docs = [d for d in yaml.load_all(text, Loader=Loader) if d is not None]  # a safe loader
+    except (ValueError, OverflowError, RecursionError) as exc:
+        raise UnreadableValue(f"a value cannot be read: {_short(exc)}") from None
     _expanded_size(docs, MAX_EXPANDED_VALUES)
     return docs
+
+
+def _short(exc: BaseException) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0][:100]

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.collectors.grafana_support import FakeGrafana
 from tests.conftest import cli_path
 from tests.support.hostile import (
+    HostileHandler,
     HostileServer,
     announced,
+    answer,
     credential_forms,
     drip,
     echo,
@@ -27,40 +29,13 @@ from tests.support.hostile import (
     leaks,
     rate_limited,
 )
+from tests.support.memory import wait_with_peak
 
 TOKEN = "cli/T0k+en=Q~z&hostile"
 USER = "auditor"
 ENV = "HOSTILE_CLI_TOKEN"
 FORMS = credential_forms(TOKEN, f"{USER}:{TOKEN}")
 MAX_RSS_MB = 500
-
-
-def high_water_mb(pid: int) -> float:
-    """The process's peak resident memory so far (VmHWM), 0 once it is gone.
-
-    Read from /proc rather than from rusage: a child's ru_maxrss starts at its parent's resident size at fork (the
-    kernel carries it across exec), so after a long test session it would report pytest's memory, not the child's.
-    """
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-    return int(found.group(1)) / 1024 if found else 0.0
-
-
-def wait_with_peak(process: subprocess.Popen[bytes], timeout_s: float) -> tuple[int, float]:
-    """Wait for the child, sampling its peak memory every 20 ms; its exit code and peak resident MB."""
-    deadline = time.monotonic() + timeout_s
-    peak = 0.0
-    while time.monotonic() < deadline:
-        peak = max(peak, high_water_mb(process.pid))
-        if process.poll() is not None:
-            return process.returncode, peak
-        time.sleep(0.02)
-    process.kill()
-    process.wait()
-    raise AssertionError(f"collect did not end within {timeout_s:g} s")
 
 
 def run_collect(targets: Path, out: Path, workdir: Path) -> tuple[int, str, str, float, float]:
@@ -147,3 +122,65 @@ def test_collect_survives_hostile_servers_and_keeps_the_healthy_target(tmp_path:
     assert any("response larger than 50 MB" in r for r in reasons("huge-github"))
     assert all(r["status"] == "unavailable" for r in by_target["limited-prometheus"])
     assert any("rate limited; server asks to retry after 99999 s" in r for r in reasons("limited-prometheus"))
+
+
+def test_collect_and_show_report_malformed_answers_and_unusable_credentials_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that plays the token back as its version and answers with terminal escapes, JSON Python cannot hold,
+    a credential file that is a pipe, a credential too short to mask: `collect` and `evidence show` end normally,
+    every fault is a record with its reason, and neither the token nor an escape reaches the terminal."""
+    escapes = "\x1b]8;;http://evil.invalid\x07here\x1b]8;;\x07 \x1b[2J\u202eexe.txt"
+
+    def version_echo(h: HostileHandler) -> None:
+        token = h.headers.get("Authorization", "").removeprefix("Bearer ")
+        h.send(200, json.dumps({"status": "success", "data": {"version": token, "revision": "x"}}).encode())
+
+    os.mkfifo(tmp_path / "token-pipe")
+    with HostileServer() as echoing, HostileServer() as digits:
+        echoing.routes["/"] = answer({"status": "error", "errorType": "bad_data", "error": escapes})
+        echoing.routes["/api/v1/status/buildinfo"] = version_echo
+        digits.routes["/"] = lambda h: h.send(200, b'{"experiments": [], "next_page_token": ' + b"9" * 100_000 + b"}")
+        quick = {"timeout_s": 2, "retries": 0}
+        targets = [
+            {"collector": "prometheus", "name": "echoing-prometheus", "url": echoing.url, "token_env": ENV, **quick},
+            {"collector": "mlflow", "name": "digits-mlflow", "url": digits.url, **quick},
+            {"collector": "jenkins", "name": "piped-jenkins", "url": digits.url, "username": USER, **quick}
+            | {"token_file": "token-pipe"},
+            {"collector": "github", "name": "short-github", "url": digits.url, "repository": "a/b", **quick}
+            | {"token_env": "HOSTILE_CLI_SHORT"},
+        ]
+        targets_file = tmp_path / "targets.yaml"
+        targets_file.write_text(yaml.safe_dump({"targets": targets}), encoding="utf-8")
+        out = tmp_path / "bundle"
+        monkeypatch.setenv("HOSTILE_CLI_SHORT", "abc")
+        code, stdout, stderr, took, _ = run_collect(targets_file, out, tmp_path)
+    assert code == 0, stderr
+    assert took < 60
+    env = {**os.environ, "COLUMNS": "250", "NO_COLOR": "1", "TERM": "dumb"}
+    shown = [
+        subprocess.run([cli_path(), "evidence", "show", str(out), *fmt], capture_output=True, env=env, timeout=60)
+        for fmt in ([], ["--format", "json"])
+    ]
+    outputs = {"collect stdout": stdout, "collect stderr": stderr}
+    outputs |= {
+        f"show {n} {stream}": getattr(s, stream).decode()
+        for n, s in enumerate(shown)
+        for stream in ("stdout", "stderr")
+    }
+    assert all(s.returncode == 0 for s in shown), [s.stderr.decode()[-2000:] for s in shown]
+    for name, text in outputs.items():
+        assert "Traceback" not in text and "collector failed" not in text, f"{name}: {text[-2000:]}"
+        assert not leaks(text, FORMS), f"{name} leaks {leaks(text, FORMS)}"
+        assert not any(c in text for c in "\x1b\x07\u202e"), f"{name} carries terminal escapes"
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert not leaks(path.read_bytes(), FORMS), f"{path} leaks"
+
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines() if line.strip()]
+    reasons = {(r["target"], r["status"], r["reason"].split(" from ")[0]) for r in records if r["status"] != "ok"}
+    version = next(r for r in records if r["probe"] == "prometheus.version")
+    assert version["status"] == "ok" and version["value"] == "***"
+    assert any(t == "digits-mlflow" and "invalid JSON" in why for t, _, why in reasons), reasons
+    assert any(t == "piped-jenkins" and s == "error" and "is not a regular file" in why for t, s, why in reasons)
+    assert any(t == "short-github" and s == "error" and "shorter than 4 characters" in why for t, s, why in reasons)

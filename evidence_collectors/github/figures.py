@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from evidence_collectors.github.models import (
     Branch,
@@ -136,8 +137,21 @@ def ruleset_checks(rules: list[BranchRule]) -> set[str]:
 
 
 def ruleset_approvals(rules: list[BranchRule]) -> int:
-    counts_ = [int(r.parameters.get("required_approving_review_count") or 0) for r in rules if r.type == "pull_request"]
+    counts_ = [_count(r.parameters.get("required_approving_review_count")) for r in rules if r.type == "pull_request"]
     return max(counts_, default=0)
+
+
+def _count(value: Any) -> int:
+    """A count as the API gives it (a number, or digits in a string); 0 for anything else a server may send."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return 0
 
 
 def protection_findings(branch: Branch, rules: Pages[BranchRule], raw: tuple[str, ...], url: str) -> list[ProbeFinding]:

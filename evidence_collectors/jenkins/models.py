@@ -12,7 +12,11 @@ class _Model(BaseModel):
 
 
 def from_ms(ms: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC)
+    """A Jenkins timestamp as a UTC time; one beyond the years a datetime holds is taken as the nearest it can."""
+    try:
+        return dt.datetime.fromtimestamp(ms / 1000, dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return (dt.datetime.max if ms > 0 else dt.datetime.min).replace(tzinfo=dt.UTC)
 
 
 class BuildRef(_Model):

@@ -7,6 +7,7 @@ the server takes to send it, so a run is reduced at once to the handful of facts
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ USER = "mlflow.user"
 SOURCE_TYPE = "mlflow.source.type"
 LOGGED_MODELS = "mlflow.log-model.history"  # MLflow 2.x records logged models in this run tag
 STAGE_NONE = "None"
+_VERSION = re.compile(r"[0-9]{1,18}")
 
 
 class _Shape(BaseModel):
@@ -66,7 +68,7 @@ class ModelVersion(_Shape):
 
     @property
     def number(self) -> int:
-        return int(self.version) if self.version.isdigit() else 0
+        return int(self.version) if _VERSION.fullmatch(self.version) else 0  # ASCII: '²'.isdigit() is true
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from evidence_collectors.mlflow.registry import SignatureCheck
 from evidence_collectors.mlflow.shapes import ModelVersion
 
 MAX_CONSECUTIVE_OUTAGES = 3  # an artifact store that does not answer three times in a row is not asked again
+MAX_MLMODEL_BYTES = 4 * 1024 * 1024  # an MLmodel file is a few KB; parsed YAML costs many times its size in memory
 
 
 def has_signature(mlmodel: bytes) -> bool:
@@ -35,7 +36,11 @@ def check_signatures(
         try:
             body, sha = api.mlmodel(v.name, v.version)
             raw.append(sha)
-            checks.append(SignatureCheck(v.name, v.version, has_signature(body)))
+            if len(body) > MAX_MLMODEL_BYTES:
+                size = f"{len(body) / 1024**2:.0f} MB"
+                checks.append(SignatureCheck(v.name, v.version, None, f"MLmodel file of {size}, too large to be one"))
+            else:
+                checks.append(SignatureCheck(v.name, v.version, has_signature(body)))
             outages = 0
         except CollectError as exc:
             if not_found(exc):

@@ -7,16 +7,22 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import html
 import json
+import socket
+import ssl
+import subprocess
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
 from tests.support.local_http import LocalFake, QuietHandler
+from tests.support.servers import require_binary
 
 Route = Callable[["HostileHandler"], None]
 
@@ -74,6 +80,41 @@ class HostileServer(LocalFake):
         return sum(1 for s in self.seen if s.target.startswith(prefix))
 
 
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made with the openssl command."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    key_args = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"]
+    names = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+    subprocess.run(
+        [require_binary("openssl"), "req", "-x509", *key_args, *names, "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
+
+
+@dataclass
+class TlsHostileServer(HostileServer):
+    """A HostileServer speaking HTTPS with a self-signed certificate (targets reach it with `verify_tls: false`)."""
+
+    cert_dir: Path = Path(".")
+
+    def __enter__(self) -> TlsHostileServer:
+        cert, key = self_signed(self.cert_dir)
+        super().__enter__()
+        assert self.server is not None
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        self.server.httpd.socket = context.wrap_socket(self.server.httpd.socket, server_side=True)
+        return self
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return f"https://{self.server.address}"
+
+
 # --- routes -----------------------------------------------------------------------------------------------------------
 
 
@@ -97,6 +138,32 @@ def echo_redirect(to: str) -> Route:
         carry = f"seen={quote_plus(carried)}&b64={quote(b64, safe='')}&private_token={quote(carried)}"
         location = f"{to}{sep}hop=1&{carry}"
         h.send(302, b"", headers={"Location": location})
+
+    return route
+
+
+def raw(data: bytes) -> Route:
+    """Send `data` as it is, status line and headers included, then close: whatever bytes a server may send."""
+
+    def route(h: HostileHandler) -> None:
+        h.wfile.write(data)
+        h.wfile.flush()
+        h.close_connection = True
+
+    return route
+
+
+def chunked(pieces: list[bytes], pause_s: float = 0.05) -> Route:
+    """A chunked 200 answer, one chunk per piece, flushed and paused between chunks so that each arrives on its own."""
+
+    def route(h: HostileHandler) -> None:
+        h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for piece in pieces:
+            h.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            h.wfile.flush()
+            time.sleep(pause_s)
+        h.wfile.write(b"0\r\n\r\n")
+        h.close_connection = True
 
     return route
 
@@ -165,6 +232,42 @@ def gzip_stream(decoded_bytes: int) -> Iterator[bytes]:
     yield squeeze.flush()
 
 
+class SilentServer:
+    """Accepts TCP connections on 127.0.0.1 and never sends a byte (nor completes a TLS handshake) until closed."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.accepted: list[socket.socket] = []
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._accept, name="silent-server", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self.listener.getsockname()[1])
+
+    def __enter__(self) -> SilentServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._closed.set()
+        self.listener.close()
+        self._thread.join(timeout=5)
+        for conn in self.accepted:
+            conn.close()
+
+    def _accept(self) -> None:
+        self.listener.settimeout(0.05)
+        while not self._closed.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+
 class Counter:
     """A thread-safe counter for routes that answer differently each time."""
 
@@ -197,6 +300,8 @@ def credential_forms(*secrets: str) -> dict[str, str]:
             "quote_plus": quote_plus(secret),
             "json": json.dumps(secret)[1:-1],
             "json-go": json.dumps(secret)[1:-1].replace("&", "\\u0026"),  # Go escapes &, < and > by default
+            "html": html.escape(secret),
+            "quote-tilde": quote(secret, safe="").replace("~", "%7E"),  # encoders of RFC 2396 (Java's) escape `~`
         }
         for label in ("b64", "b64url"):
             candidates[f"{label}-quote"] = quote(candidates[label], safe="")
