@@ -2,7 +2,8 @@
 
 Before the server starts, the database is checked (a damaged one is refused, exit 2, never replaced) and so is the
 operator's targets file; the app then gets its configuration through the environment, the access code only as a
-hash. Without a code the server may listen only on a loopback address.
+hash. Without a code the server may listen only on a loopback address. The server runs app/workshop/server.py: the
+app behind a guard on Streamlit's own HTTP endpoints, with every option that protects it given on its command line.
 """
 
 from __future__ import annotations
@@ -15,24 +16,45 @@ from typing import Annotated, NoReturn
 
 import typer
 
-APP_SCRIPT = Path(__file__).parent / "workshop" / "main.py"
+APP_SCRIPT = Path(__file__).parent / "workshop" / "server.py"  # main.py behind the guard of guard.py
 DB_OPEN_WAIT_S = 2.0  # how long to wait for another program's lock before calling the database locked
+
+
+MAX_UPLOAD_MB = 100  # an uploaded file (bundle archive, assessment file) larger than this is refused by the server
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def streamlit_command(port: int, host: str) -> list[str]:
     """`streamlit run` on the app, headless and without telemetry (workshops run on closed networks); errors that
-    escape the app's own messages show no details in the page."""
-    return [
+    escape the app's own messages show no details in the page.
+
+    Every option that guards the server is given here, so a `.streamlit/config.toml` or `STREAMLIT_*` variable
+    where the command runs cannot weaken it: no agent API and no static file serving, XSRF and CORS protection on,
+    uploads capped. On a loopback address only requests naming this machine are served, so a web page elsewhere
+    cannot reach the workshop through a visitor's browser by pointing its own name at 127.0.0.1 (DNS rebinding)."""
+    command = [
         sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
         "--server.port", str(port),
         "--server.address", host,
         "--server.headless", "true",
         "--server.fileWatcherType", "none",
+        "--server.runOnSave", "false",
+        "--server.enableAgentApi", "false",
+        "--server.enableStaticServing", "false",
+        "--server.enableXsrfProtection", "true",
+        "--server.enableCORS", "true",
+        "--server.maxUploadSize", str(MAX_UPLOAD_MB),
         "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false",
         "--client.toolbarMode", "minimal",
         "--client.showErrorDetails", "none",
     ]  # fmt: skip
+    from app.workshop.access import is_loopback
+
+    if is_loopback(host):
+        for name in dict.fromkeys((*LOOPBACK_HOSTS, host.strip().strip("[]").lower())):
+            command += ["--server.allowedHosts", name]
+    return command
 
 
 def _refuse(message: str) -> NoReturn:
@@ -110,8 +132,9 @@ def workshop(
 ) -> None:
     """Start the workshop UI: create or open an assessment and answer it together; every change is saved at once.
 
-    Each browser session enters the access code (random and printed here, unless given with --access-code-env or
-    --access-code-file) and a name, once."""
+    Each browser enters the access code (random and printed here, unless given with --access-code-env or
+    --access-code-file) and a name once; a signed cookie then lets its reloads and other tabs in until the person
+    leaves, 12 hours pass or the server restarts."""
     from app.workshop import access
     from app.workshop.config import ACCESS_ENV, DB_ENV, OPEN, TARGETS_ENV, ServerConfig
 
@@ -132,6 +155,9 @@ def workshop(
     config = ServerConfig(db=db_path, access=OPEN if code is None else access.hash_code(code), targets=targets_path)
     hidden = {DB_ENV, ACCESS_ENV, TARGETS_ENV, access_code_env}  # the server sees the code only as its hash
     env = {k: v for k, v in os.environ.items() if k not in hidden} | config.environment()
+    # Clients are told apart by their connection's address (app/workshop/throttle.py): a forwarded-for header is
+    # believed from no one, not even from this machine, unless the operator names a proxy in FORWARDED_ALLOW_IPS.
+    env.setdefault("FORWARDED_ALLOW_IPS", "")
 
     typer.echo(f"workshop on http://{host}:{port}  (database {db_path})", err=True)
     if code is None:

@@ -10,6 +10,10 @@ regular file, not readable or writable, empty, not SQLite, failing SQLite's inte
 program's tables or a schema other than this program's, or locked by another program. A missing file is created
 complete under a temporary name and then linked into place, so no reader ever sees a half-made database, and calls
 open the file read-write only (never create it), so a database that vanishes while in use is not silently recreated.
+
+While the store is in use, every call first checks that the path still holds the file that was opened and checked:
+a database deleted, moved or replaced by another file meanwhile is refused (nothing is read from or written to a
+replacement), and a write is refused once the file has been marked read-only.
 """
 
 from __future__ import annotations
@@ -210,6 +214,8 @@ class SqliteStore:
         if not self.path.exists():
             self._create()
         self._open(open_wait_s)
+        opened = self.path.stat()
+        self._file = (opened.st_dev, opened.st_ino)  # the file that was checked: the only one this store uses
 
     @property
     def location(self) -> str:
@@ -217,7 +223,25 @@ class SqliteStore:
 
     # --- connections -----------------------------------------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
+    def _in_place(self, writing: bool) -> None:
+        """Refuse a database that was deleted, moved, replaced or (for a write) made read-only since it was opened."""
+        try:
+            now = self.path.stat()
+        except FileNotFoundError:
+            raise DatabaseProblem(
+                "unavailable", f"{self.path} was deleted or moved while the workshop was running"
+            ) from None
+        except OSError as exc:
+            raise DatabaseProblem("unavailable", f"{self.path}: {exc.strerror or exc}") from None
+        if (now.st_dev, now.st_ino) != self._file:
+            raise DatabaseProblem(
+                "replaced", f"{self.path} was replaced by another file while the workshop was running; it is not used"
+            )
+        if writing and not _mode_allows(self.path, os.W_OK, 0o222):
+            raise DatabaseProblem("read_only", f"{self.path} was made read-only; the workshop saves answers into it")
+
+    def _connect(self, writing: bool = False) -> sqlite3.Connection:
+        self._in_place(writing)
         # mode=rw: never create the file here (a vanished database must not come back empty)
         uri = f"{self.path.as_uri()}?mode=rw"
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -237,7 +261,7 @@ class SqliteStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One transaction holding the write lock from its first statement; rolled back on any error."""
-        conn = self._connect()
+        conn = self._connect(writing=True)
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:

@@ -30,7 +30,7 @@ class WorkshopNotFoundError(LookupError):
 # Why a store refuses its database; the UI words each kind for the people in the room.
 ProblemKind = Literal[
     "directory", "not_file", "unreadable", "read_only", "empty", "not_sqlite", "damaged", "too_new", "foreign",
-    "schema", "locked", "unavailable",
+    "schema", "locked", "unavailable", "replaced",
 ]  # fmt: skip
 
 

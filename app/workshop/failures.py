@@ -17,7 +17,7 @@ from typing import ParamSpec
 import streamlit as st
 
 from app.workshop import state
-from app.workshop.words import t
+from app.workshop.words import plain, t
 from assessors.store import DatabaseProblem
 from capability_model.schema import Lang
 
@@ -36,7 +36,7 @@ def setup_logging() -> None:
 def explain(exc: BaseException, lang: Lang) -> str:
     """The page's words for an error: what happened and what to do; details only where they help the room."""
     if isinstance(exc, DatabaseProblem):
-        return "  \n".join((t(f"db_{exc.kind}", lang), t("db_todo", lang), t("details", lang, detail=str(exc))))
+        return "  \n".join((t(f"db_{exc.kind}", lang), t("db_todo", lang), t("details", lang, detail=plain(exc))))
     if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
         return "  \n".join((t("db_locked", lang), t("db_retry", lang)))
     if isinstance(exc, sqlite3.Error):
@@ -62,6 +62,10 @@ def guarded(callback: Callable[P, None]) -> Callable[P, None]:
         try:
             callback(*args, **kwargs)
         except Exception as exc:
-            state.flash("error", report(exc, state.lang()))
+            lang = state.lang()
+            message = report(exc, lang)
+            if isinstance(exc, DatabaseProblem | sqlite3.Error):  # what was typed stays in its box: say so
+                message = f"{t('change_not_saved', lang)}  \n{message}"
+            state.flash("error", message)
 
     return run

@@ -1,32 +1,50 @@
-"""The way in: each browser session gives a name (and the access code, unless the server runs open on a loopback
-address) once; the name becomes the session's identity. Nothing in the URL sets who someone is.
+"""The way in: each browser gives a name (and the access code, unless the server runs open on a loopback address)
+once; the name becomes the session's identity. Nothing in the URL sets who someone is. A signed cookie then lets the
+browser's later sessions (a reload, another tab) in under the same name until it leaves (app/workshop/remember.py).
 
-Wrong codes are slowed down (app/workshop/throttle.py) and logged; until a session is admitted it sees no data.
+Wrong codes are slowed down per client address (app/workshop/throttle.py) and logged; until a session is admitted
+it sees no data. A name is kept as plain text: control and invisible formatting characters (such as right-to-left
+overrides, which can make a name read as another) are removed, spaces collapsed and the length capped.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import unicodedata
 from typing import Final
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app.workshop import access, state
+from app.workshop import access, guard, remember, state, throttle
 from app.workshop.config import ServerConfig
-from app.workshop.throttle import Attempts, Throttle
 from app.workshop.words import t
 from capability_model.schema import LANGS
 
 IDENTITY: Final = "_identity"
-_ATTEMPTS: Final = "_gate_attempts"
+_TICKET: Final = "_remember_ticket"  # the ticket the page exchanges for the cookie, on the first run inside
+_LEFT: Final = "_left"  # the person left: the page clears the cookie in the browser
 MAX_NAME = 80
 logger = logging.getLogger("app.workshop")
+_DROPPED = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})  # controls, invisible formatting, private use, unassigned
 
 
-@st.cache_resource(show_spinner=False)
-def _throttle() -> Throttle:
-    return Throttle()
+def clean_name(raw: str) -> str:
+    """A name as the workshop records and shows it: NFC, without control or invisible formatting characters, any
+    run of white space (line breaks too) as one space, at most MAX_NAME characters."""
+    text = unicodedata.normalize("NFC", raw)
+    kept = "".join(
+        " " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _DROPPED
+    )
+    return " ".join(kept.split())[:MAX_NAME].strip()
+
+
+def client() -> str:
+    """Whom the throttle counts an attempt against: the browser connection's address ('loopback' on this
+    machine)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "loopback"
 
 
 def identity() -> str:
@@ -39,27 +57,74 @@ def _enter(config: ServerConfig, name: str, code: str) -> None:
     if not name:
         st.error(t("gate_name_needed", lang))
         return
-    attempts: Attempts = st.session_state.setdefault(_ATTEMPTS, Attempts())
-    wait = _throttle().wait_s(attempts)
-    if wait > 0:
-        st.error(t("gate_wait", lang, s=math.ceil(wait)))
-        return
-    if not config.open_access and not access.verify(code, config.access):
-        _throttle().failed(attempts)
-        where = st.context.ip_address or "this machine"  # for the operator's eyes only: it can be spoofed
-        logger.warning("wrong access code from %s (%d failures in this session)", where, attempts.failures)
-        st.error(t("gate_wrong", lang))
-        return
-    st.session_state[IDENTITY] = name
-    st.session_state[state.WHO] = name
+    if not config.open_access:
+        where = client()
+        wait = throttle.SERVER.start(where)
+        if wait > 0:
+            st.error(t("gate_wait", lang, s=math.ceil(wait)))
+            return
+        if not access.verify(code, config.access):
+            throttle.SERVER.failed(where)
+            failures = throttle.SERVER.failures(where)
+            logger.warning("wrong access code from %s (%d failures from this address)", where, failures)
+            st.error(t("gate_wrong", lang))
+            return
+        throttle.SERVER.succeeded(where)
+    _let_in(name)
+    st.session_state[_TICKET] = remember.ticket(name)
     logger.info("session admitted as %r", name)
     st.rerun()
+
+
+def _let_in(name: str) -> None:
+    st.session_state[IDENTITY] = name
+    st.session_state[state.WHO] = name
+    guard.admit(_session_id())
+
+
+def _cookie() -> object:
+    try:
+        return st.context.cookies.get(remember.COOKIE)
+    except Exception:  # no connection to read cookies from (a test harness)
+        return None
+
+
+def leave() -> None:
+    """Callback of the sidebar's button: this browser must pass the gate again (its cookie no longer lets it in)."""
+    remember.revoke(_cookie())
+    guard.forget(_session_id())
+    for key in (IDENTITY, state.WHO, _TICKET):
+        st.session_state.pop(key, None)
+    st.session_state[_LEFT] = True
+    logger.info("a session left")
+
+
+def _session_id() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
+
+
+def _pixel(path: str) -> None:
+    """An invisible image whose request sets or clears the cookie (a relative URL: it works behind a path prefix)."""
+    st.html(f'<img src="{path.lstrip("/")}" alt="" width="1" height="1" style="position:absolute;opacity:0">')
 
 
 def admit(config: ServerConfig) -> bool:
     """Whether this session is in; if not, draw the gate (and nothing else)."""
     if identity():
+        ticket = st.session_state.pop(_TICKET, None)
+        if ticket:
+            _pixel(remember.PATH + ticket)
         return True
+    guard.forget(_session_id())  # e.g. its state was cleared: it uploads nothing until it is admitted again
+    if st.session_state.pop(_LEFT, False):
+        _pixel(remember.FORGET_PATH)
+    else:
+        name = clean_name(remember.name_of(_cookie()) or "")
+        if name:
+            _let_in(name)
+            logger.info("session admitted as %r (remembered by its browser)", name)
+            return True
     lang = state.lang()
     st.segmented_control(
         t("language", lang), LANGS, format_func=lambda code: t(f"lang_{code}", lang), key=state.LANG, required=True
@@ -71,5 +136,5 @@ def admit(config: ServerConfig) -> bool:
     if not config.open_access:
         code = st.text_input(t("gate_code", lang), key="gate:code", type="password")
     if st.button(t("gate_enter", lang), key="gate:enter", type="primary"):
-        _enter(config, name.strip(), code.strip())
+        _enter(config, clean_name(name), code.strip())
     return False

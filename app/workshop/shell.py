@@ -13,7 +13,7 @@ from app.workshop.config import NotConfiguredError, ServerConfig, from_environme
 from app.workshop.context import Context
 from app.workshop.service import Scores, part_name
 from app.workshop.views import audit, dashboard, evidence, export, interview, start
-from app.workshop.words import t
+from app.workshop.words import plain, t
 from assessors.store import WorkshopNotFoundError
 from capability_model.schema import LANGS, Lang
 from reports.labels import level_text, score_text
@@ -73,10 +73,11 @@ def _sidebar(ctx: Context, people: list[str]) -> None:
         t("language", lang), LANGS, format_func=lambda code: t(f"lang_{code}", lang), key=state.LANG, required=True
     )
     st.radio(t("navigate", lang), state.PAGES, format_func=lambda p: t(f"page_{p}", lang), key=state.PAGE)
+    st.button(t("leave", lang), key="gate:leave", on_click=gate.leave, help=t("leave_help", lang))
     if ctx.scores is not None:
         st.selectbox(t("who", lang), people, key=state.WHO, accept_new_options=True, help=t("who_help", lang))
         if ctx.scores.bundle_error:
-            st.error(t("bundle_unusable", lang, detail=ctx.scores.bundle_error))
+            st.error(t("bundle_unusable", lang, detail=plain(ctx.scores.bundle_error)))
         _live(ctx.scores, lang)
 
 
@@ -96,7 +97,8 @@ def _app(config: ServerConfig) -> None:
     for name in (state.who(), gate.identity()):
         if name not in people:
             people.append(name)
-    ctx = Context(config=config, db=db, lang=state.lang(), store=store, scores=scores, who=state.who())
+    who = gate.clean_name(state.who()) or gate.identity()  # a name typed in the sidebar is cleaned like the gate's
+    ctx = Context(config=config, db=db, lang=state.lang(), store=store, scores=scores, who=who)
     with st.sidebar:
         _sidebar(ctx, people)
     state.show_flash()
@@ -119,4 +121,5 @@ def run() -> None:
     try:
         _app(config)
     except Exception as exc:  # the page's error boundary: a message in the page, the traceback in the log
+        state.show_flash()  # a callback's message (such as an unsaved change) still shows when the page fails
         failures.show(exc, state.lang())

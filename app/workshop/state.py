@@ -31,10 +31,16 @@ def init() -> None:
     ss[LANG] = lang if lang in LANGS else "zh"
     page = query.get(_QUERY[PAGE])
     workshop = query.get(_QUERY[WORKSHOP])
-    ss[WORKSHOP] = int(workshop) if workshop and workshop.isdigit() else None
+    ss[WORKSHOP] = _workshop_number(workshop)
     ss[PAGE] = page if page in PAGES else ("interview" if ss[WORKSHOP] is not None else "start")
     ss[ITEM] = query.get(_QUERY[ITEM]) or None
     ss[FOCUS] = None
+
+
+def _workshop_number(text: str | None) -> int | None:
+    """The workshop id of a URL's w=: ASCII digits that fit SQLite's integers; else None (a link typed or mangled
+    by hand opens the start page, not an error)."""
+    return int(text) if text is not None and text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def lang() -> Lang:

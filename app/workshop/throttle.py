@@ -1,7 +1,18 @@
-"""Failed access-code attempts slow down the next ones.
+"""Failed access-code attempts slow down the next ones, per client address and for the whole server.
 
-Per browser session the wait doubles with each failure; for the whole server a cap on failures per minute keeps
-someone from getting round the per-session wait by opening new sessions.
+Attempts are counted per client address (the TCP peer of the browser's connection, which a client on the network
+cannot choose), not per browser session: opening new sessions, or clearing the session's state or the server's
+caches (which any client can ask Streamlit for), starts nothing afresh. Each address's wait doubles with each of its
+failures; one attempt at a time per address.
+
+For the whole server, a cap on failures per minute stops someone who has several addresses. The cap holds back only
+addresses that failed in the last minute: someone who has not typed a wrong code is never kept waiting by someone
+else's guesses, so a colleague typing wrong codes cannot lock the team out (a member who mistypes while the cap is
+reached waits at most a minute). Only above a ceiling ten times the cap, reachable only with very many addresses,
+does everyone wait (until the failures of the last minute fall below it): the price of bounding how fast anyone
+can guess.
+
+The state lives in this module, not in Streamlit's session state or caches, so it lasts as long as the server.
 """
 
 from __future__ import annotations
@@ -10,15 +21,16 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from pydantic import BaseModel
+FORGET_AFTER_S = 15 * 60  # an address that has not failed for this long starts afresh
 
 
-class Attempts(BaseModel):
-    """One session's failed attempts (kept in its session state, which the browser cannot change)."""
-
+@dataclass
+class _Client:
     failures: int = 0
-    not_before: float = 0.0  # clock time before which no attempt is taken
+    not_before: float = 0.0  # clock time before which no attempt of this address is taken
+    last_failure: float = float("-inf")
 
 
 class Throttle:
@@ -31,22 +43,68 @@ class Throttle:
     ) -> None:
         self.first_delay_s, self.max_delay_s = first_delay_s, max_delay_s
         self.cap = server_failures_per_minute
+        self.ceiling = 10 * server_failures_per_minute
         self.clock = clock
         self._recent: deque[float] = deque()
+        self._clients: dict[str, _Client] = {}
         self._lock = threading.Lock()
 
-    def wait_s(self, mine: Attempts) -> float:
-        """Seconds before this session may try again (0: now)."""
-        now = self.clock()
-        with self._lock:
-            while self._recent and self._recent[0] <= now - 60:
-                self._recent.popleft()
-            server = self._recent[0] + 60 - now if len(self._recent) >= self.cap else 0.0
-        return max(0.0, mine.not_before - now, server)
+    def _forget(self, now: float) -> None:
+        while self._recent and self._recent[0] <= now - 60:
+            self._recent.popleft()
+        stale = [k for k, c in self._clients.items() if c.last_failure <= now - FORGET_AFTER_S and c.not_before <= now]
+        for key in stale:
+            del self._clients[key]
 
-    def failed(self, mine: Attempts) -> None:
+    def _wait(self, client: str, now: float) -> float:
+        recent = self._recent
+        ceiling = recent[-self.ceiling] + 60 - now if len(recent) >= self.ceiling else 0.0  # everyone
+        mine = self._clients.get(client)
+        if mine is None:
+            return max(0.0, ceiling)
+        suspect = mine.last_failure > now - 60
+        cap = recent[-self.cap] + 60 - now if suspect and len(recent) >= self.cap else 0.0  # until below the cap
+        return max(0.0, mine.not_before - now, cap, ceiling)
+
+    def wait_s(self, client: str) -> float:
+        """Seconds before `client` may try again (0: now)."""
         now = self.clock()
-        mine.failures += 1
-        mine.not_before = now + min(self.max_delay_s, self.first_delay_s * 2 ** (mine.failures - 1))
         with self._lock:
+            self._forget(now)
+            return self._wait(client, now)
+
+    def start(self, client: str) -> float:
+        """Begin an attempt of `client`: 0 when it may go ahead (until `failed` or `succeeded`, its other attempts
+        wait), else the seconds to wait."""
+        now = self.clock()
+        with self._lock:
+            self._forget(now)
+            wait = self._wait(client, now)
+            if wait <= 0:
+                mine = self._clients.setdefault(client, _Client())
+                mine.not_before = now + self.first_delay_s
+            return wait
+
+    def failed(self, client: str) -> None:
+        now = self.clock()
+        with self._lock:
+            mine = self._clients.setdefault(client, _Client())
+            mine.failures += 1
+            mine.last_failure = now
+            mine.not_before = now + min(self.max_delay_s, self.first_delay_s * 2 ** (mine.failures - 1))
             self._recent.append(now)
+
+    def succeeded(self, client: str) -> None:
+        """A right code: the address's own wait ends (its failures still count towards the server's cap)."""
+        with self._lock:
+            mine = self._clients.get(client)
+            if mine is not None:
+                mine.failures, mine.not_before = 0, 0.0
+
+    def failures(self, client: str) -> int:
+        with self._lock:
+            mine = self._clients.get(client)
+            return mine.failures if mine is not None else 0
+
+
+SERVER = Throttle()  # the running server's: one per process, untouched by cache clearing

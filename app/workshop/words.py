@@ -188,6 +188,11 @@ _UI: dict[str, dict[str, str]] = {
     "gate_name": {"zh": "姓名", "en": "Your name"},
     "gate_code": {"zh": "访问码", "en": "Access code"},
     "gate_enter": {"zh": "进入", "en": "Enter"},
+    "leave": {"zh": "退出", "en": "Leave"},
+    "leave_help": {
+        "zh": "本浏览器将不再保持登录：下次需重新输入姓名和访问码。",
+        "en": "This browser stops being let in: next time it needs a name and the access code again.",
+    },
     "gate_name_needed": {"zh": "请填写姓名。", "en": "Please enter your name."},
     "gate_wrong": {
         "zh": "访问码不正确。请向启动服务器的人确认访问码。",
@@ -231,6 +236,12 @@ _UI: dict[str, dict[str, str]] = {
         "en": "The database is locked by another program.",
     },
     "db_unavailable": {"zh": "无法访问数据库文件。", "en": "The database file cannot be reached."},
+    "db_replaced": {
+        "zh": "服务器运行期间，数据库文件被另一个文件替换；为免写错文件，不再读写它。",
+        "en": "The database file was replaced by another file while the server was running; to avoid writing to the "
+        "wrong file, it is no longer read or written.",
+    },
+    "change_not_saved": {"zh": "您的修改未保存。", "en": "Your change was not saved."},
     "db_todo": {
         "zh": "请停止服务器，修复或移走该文件（或用 --db 指定另一个文件）后重新启动；程序不会自动替换它。",
         "en": "Stop the server, repair or move the file (or name another one with --db) and start it again; it is "
@@ -249,6 +260,17 @@ _UI: dict[str, dict[str, str]] = {
         "tell the operator (the details are in the server's log).",
     },
 }
+
+
+_MARKDOWN = frozenset("\\`*_{}[]()<>#+-.!|~$:=^\"'&%@/")
+
+
+def plain(value: object) -> str:
+    """Text from people or files (names, organisation, file entries, error details) as it must appear in Markdown:
+    every punctuation mark escaped and line breaks as spaces, so it cannot add links, images, emphasis, headings or
+    formulas to the page."""
+    text = " ".join(str(value).split())
+    return "".join(f"\\{ch}" if ch in _MARKDOWN else ch for ch in text)
 
 
 def t(key: str, lang: Lang, **fmt: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -73,13 +74,19 @@ def references_of(at: AppTest, requirement_id: str) -> TextInput:
     return next(c for c in at.text_input if str(c.key).startswith(f"ev:{requirement_id}:"))
 
 
-def texts(at: AppTest) -> str:
-    """Every markdown, caption, heading, alert and html text of the page and sidebar, joined (for `in` checks)."""
+def markdown(at: AppTest) -> str:
+    """Every markdown, caption, heading, alert and html text of the page and sidebar as the app wrote it (Markdown
+    escapes included), joined."""
     parts: list[str] = []
     for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success"):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [str(getattr(e, "proto", None) and e.proto.body) for e in at.get("html")]
     return "\n".join(parts)
+
+
+def texts(at: AppTest) -> str:
+    """The same texts as a reader sees them: Markdown's backslash escapes removed (for `in` checks)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown(at))
 
 
 def labels(at: AppTest) -> str:

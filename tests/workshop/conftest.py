@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.workshop import throttle
 from assessors.assessment import Assessment
 from assessors.sqlite_store import SqliteStore
 from capability_model.loader import LoadedFramework
@@ -45,3 +46,9 @@ def _no_server_replaces_pytest(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the workshop command went on to start the server")
 
     monkeypatch.setattr("os.execve", refuse)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's throttle lives as long as its process, which for AppTest is pytest's: each test gets a new one."""
+    monkeypatch.setattr(throttle, "SERVER", throttle.Throttle())

@@ -1,10 +1,12 @@
 """End to end in a real browser: Debian's headless Chromium (driven by Playwright, no browser download) against
 `mlops-maturity workshop` started on 127.0.0.1 with the random access code it prints. Without the code the page
 shows no assessment data; with it, an answer given in the page is recorded under the name given at the gate (not the
-one in the URL) and survives a reload; a screenshot is kept in tests/artifacts/."""
+one in the URL) and survives a reload, which the browser's signed cookie lets in without the code until the person
+leaves; a screenshot is kept in tests/artifacts/."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import time
@@ -14,10 +16,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from app.workshop import remember
 from assessors.assessment import Answer, Assessment, Status
 from assessors.sqlite_store import SqliteStore
 from tests.conftest import ROOT, cli_path
 from tests.support.servers import free_port, require_binary, wait_for_http
+from tests.workshop.rawclient import RawSession
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -129,17 +133,33 @@ def test_the_code_lets_in_and_an_answer_survives_a_reload(workshop_server: tuple
             _saved(db, workshop_id)  # the server has written it: now a reload must show it
             assert "who=" not in page.url
 
-            page.reload()  # a new session: it enters the gate again
-            _gate(page, "Li Wei", code)
+            [cookie] = [c for c in page.context.cookies() if c["name"] == remember.COOKIE]
+            assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and code not in cookie["value"]
+
+            page.reload()  # a new session of the same browser: let in by its cookie, under the same name
             status = page.get_by_role("radiogroup", name=f"Status of {REQUIREMENT}")
             expect(status.get_by_role("radio", name="partially met", exact=True)).to_have_attribute(
                 "aria-checked", "true"
             )
             note = page.locator(f"[class*='st-key-note-{REQUIREMENT.replace('.', '-')}-'] textarea")
             expect(note).to_have_value(NOTE)
+            expect(page.get_by_role("combobox", name="I am")).to_have_value("Li Wei")
+            assert page.get_by_label("Access code", exact=True).count() == 0
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "workshop-interview.png"))
+
+            page.get_by_role("button", name="Leave", exact=True).click()  # this browser must pass the gate again
+            expect(page.get_by_label("Access code", exact=True)).to_be_visible()
+            page.reload()
+            expect(page.get_by_label("Access code", exact=True)).to_be_visible()
+            assert "示例银行" not in page.locator("body").inner_text()
         finally:
             browser.close()
+
+    async def copied_cookie() -> None:  # a copy of the cookie taken before leaving lets nobody in either
+        async with RawSession(base, headers={"Cookie": f"{remember.COOKIE}={cookie['value']}"}) as session:
+            assert "Access code" in session.widgets and not any("示例银行" in shown for shown in session.shown)
+
+    asyncio.run(copied_cookie())
     assert _saved(db, workshop_id).answered_by == "Li Wei"
     assert "Mallory" not in {c.who for c in SqliteStore(db).history(workshop_id)}

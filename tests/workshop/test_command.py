@@ -70,3 +70,27 @@ def test_the_server_gets_the_code_only_as_a_hash(tmp_path: Path, monkeypatch: py
     assert not access.verify("correct horse", config.access)
     assert all("correct horse" not in value for value in env.values())
     assert "--client.showErrorDetails" in started["argv"]  # type: ignore[operator]
+
+
+def _options(command: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for flag, value in zip(command[5::2], command[6::2], strict=True):
+        found.setdefault(flag, []).append(value)
+    return found
+
+
+def test_the_server_options_that_guard_it_are_always_given() -> None:
+    """Given on the command line, they win over a `.streamlit/config.toml` or `STREAMLIT_*` variables."""
+    from app.workshop_cmd import streamlit_command
+
+    local = _options(streamlit_command(8501, "127.0.0.1"))
+    for flag, value in {
+        "--server.enableAgentApi": "false", "--server.enableStaticServing": "false", "--server.runOnSave": "false",
+        "--server.enableXsrfProtection": "true", "--server.enableCORS": "true", "--client.showErrorDetails": "none",
+    }.items():  # fmt: skip
+        assert local[flag] == [value], flag
+    assert local["--server.allowedHosts"] == ["localhost", "127.0.0.1", "::1"]  # no DNS rebinding on loopback
+    assert streamlit_command(8501, "127.0.0.1")[4].endswith("server.py")  # the app behind its guard
+    network = _options(streamlit_command(8501, "0.0.0.0"))
+    assert "--server.allowedHosts" not in network  # reached by names the server cannot know: the code guards it
+    assert network["--server.maxUploadSize"] == local["--server.maxUploadSize"]

@@ -84,20 +84,45 @@ def test_rows_the_app_cannot_read_give_a_message_not_a_traceback(
     assert logged and "JSONDecodeError" in caplog.text  # the traceback is in the server's log
 
 
-@pytest.mark.parametrize("damage", ["removed", "overwritten"])
+@pytest.mark.parametrize(
+    ("damage", "kind"),
+    [
+        ("removed", "unavailable"),
+        ("overwritten", "replaced"),
+        ("another_workshop", "replaced"),
+        ("read_only", "read_only"),
+    ],
+)
 def test_a_database_damaged_while_in_use_gives_a_message(
-    damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: list[Assessment]
+    damage: str, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: list[Assessment]
 ) -> None:
     db = tmp_path / "w.sqlite"
     workshop_id = SqliteStore(db).create(parts, "seed")
     at = start(db, monkeypatch, w=str(workshop_id), page="interview", item="P1.RM.RA.01", lang="en")
-    for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
-        leftover.unlink(missing_ok=True)
-    if damage == "overwritten":
+    if damage == "read_only":
+        db.chmod(0o444)  # refused by mode bits, even for a superuser whom SQLite would let write
+    elif damage == "another_workshop":  # a sound workshop database moved into its place: not written either
+        SqliteStore(tmp_path / "other.sqlite").create(parts, "other")
+        (tmp_path / "other.sqlite").rename(db)
+    else:
+        for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+            leftover.unlink(missing_ok=True)
+    if damage == "overwritten":  # a new file, which may even reuse the old one's inode: SQLite refuses it
         db.write_bytes(b"not a database any more" * 100)
-    status_of(at, "P1.RM.RA.01.R01").set_value(Status.met)  # the save fails...
-    rerun(at)
-    page = texts(at)
-    assert not at.exception and "Traceback" not in page
-    assert any(t("db_failed", "en") in e.value for e in at.error)  # ...and says so
-    assert db.exists() is (damage == "overwritten")  # a vanished database is not silently recreated
+    before = db.read_bytes() if db.exists() else None
+    try:
+        status_of(at, "P1.RM.RA.01.R01").set_value(Status.met)  # the save is refused...
+        rerun(at)
+        page = texts(at)
+        assert not at.exception and "Traceback" not in page
+        errors = " ".join(e.value for e in at.error)
+        assert t("change_not_saved", "en") in errors  # ...and says so, and why
+        assert t(f"db_{kind}", "en") in errors or (damage == "overwritten" and t("db_failed", "en") in errors)
+        if damage == "read_only":  # still readable: the page stays, and what was chosen stays on screen
+            assert status_of(at, "P1.RM.RA.01.R01").value == Status.met
+        else:  # nothing to read: no page is drawn from a file that is not the workshop's
+            assert not at.segmented_control
+        assert db.exists() is (damage != "removed")  # a vanished database is not silently recreated
+        assert (db.read_bytes() if db.exists() else None) == before  # nothing written into what is there now
+    finally:
+        restore_permissions(db)

@@ -20,7 +20,7 @@ from evidence_collectors.secrets import Redactor
 from tests.collectors.git_support import RepoBuilder
 from tests.support.servers import require_binary
 from tests.workshop.apptest import labels, rerun, start, status_of, texts
-from tests.workshop.archives import hostile, pack, zip_bomb
+from tests.workshop.archives import hostile, pack, zip_bomb, zip_of
 
 ITEM = "P1.DE.DP.03"  # its R03 needs `git.data_versioning_tools` (necessary evidence)
 CHECKED = f"{ITEM}.R03"
@@ -100,10 +100,12 @@ def test_a_hostile_archive_writes_nothing_outside_the_data_folder(
     workshop_id = _workshop(db, parts[0])
     at = start(db, monkeypatch, w=str(workshop_id), page="evidence", lang="en")
     before = _files(tmp_path) - {"w.sqlite-wal", "w.sqlite-shm"}
-    for name, data in {**hostile(tmp_path), "zip_bomb": zip_bomb(300)}.items():
+    markdown_name = zip_of({"bundle/records.jsonl": b"{}\n", "bundle/![t](http://10.9.9.9/t.png)/../../x": b"x"})
+    for name, data in {**hostile(tmp_path), "zip_bomb": zip_bomb(300), "markdown_name": markdown_name}.items():
         _upload(at, f"{name}.zip", data)
         assert at.error and at.error[0].value.startswith("The archive was not loaded"), name
         assert "Traceback" not in texts(at)
+        assert "](" not in at.error[0].value  # an entry's name is shown as text, never as an image or a link
     assert not (tmp_path / "planted.txt").exists()
     after = _files(tmp_path) - {"w.sqlite-wal", "w.sqlite-shm"}
     assert after - before <= {"w.sqlite.data", "w.sqlite.data/bundles"}  # only the (empty) data folder is new

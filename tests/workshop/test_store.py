@@ -213,3 +213,22 @@ def test_audit_exports(store: SqliteStore, parts: list[Assessment], part1: Loade
     lines = changes_csv(history).splitlines()
     assert lines[0] == ",".join(AUDIT_COLUMNS)
     assert '"说明, with comma"' in lines[1] and "a; b" in lines[1]
+
+
+def test_audit_csv_cells_cannot_start_a_formula(
+    store: SqliteStore, parts: list[Assessment], part1: LoadedFramework
+) -> None:
+    import csv
+    import io
+
+    workshop_id = store.create(parts, "Li Wei")
+    rid = _requirements(part1)[0]
+    hostile = Answer(status=Status.met, note='=HYPERLINK("http://x","y")', evidence=["+cmd|' /C calc'!A0"])
+    store.save_answer(workshop_id, P1, rid, hostile, "@admin\x1b[2J")
+    rows = list(csv.DictReader(io.StringIO(changes_csv(store.history(workshop_id)))))
+    change = rows[-1]
+    assert change["note"] == '\'=HYPERLINK("http://x","y")'
+    assert change["evidence"].startswith("'+cmd")
+    assert change["who"] == "'@admin[U+001B][2J"
+    for row in rows:
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row.values() if cell)

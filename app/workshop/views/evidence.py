@@ -19,7 +19,7 @@ from app.workshop.context import Context
 from app.workshop.failures import guarded, logger
 from app.workshop.service import Scores
 from app.workshop.targets import TargetsProblem, operator_targets, target_rows
-from app.workshop.words import t
+from app.workshop.words import plain, t
 from assessors.workflow import BundleError
 from capability_model.schema import Lang
 from reports.labels import EVIDENCE_STATUS_LABELS
@@ -36,7 +36,7 @@ def _load(db: str, workshop_id: int, lang: Lang) -> None:
     try:
         stored = bundles.load_archive(db, workshop_id, upload.getvalue())
     except (ArchiveRefused, BundleError, ValueError) as exc:
-        state.flash("error", t("archive_refused", lang, reason=str(exc)))
+        state.flash("error", t("archive_refused", lang, reason=plain(exc)))
         return
     cached.store(db).set_evidence_bundle(workshop_id, stored)
     state.flash("success", t("archive_loaded", lang))
@@ -52,7 +52,7 @@ def _current(ctx: Context, scores: Scores) -> None:
     if bundle is None:
         st.info(ctx.t("no_bundle_loaded"))
         return
-    st.success(ctx.t("bundle_loaded", path=scores.workshop.evidence_bundle or bundle.path.name))
+    st.success(ctx.t("bundle_loaded", path=plain(scores.workshop.evidence_bundle or bundle.path.name)))
     summary = scores.parts[0].result.evidence
     if summary is not None:
         st.caption(
@@ -120,7 +120,7 @@ def _run_tab(ctx: Context, scores: Scores) -> None:
         targets = operator_targets(ctx.config.targets)
     except TargetsProblem as exc:
         logger.error("targets file refused: %s", exc)
-        st.error(ctx.t("targets_invalid", reason=str(exc)))
+        st.error(ctx.t("targets_invalid", reason=plain(exc)))
         return
     st.caption(ctx.t("targets_from_server"))
     st.dataframe(target_rows(targets, ctx.lang), hide_index=True, key="ev:targets")

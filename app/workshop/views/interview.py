@@ -16,7 +16,7 @@ from app.workshop.context import Context
 from app.workshop.failures import guarded
 from app.workshop.forms import STATUS_CHOICES, format_references, parse_references
 from app.workshop.service import PartScore, Scores, first_item, next_open, part_name, status_label
-from app.workshop.words import t
+from app.workshop.words import plain, t
 from assessors.assessment import Answer, Status
 from capability_model.schema import LEVELS, CapabilityItem, Lang, Requirement
 from reports.labels import level_text, score_text
@@ -133,10 +133,10 @@ def _evidence(ctx: Context, part: PartScore, req: Requirement) -> None:
     lines = [
         ctx.t(
             "check_line",
-            probe=c.probe,
-            target=c.target or "-",
-            actual=c.actual,
-            comparison=c.op if c.expected is None else f"{c.op} {c.expected}",
+            probe=plain(c.probe),
+            target=plain(c.target or "-"),
+            actual=plain(c.actual),
+            comparison=plain(c.op if c.expected is None else f"{c.op} {c.expected}"),
             verdict=ctx.t("no_value" if c.holds is None else ("holds" if c.holds else "fails")),
         )
         for c in decision.checks
@@ -169,7 +169,7 @@ def _requirement(ctx: Context, scores: Scores, part: PartScore, req: Requirement
             )
             if answer.answered_by or answer.answered_at:
                 at = answer.answered_at.astimezone().strftime("%Y-%m-%d %H:%M") if answer.answered_at else ""
-                st.caption(ctx.t("answered_by", who=answer.answered_by or "?", at=at))
+                st.caption(ctx.t("answered_by", who=plain(answer.answered_by or "?"), at=at))
             else:
                 st.caption(ctx.t("not_answered"))
         with text_col:

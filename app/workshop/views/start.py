@@ -15,7 +15,7 @@ from app.workshop.context import Context
 from app.workshop.failures import guarded
 from app.workshop.forms import FieldSpec, from_lines, header_fields, to_lines
 from app.workshop.service import assessment_file, framework_id, mime, part_name, read_assessment_file
-from app.workshop.words import t
+from app.workshop.words import plain, t
 from assessors.assessment import Assessment
 from assessors.store import header_of
 from capability_model.catalog import entries
@@ -24,11 +24,14 @@ from capability_model.sourcefile import SourceError
 
 
 def _errors(exc: Exception) -> str:
+    """Why a form or file was refused, as Markdown-safe text (file contents and names can be anything)."""
     if isinstance(exc, ValidationError):
-        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-    if isinstance(exc, SourceError):
-        return "; ".join(f"{i.path}: {i.message}" if i.path else i.message for i in exc.issues)
-    return str(exc)
+        found = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    elif isinstance(exc, SourceError):
+        found = "; ".join(f"{i.path}: {i.message}" if i.path else i.message for i in exc.issues)
+    else:
+        found = str(exc)
+    return plain(found)
 
 
 def _value(spec: FieldSpec, raw: Any) -> Any:
@@ -95,7 +98,7 @@ def _current(ctx: Context) -> None:
     assert ctx.scores is not None
     workshop = ctx.scores.workshop
     header = workshop.header
-    st.subheader(f"{ctx.t('current_assessment')}: #{workshop.id} {header.organisation} · {header.scope}")
+    st.subheader(f"{ctx.t('current_assessment')}: #{workshop.id} {plain(header.organisation)} · {plain(header.scope)}")
     _sync_header(workshop.id, header)
     columns = st.columns(2)
     for n, spec in enumerate(header_fields()):
