@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.options import LangArg, LangOption, fail
+from app.options import LangArg, LangOption, fail, refuse_overwriting_inputs, refuse_writing_into_bundle, say
 
 if TYPE_CHECKING:
     from assessors.assessment import Assessment
     from assessors.workflow import OpenAssessment
     from capability_model.schema import Framework, Lang
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class AssessFormat(StrEnum):
@@ -61,12 +65,19 @@ def init(
     from capability_model.catalog import UnknownFrameworkError, resolve
     from capability_model.sourcefile import SourceError
 
+    refuse_overwriting_inputs(output, [Path(framework)], "framework file")
     if output.exists() and not force:
         fail(f"{output} exists; it may hold answers. Use --force to overwrite it.")
     try:
         loaded = resolve(framework)
     except (UnknownFrameworkError, SourceError) as exc:
         fail(str(exc))
+    options = {"organisation": organisation, "scope": scope, "assessor": assessor}
+    for name, value in options.items():
+        if not value.strip():
+            fail(f"--{name} is empty; name the {name} (it appears on the report's cover)")
+        if _SURROGATE.search(value):  # bytes the locale could not decode as text
+            fail(f"--{name} is not valid text (it holds bytes that are not UTF-8): {value!a}")
     assessment = Assessment(
         organisation=organisation,
         scope=scope,
@@ -77,7 +88,7 @@ def init(
         answers={r.id: Answer() for _, r in loaded.framework.requirements()},
     )
     _save(assessment, output, loaded.framework, lang.lang)
-    typer.echo(f"wrote {output}: {len(assessment.answers)} requirements of {loaded.ref}")
+    say(f"wrote {output}: {len(assessment.answers)} requirements of {loaded.ref}")
 
 
 def assess(
@@ -98,6 +109,7 @@ def assess(
     audit: Annotated[bool, typer.Option("--audit", help="Count a manual 'met' only when it cites evidence.")] = False,
 ) -> None:
     """Score an assessment: level 0-5 per item, subdomain, domain and part, blocking requirements, gap and roadmap."""
+    refuse_overwriting_inputs(output, [file], "assessment file")
     opened = _open(file, framework)
     bundle = None
     evidence = opened.evidence_path(evidence)
@@ -108,6 +120,7 @@ def assess(
             bundle = open_bundle(evidence)
         except BundleError as exc:
             fail(str(exc))
+        refuse_writing_into_bundle(output, [evidence])
     result = opened.score(target, evidence=bundle, audit=audit)
     fw = opened.framework.framework
     if opened.migration.is_migration or opened.migration.orphaned:
@@ -180,4 +193,4 @@ def migrate(
 
     print_migration(Console(stderr=True), opened.migration)
     _save(opened.assessment, output or file, opened.framework.framework, lang.lang)
-    typer.echo(f"wrote {output or file} ({opened.framework.ref})")
+    say(f"wrote {output or file} ({opened.framework.ref})")

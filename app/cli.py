@@ -33,26 +33,53 @@ def main() -> None:
 
     0 ok; 1 a check failed (below `--fail-under`, a bundle that does not verify); 2 bad input (unreadable or
     invalid files, options, a path that cannot be written); 3 an internal error, whose traceback is printed only with
-    MLOPS_MATURITY_DEBUG=1. Commands report their own input errors; this catches what slips past them.
+    MLOPS_MATURITY_DEBUG=1; 141 (128 + SIGPIPE) when the reader of the output closed the pipe early. Commands report
+    their own input errors; this catches what slips past them.
     """
+    import io
     import os
     import sys
 
+    from app.options import say
+
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets an escape, not a crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    stdout = _identity(1)
     try:
         app()
+    except SystemExit as exc:
+        # click and rich answer a reader that went away (`| head`) with exit 1, which here means a failed check:
+        # click by wrapping sys.stdout (in its PacifyFlushWrapper), rich by pointing file descriptor 1 at /dev/null.
+        # Exit as a process stopped by SIGPIPE does instead.
+        pacified = type(sys.stdout).__name__.endswith("PacifyFlushWrapper")
+        if exc.code == 1 and (pacified or _identity(1) != stdout):
+            sys.exit(128 + 13)
+        raise
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        say(f"error: {where}{exc.strerror or exc}", err=True)
         sys.exit(2)
     except Exception as exc:  # a bug: say so in one line, keep the trace for whoever debugs it
         if os.environ.get("MLOPS_MATURITY_DEBUG"):
             raise
-        typer.echo(
+        say(
             f"internal error: {type(exc).__name__}: {exc}\n"
             "(set MLOPS_MATURITY_DEBUG=1 to see the traceback, and please report it)",
             err=True,
         )
         sys.exit(3)
+
+
+def _identity(fd: int) -> tuple[int, int] | None:
+    """Which file a descriptor refers to (device, inode), or None when it is closed."""
+    import os
+
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 if __name__ == "__main__":  # pragma: no cover

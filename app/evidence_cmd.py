@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.options import fail
+from app.options import fail, say
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from evidence_collectors.records import EvidenceRecord
     from evidence_collectors.runner import StopRequest
     from evidence_collectors.targets import Target
@@ -30,6 +32,15 @@ evidence_app = typer.Typer(
 class Format(StrEnum):
     table = "table"
     json = "json"
+
+
+def _plain(text: str) -> Text:
+    """Text from a targets file or a bundle, for rich: never read as markup, its control characters shown."""
+    from rich.text import Text
+
+    from capability_model.visible import visible
+
+    return Text(visible(text))
 
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2  # one meaning each; an interrupted collect exits 128 + signal
@@ -57,7 +68,7 @@ def collect(
     from evidence_collectors.targets import load_targets
 
     for problem in load_errors():
-        typer.echo(f"warning: {problem}", err=True)
+        say(f"warning: {problem}", err=True)
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         fail(f"{output} is not an empty directory; evidence bundles are never overwritten", EXIT_BAD_INPUT)
     try:
@@ -107,7 +118,7 @@ def _print_not_ok(records: list[EvidenceRecord]) -> None:
             grouped.setdefault((r.status.value, r.target, r.reason), []).append(r.probe)
     for (status, target, reason), probes in grouped.items():
         which = probes[0] if len(probes) == 1 else f"{len(probes)} probes"
-        typer.echo(f"  {status}: {target} {which}: {reason}", err=True)
+        say(f"  {status}: {target} {which}: {reason}", err=True)
 
 
 def _collect_into(loaded: list[Target], output: Path, workers: int, deadline_s: float | None) -> tuple[int, int]:
@@ -129,9 +140,11 @@ def _collect_into(loaded: list[Target], output: Path, workers: int, deadline_s: 
         def done(result: TargetResult) -> None:
             bad = sum(1 for r in result.records if r.status.value != "ok")
             progress.console.print(
-                f"  {result.name} ({result.target.collector.name}): {len(result.records)} records"
-                + (f", {bad} not ok" if bad else "")
-                + (" (deadline reached)" if result.deadline else "")
+                _plain(
+                    f"  {result.name} ({result.target.collector.name}): {len(result.records)} records"
+                    + (f", {bad} not ok" if bad else "")
+                    + (" (deadline reached)" if result.deadline else "")
+                )
             )
             progress.advance(task)
 
@@ -143,19 +156,19 @@ def _collect_into(loaded: list[Target], output: Path, workers: int, deadline_s: 
             fail(f"cannot write the bundle in {output}: {exc}", EXIT_BAD_INPUT)
     _print_not_ok(collection.records)
     if collection.deadline_reached:
-        typer.echo(
+        say(
             f"deadline of {deadline_s:g} s reached: {', '.join(collection.deadline_reached)} recorded as unavailable",
             err=True,
         )
     if collection.stopped:
         missing = ", ".join(t.config.name for t in collection.not_collected)
-        typer.echo(
+        say(
             f"interrupted by {collection.stopped}: {output} keeps the evidence of {len(collection.results)} of "
             f"{len(loaded)} targets and is marked incomplete (manifest sha256 {fingerprint}); not collected: {missing}",
             err=True,
         )
         return 128 + (caught.signum or 0), collection.unfinished_workers
-    typer.echo(
+    say(
         f"wrote {output}: {len(collection.records)} records, {len(collection.raw)} raw responses, "
         f"manifest sha256 {fingerprint}"
     )
@@ -173,11 +186,11 @@ def verify(bundle: Annotated[Path, typer.Argument(help="Evidence bundle director
         fail(f"{bundle}: no such directory")
     report = verify_bundle(bundle)
     for line in report.problems():
-        typer.echo(line, err=True)
+        say(line, err=True)
     if not report.ok:
-        typer.echo(f"{bundle}: verification failed", err=True)
+        say(f"{bundle}: verification failed", err=True)
         raise typer.Exit(EXIT_FAILED)
-    typer.echo(f"ok {bundle} (manifest sha256 {report.manifest_sha256})")
+    say(f"ok {bundle} (manifest sha256 {report.manifest_sha256})")
 
 
 @evidence_app.command("show")
@@ -201,9 +214,11 @@ def show(
         records = [r for r in records if r.target in done]  # bundle.json is written last for each target
         missing = ", ".join(t.name for t in info.not_collected()) or "unknown"
         why = f"was interrupted by {info.interrupted}" if info.interrupted else "did not finish"
-        typer.echo(f"warning: {bundle} is incomplete (the collection {why}); not collected: {missing}", err=True)
+        say(f"warning: {bundle} is incomplete (the collection {why}); not collected: {missing}", err=True)
     if fmt is Format.json:
-        typer.echo(json.dumps([r.model_dump(mode="json") for r in records], ensure_ascii=False, indent=2))
+        from assessors.storage import json_text
+
+        typer.echo(json_text([r.model_dump(mode="json") for r in records]), nl=False)
         return
     from rich.console import Console
     from rich.table import Table
@@ -213,11 +228,11 @@ def show(
         table.add_column(column)
     for r in records:
         table.add_row(
-            r.target,
-            r.probe,
-            r.status.value,
-            json.dumps(r.value, ensure_ascii=False)[:40],
-            r.summary if r.status.value == "ok" else r.reason,
+            _plain(r.target),
+            _plain(r.probe),
+            _plain(r.status.value),
+            _plain(json.dumps(r.value, ensure_ascii=False)[:40]),
+            _plain(r.summary if r.status.value == "ok" else r.reason),
         )
     Console().print(table)
 
@@ -241,4 +256,4 @@ def probes(fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table
             table.add_row(collector, p.id, p.value_type + (f" ({p.unit})" if p.unit else ""), p.short)
         Console().print(table)
     for problem in load_errors():
-        typer.echo(f"warning: {problem}", err=True)
+        say(f"warning: {problem}", err=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.options import LangArg, LangOption, fail
+from app.options import LangArg, LangOption, fail, say
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,7 +72,9 @@ def list_frameworks(
             }
             for lf in loaded
         ]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        from assessors.storage import json_text
+
+        typer.echo(json_text(rows), nl=False)
         return
     from app.terminal import print_catalog
 
@@ -89,11 +91,11 @@ def show(
     loaded = _resolve(ref)
     fw = loaded.framework
     if fmt is ShowFormat.json:
-        typer.echo(json.dumps(fw.model_dump(mode="json"), ensure_ascii=False, indent=2))
-    elif fmt is ShowFormat.yaml:
-        import yaml
+        from assessors.storage import json_text
 
-        typer.echo(yaml.safe_dump(fw.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=100000))
+        typer.echo(json_text(fw.model_dump(mode="json")), nl=False)
+    elif fmt is ShowFormat.yaml:
+        typer.echo(_yaml_text(fw.model_dump(mode="json")), nl=False)
     elif fmt is ShowFormat.markdown:
         from reports.markdown import render_framework_markdown
 
@@ -102,6 +104,22 @@ def show(
         from app.terminal import print_framework
 
         print_framework(_console(), fw, lang.lang)
+
+
+def _yaml_text(data: object) -> str:
+    """YAML of `data` that reads back the same, with every control or bidi character escaped rather than written raw."""
+    import yaml
+
+    from capability_model.visible import has_hidden, yaml_escaped
+
+    def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if has_hidden(value) else None)
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(str, represent_str)
+    return yaml_escaped(yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100000))
 
 
 @model_app.command("validate")
@@ -114,7 +132,7 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Framework files t
 
     known = set(probe_catalogue())
     for warning in load_errors():
-        typer.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
     problems: list[str] = []
     for path in paths:
         try:
@@ -143,7 +161,9 @@ def diff(
 
     result = diff_frameworks(_resolve(old).framework, _resolve(new).framework, lang.lang)
     if fmt is DataFormat.json:
-        typer.echo(result.model_dump_json(indent=2))
+        from assessors.storage import json_text
+
+        typer.echo(json_text(result.model_dump(mode="json")), nl=False)
         return
     from app.terminal import print_diff
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from app.options import LangArg, LangOption, fail
+from app.options import LangArg, LangOption, fail, refuse_overwriting_inputs, refuse_writing_into_bundle, say
 
 
 class ReportFormatOption(StrEnum):
@@ -50,6 +50,7 @@ def report(
     """Write the assessment report: cover, summary with charts, results by domain, roadmap, methodology, evidence."""
     if fmt is ReportFormatOption.pdf and output is None:
         fail("--format pdf needs --output FILE")
+    refuse_overwriting_inputs(output, files, "assessment file")
     from assessors.workflow import BundleError
     from capability_model.catalog import UnknownFrameworkError
     from capability_model.sourcefile import SourceError
@@ -61,9 +62,10 @@ def report(
         fail([str(i) for i in exc.issues])
     except (BundleError, UnknownFrameworkError, OSError, ValueError) as exc:
         fail(str(exc))
+    refuse_writing_into_bundle(output, [p.bundle.path for p in parts if p.bundle is not None])
     data = render_report(parts, ReportFormat(fmt.value), lang.lang, report_date.date() if report_date else None)
     if output is None:
         typer.echo(data.decode("utf-8-sig"), nl=False)
     else:
         write_report(output, data)
-        typer.echo(f"wrote {output}", err=True)
+        say(f"wrote {output}", err=True)

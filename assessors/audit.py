@@ -13,6 +13,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from capability_model.visible import spreadsheet_cell
+
 AUDIT_COLUMNS: tuple[str, ...] = (
     "id",
     "at",
@@ -69,5 +71,5 @@ def changes_csv(changes: Sequence[Change]) -> str:
         row["evidence"] = "; ".join(change.evidence)
         row["old_status"] = change.old_status or ""
         row["new_status"] = change.new_status or ""
-        writer.writerow(row)
+        writer.writerow({k: spreadsheet_cell(v) if isinstance(v, str) else v for k, v in row.items()})
     return out.getvalue()

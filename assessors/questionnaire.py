@@ -16,6 +16,7 @@ import yaml
 
 from assessors.assessment import Answer, Assessment
 from capability_model.schema import Framework, Lang
+from capability_model.visible import has_hidden, visible, yaml_escaped
 
 _HEADINGS = {
     "zh": {
@@ -40,8 +41,10 @@ _NOT_IN_COMMENT = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U000
 
 
 def _one_line(text: str) -> str:
-    """Text fit for a comment: one line (every kind of line break folded) of characters the reader accepts."""
-    return " ".join(_NOT_IN_COMMENT.sub("\ufffd", text).split())
+    """Text fit for a comment: one line (every kind of line break folded) of characters the reader accepts, with
+    control and bidi characters shown as `[U+XXXX]`, so that a framework's text cannot reorder or hide what an editor
+    or `cat` shows of the questionnaire."""
+    return _NOT_IN_COMMENT.sub("\ufffd", visible(" ".join(text.split())))
 
 
 class _Unanswered:
@@ -62,7 +65,7 @@ def _style(value: str) -> str | None:
     it, and a raw NEL or line/paragraph separator is a line break to the reader (NEL even becomes `\\n`); CR is
     translated when the file is read. Double-quoted scalars escape all of these.
     """
-    if any(c in value for c in "\r\x85\u2028\u2029"):
+    if any(c in value for c in "\r\x85\u2028\u2029") or has_hidden(value):  # escaped in double quotes only
         return '"'
     if "\n" in value:
         return '"' if value.endswith("\n\n") or value == "\n" else "|"
@@ -83,6 +86,7 @@ _Dumper.add_representer(_Unanswered, _represent_unanswered)
 
 def _dump_block(data: dict[str, Any], indent: int) -> str:
     text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=112, default_flow_style=False)
+    text = yaml_escaped(text)  # bidi and other formatting characters the emitter writes raw
     pad = " " * indent
     # split on "\n" alone: the emitter escapes every other line break, and str.splitlines() would cut at those too
     return "".join(pad + line + "\n" for line in text.split("\n")[:-1])

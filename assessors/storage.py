@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -50,23 +51,42 @@ def load_assessment(path: Path | str) -> Assessment:
 def write_atomic(path: Path | str, data: str | bytes) -> None:
     """Replace `path` with `data` so that a crash leaves either the old file or the new one, never a torn mix.
 
-    Text is written as UTF-8 with "\\n" line ends. A new file gets mode 0644, a replaced one keeps its mode. A path
-    that is a directory raises TargetIsDirectoryError before anything is created.
+    Text is written as UTF-8 with "\\n" line ends. A new file gets mode 0644, a replaced one keeps its mode. A symbolic
+    link is followed: the file it points to is replaced, the link stays. A path that is a directory raises
+    TargetIsDirectoryError, and one whose parent is not a directory NotADirectoryError, before anything is created.
+    A path that is a device, a pipe or a socket (`-o /dev/stdout`, a FIFO) is written in place: replacing it with a
+    regular file would destroy it, and it holds no old content to protect.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise TargetIsDirectoryError(path)
+    path = _final_path(Path(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if not isinstance(payload, bytes):
         raise TypeError(f"write_atomic needs str or bytes, not {type(data).__name__}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except NotADirectoryError:
+        raise _parent_not_a_directory(path) from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise TargetIsDirectoryError(path)
+    if mode is not None and not stat.S_ISREG(mode):
+        try:
+            with open(path, "wb") as fh:
+                fh.write(payload)
+        except OSError as exc:  # a full device fails on close, with no file name: name it
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise _parent_not_a_directory(path) from None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.chmod(tmp, mode & 0o777 if mode is not None else 0o644)
         try:
             os.replace(tmp, path)
         except IsADirectoryError:  # became a directory since the check above
@@ -83,10 +103,25 @@ def write_atomic(path: Path | str, data: str | bytes) -> None:
             os.close(dir_fd)
 
 
+def _final_path(path: Path) -> Path:
+    """`path` with symbolic links followed (a dangling link gives the file it would create)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _parent_not_a_directory(path: Path) -> NotADirectoryError:
+    """The error for an output path under a file (`-o notes.txt/report.pdf`), naming the part that is not a folder."""
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
+    return NotADirectoryError(errno.ENOTDIR, f"cannot write there: {blocking} is not a directory", str(path))
+
+
 # Characters the YAML reader (which also reads .json files) refuses raw or reads as line breaks: DEL, C1 controls
-# (NEL is a line break), line/paragraph separators, the BOM and the non-characters U+FFFE/U+FFFF. json.dumps
-# already escapes C0 controls; these get the same \\uXXXX escapes, which mean the same in JSON and YAML.
-_JSON_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# (NEL is a line break), line/paragraph separators, the BOM and the non-characters U+FFFE/U+FFFF; and the invisible
+# formatting characters (bidi marks, overrides and isolates, zero-width characters), so that JSON printed on a
+# terminal cannot reorder or hide what it shows. json.dumps already escapes C0 controls; these get the same \\uXXXX
+# escapes, which mean the same in JSON and YAML.
+_JSON_ESCAPE = re.compile(
+    "[\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff]"
+)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # The YAML reader accepts a mapping key (in JSON, always a "simple key") of at most 1024 characters; the limit below
 # counts the key as written (quotes and escapes included) and leaves a margin.

@@ -15,7 +15,7 @@ from assessors.storage import read_assessment
 from capability_model.catalog import UnknownFrameworkError, resolve
 from capability_model.loader import LoadedFramework
 from capability_model.schema import split_ref
-from capability_model.sourcefile import SourceError
+from capability_model.sourcefile import SourceError, capped
 from evidence_collectors.bundle import RECORDS, BundleReadError, read_records, verify_bundle
 from evidence_collectors.records import EvidenceRecord
 
@@ -133,7 +133,7 @@ def open_assessment(path: Path | str, framework_ref: str | None = None) -> OpenA
         unknown = [rid for rid in assessment.answers if rid not in known]
         if unknown:
             raise SourceError(
-                [doc.issue(["answers", rid], f"no requirement '{rid}' in {loaded.ref}") for rid in unknown]
+                capped([doc.issue(["answers", rid], f"no requirement '{rid}' in {loaded.ref}") for rid in unknown])
             )
         source = loaded.framework
     else:

@@ -36,3 +36,35 @@ def visible(text: str) -> str:
     if not _SUSPECT.search(text):  # the common case: plain ASCII, Chinese, Latin text
         return text
     return "".join(f"[U+{ord(c):04X}]" if hidden(c) else c for c in text)
+
+
+def has_hidden(text: str) -> bool:
+    """Whether `text` holds a character that `visible` would show as a marker."""
+    return bool(_SUSPECT.search(text)) and any(hidden(c) for c in text)
+
+
+def yaml_escaped(text: str) -> str:
+    """YAML text with every hidden character written as a `\\uXXXX` escape.
+
+    Only correct when each scalar holding such a character is double-quoted (the only style where escapes are read),
+    which emitters using `has_hidden` to choose the style ensure; the YAML emitter escapes the C0/C1 controls itself but
+    writes bidi overrides and other formatting characters raw.
+    """
+
+    def escape(match: re.Match[str]) -> str:
+        c = match.group()
+        if not hidden(c):
+            return c
+        return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+    return _SUSPECT.sub(escape, text)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A CSV text cell a spreadsheet shows as text: hidden characters visible, and a cell that would start a formula
+    (`=`, `+`, `-`, `@`, tab, CR and their full-width forms) prefixed with an apostrophe (the OWASP rule)."""
+    shown = visible(text)
+    return "'" + shown if shown.startswith(FORMULA_START) else shown

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
 from assessors.storage import write_atomic
-from assessors.workflow import EvidenceBundle, open_assessment, open_bundle
+from assessors.workflow import BundleError, EvidenceBundle, open_assessment, open_bundle
 from capability_model.schema import Lang
 from reports.view import ScoredPart, build_view
 
@@ -44,7 +45,10 @@ def score_parts(
         bundle_path = opened.evidence_path(evidence)
         bundle = None
         if bundle_path is not None:
-            key = bundle_path.resolve()
+            try:  # realpath, not Path.resolve, which raises RuntimeError on a link loop
+                key = Path(os.path.realpath(bundle_path))
+            except (OSError, ValueError) as exc:  # a NUL byte
+                raise BundleError(f"{bundle_path}: not an evidence bundle ({exc})") from None
             bundle = bundles[key] if key in bundles else bundles.setdefault(key, open_bundle(bundle_path))
         result = opened.score(target, evidence=bundle, audit=audit)
         sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from capability_model.visible import spreadsheet_cell
 from capability_model.visible import visible as shown
 
 _LINE_BREAKS = re.compile("\r\n|[\x85\u2028\u2029]")
@@ -72,13 +73,10 @@ def unbreak(text: str) -> str:
     return text.replace(ZWSP, "")
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
 def csv_cell(text: str) -> str:
-    """A CSV text cell a spreadsheet shows as text: control characters visible, formula starts neutralised."""
-    shown = visible(text)
-    return "'" + shown if shown.startswith(_FORMULA_START) else shown
+    """A CSV text cell a spreadsheet shows as text: line breaks normalised, control characters visible, formula
+    starts neutralised."""
+    return spreadsheet_cell(_LINE_BREAKS.sub("\n", text))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$!#{}])")

@@ -287,4 +287,5 @@ def test_framework_texts_cannot_break_out_of_their_comments(tmp_path: Path) -> N
     path = tmp_path / "q.yaml"
     save_assessment(answered, path, framework, "en")
     assert load_assessment(path) == _expected(answered, listed=True)
-    assert "# [L1] x y: 1 z: 2 w: 3 \ufffd\ufffd[2J\ufffd\ufffd\n" in path.read_text(encoding="utf-8")
+    # control and bidi characters are shown as markers, as on the terminal, rather than dropped or obeyed
+    assert "# [L1] x y: 1 z: 2 w: 3 [U+0000][U+001B][2J[U+FEFF][U+007F]\n" in path.read_text(encoding="utf-8")
