@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from evidence_collectors.base import CollectContext, Collector
+from evidence_collectors.base import CollectContext
 from evidence_collectors.bundle import read_records, write_bundle
 from evidence_collectors.github import GitHubCollector
 from evidence_collectors.github.figures import ruleset_approvals
@@ -33,6 +33,7 @@ from evidence_collectors.runner import collect
 from evidence_collectors.secrets import Redactor
 from evidence_collectors.targets import Target
 from tests.support.hostile import HostileHandler, HostileServer, SilentServer, answer, raw
+from tests.support.hostile import collect_target as run
 
 Records = dict[str, EvidenceRecord]
 BUILD_INFO = {"status": "success", "data": {"version": "3.1.0", "revision": "abc"}}
@@ -42,14 +43,6 @@ BUILD_INFO = {"status": "success", "data": {"version": "3.1.0", "revision": "abc
 def hostile() -> Iterator[HostileServer]:
     with HostileServer() as server:
         yield server
-
-
-def run(collector: type[Collector], url: str, **fields: Any) -> Records:
-    config = collector.config_model.model_validate(
-        {"collector": collector.name, "name": "hostile", "url": url, "timeout_s": 2, "retries": 0} | fields
-    )
-    collection = collect([Target(config=config, collector=collector)])
-    return {r.probe: r for r in collection.records}
 
 
 def no_collector_failure(records: Records) -> None:

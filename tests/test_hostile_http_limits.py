@@ -22,9 +22,7 @@ from evidence_collectors.mlflow import MlflowCollector
 from evidence_collectors.prometheus.collector import PrometheusCollector
 from evidence_collectors.raw import RawStore
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
-from evidence_collectors.runner import collect
 from evidence_collectors.secrets import Redactor
-from evidence_collectors.targets import Target
 from tests.collectors.grafana_support import FakeGrafana
 from tests.support.hostile import (
     Counter,
@@ -37,6 +35,7 @@ from tests.support.hostile import (
     rate_limited,
     redirect,
 )
+from tests.support.hostile import collect_target as run
 
 Records = dict[str, EvidenceRecord]
 BUILD_INFO = {"status": "success", "data": {"version": "3.1.0", "revision": "abc"}}
@@ -46,16 +45,6 @@ BUILD_INFO = {"status": "success", "data": {"version": "3.1.0", "revision": "abc
 def hostile() -> Iterator[HostileServer]:
     with HostileServer() as server:
         yield server
-
-
-def run(collector: type[Collector], url: str, **fields: Any) -> Records:
-    """One target collected by the runner, as `collect` does: a failure of the whole target becomes its records."""
-    config = collector.config_model.model_validate(
-        {"collector": collector.name, "name": "hostile", "url": url, "timeout_s": 2, "retries": 0} | fields
-    )
-    records = collect([Target(config=config, collector=collector)]).records
-    assert [r.probe for r in records] == collector.probe_ids()
-    return {r.probe: r for r in records}
 
 
 def timed(collector: type[Collector], url: str, **fields: Any) -> tuple[Records, float]:

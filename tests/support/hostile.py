@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
+from evidence_collectors.base import Collector
+from evidence_collectors.records import EvidenceRecord
+from evidence_collectors.runner import collect
+from evidence_collectors.targets import Target
 from tests.support.local_http import LocalFake, QuietHandler
 from tests.support.servers import require_binary
 
@@ -314,3 +318,16 @@ def credential_forms(*secrets: str) -> dict[str, str]:
 def leaks(text: bytes | str, forms: dict[str, str]) -> list[str]:
     data = text if isinstance(text, bytes) else text.encode()
     return [label for label, form in forms.items() if form.encode() in data]
+
+
+# --- one target collected as `collect` does, for the hostile-server tests -------------------------------------------
+
+
+def collect_target(collector: type[Collector], url: str, **fields: Any) -> dict[str, EvidenceRecord]:
+    """One target collected by the runner, as `collect` does: a failure of the whole target becomes its records."""
+    config = collector.config_model.model_validate(
+        {"collector": collector.name, "name": "hostile", "url": url, "timeout_s": 2, "retries": 0} | fields
+    )
+    records = collect([Target(config=config, collector=collector)]).records
+    assert [r.probe for r in records] == collector.probe_ids()
+    return {r.probe: r for r in records}
