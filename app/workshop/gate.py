@@ -131,10 +131,14 @@ def admit(config: ServerConfig) -> bool:
     )
     st.title(t("app_title", lang))
     st.markdown(t("gate_intro_open" if config.open_access else "gate_intro", lang))
-    name = st.text_input(t("gate_name", lang), key="gate:name", max_chars=MAX_NAME)
-    code = ""
-    if not config.open_access:
-        code = st.text_input(t("gate_code", lang), key="gate:code", type="password")
-    if st.button(t("gate_enter", lang), key="gate:enter", type="primary"):
+    # A form sends name and code together on Enter or on the button: no rerun between the two fields can drop what
+    # is being typed (or filled in by a password manager) into the other.
+    with st.form("gate", border=False, enter_to_submit=True):
+        name = st.text_input(t("gate_name", lang), key="gate:name", max_chars=MAX_NAME)
+        code = ""
+        if not config.open_access:
+            code = st.text_input(t("gate_code", lang), key="gate:code", type="password")
+        entered = st.form_submit_button(t("gate_enter", lang), key="gate:enter", type="primary")
+    if entered:
         _enter(config, clean_name(name), code.strip())
     return False

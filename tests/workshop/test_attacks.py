@@ -26,11 +26,11 @@ from tests.support.servers import free_port, require_binary, wait_for_http
 from tests.workshop.archives import pack
 from tests.workshop.conftest import blank
 from tests.workshop.rawclient import RawSession
-from tests.workshop.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.workshop.test_browser import CHROMIUM, CHROMIUM_ARGS, _gate
 from tests.workshop.test_evidence import _bundle
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    pass
 
 CODE = "violet-anchor-93-meadow"
 ORGANISATION = "Secret Bank of Attack Tests"
@@ -141,14 +141,6 @@ def test_the_code_is_in_no_process_list_environment_or_log(server: Server) -> No
     environment = (proc / "environ").read_bytes().decode(errors="replace")
     assert CODE not in environment and "WORKSHOP_CODE=" not in environment
     assert CODE not in server.log.read_text(errors="replace")
-
-
-def _gate(page: Page, name: str, code: str) -> None:
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Your name").press("Enter")
-    page.get_by_label("Access code", exact=True).fill(code)
-    page.get_by_label("Access code", exact=True).press("Enter")
-    page.get_by_role("button", name="Enter", exact=True).click()
 
 
 def test_a_colleagues_guessing_does_not_lock_out_the_team(server: Server, tmp_path: Path) -> None:
