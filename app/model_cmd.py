@@ -170,6 +170,57 @@ def diff(
     print_diff(_console(), result)
 
 
+class CoverageByOption(StrEnum):
+    """Mirrors capability_model.coverage.CoverageBy, not imported here so that `--help` stays fast."""
+
+    item = "item"
+    domain = "domain"
+    level = "level"
+    collector = "collector"
+
+
+class CoverageFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@model_app.command("coverage")
+def coverage(
+    refs: Annotated[
+        list[str] | None, typer.Argument(help="Frameworks: ID, ID@VERSION or file (default: every bundled part).")
+    ] = None,
+    by: Annotated[CoverageByOption, typer.Option("--by", help="Group by item, domain, level or collector.")] = (
+        CoverageByOption.domain
+    ),
+    fmt: Annotated[CoverageFormat, typer.Option("--format", "-f")] = CoverageFormat.table,
+    lang: LangArg = LangOption.zh,
+) -> None:
+    """How many requirements collected evidence decides (automated), supports (assisted) or cannot reach (attested),
+    and which probes and collectors their checks need."""
+    from capability_model.catalog import catalog
+    from capability_model.coverage import CoverageBy
+    from capability_model.coverage import coverage as count
+
+    names = refs or sorted({loaded.framework.id for loaded in catalog()})
+    results = [count(_resolve(ref).framework, CoverageBy(by.value)) for ref in names]
+    if fmt is CoverageFormat.json:
+        from assessors.storage import json_text
+
+        data = [r.model_dump(mode="json") for r in results]
+        typer.echo(json_text(data[0] if len(data) == 1 else data), nl=False)
+    elif fmt is CoverageFormat.markdown:
+        from reports.markdown import render_coverage_markdown
+
+        typer.echo(render_coverage_markdown(results, lang.lang), nl=False)
+    else:
+        from app.terminal import print_coverage
+
+        console = _console()
+        for result in results:
+            print_coverage(console, result, lang.lang)
+
+
 class SchemaOf(StrEnum):
     framework = "framework"
     assessment = "assessment"

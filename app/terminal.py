@@ -13,6 +13,9 @@ from rich.text import Text
 
 from assessors.binding import MigrationReport
 from assessors.results import AssessmentResult
+from capability_model.coverage import COLUMNS as COVERAGE_COLUMNS
+from capability_model.coverage import Coverage
+from capability_model.coverage import table_rows as coverage_rows
 from capability_model.differ import FrameworkDiff
 from capability_model.loader import LoadedFramework
 from capability_model.schema import Framework, Lang
@@ -210,3 +213,17 @@ def print_migration(console: Console, report: MigrationReport) -> None:
         console.print(shown(f"  review {ch.id}: {', '.join(ch.changes)}"))
     for rid in report.orphaned:
         console.print(shown(f"  orphaned {rid}"))
+
+
+def print_coverage(console: Console, result: Coverage, lang: Lang) -> None:
+    """How much of a framework evidence can verify, one row per group and a total."""
+    console.print(shown((result.framework, "bold"), " ", (f"({COVERAGE_COLUMNS['group'][lang]}: {result.by})", "dim")))
+    table = Table(header_style="bold")
+    for key in ("group", "requirements", "automated", "assisted", "attested", "checked", "collectors"):
+        table.add_column(COVERAGE_COLUMNS[key][lang], justify="left" if key in ("group", "collectors") else "right")
+    rows = coverage_rows(result, lang)
+    for n, row in enumerate(rows):
+        if n == len(rows) - 1:
+            table.add_section()
+        table.add_row(*(shown(cell) for cell in row))
+    console.print(table)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from assessors.assessment import STATUS_LABELS
 from assessors.results import AssessmentResult
+from capability_model.coverage import COLUMNS as COVERAGE_COLUMNS
+from capability_model.coverage import Coverage, table_rows
 from capability_model.schema import AnyOf, Framework, Lang, ProbeExpectation, Requirement
 from reports.labels import EVIDENCE_KIND_LABELS, level_text, score_text, word
 from reports.textsafety import md_code, md_text, visible
@@ -124,3 +126,18 @@ def render_framework_markdown(framework: Framework, lang: Lang) -> str:
                             )
                     lines.append("")
     return visible("\n".join(lines).rstrip() + "\n")  # the framework's own Markdown stays; control characters show
+
+
+def render_coverage_markdown(results: list[Coverage], lang: Lang) -> str:
+    """Verification coverage as Markdown tables, one per framework (for the README or a wiki)."""
+    keys = ("group", "requirements", "automated", "assisted", "attested", "checked", "collectors")
+    out: list[str] = []
+    for result in results:
+        out += [f"### {md_text(result.framework)}", ""]
+        out.append("| " + " | ".join(COVERAGE_COLUMNS[k][lang] for k in keys) + " |")
+        out.append("|" + "|".join("---" if k in ("group", "collectors") else "---:" for k in keys) + "|")
+        rows = table_rows(result, lang, md_text)
+        rows[-1][0] = f"**{rows[-1][0]}**"
+        out += ["| " + " | ".join(row) + " |" for row in rows]
+        out.append("")
+    return "\n".join(out)
