@@ -161,7 +161,7 @@ def assess(
         if output is None:
             typer.echo(text, nl=False)
         else:
-            from assessors.storage import write_atomic
+            from capability_model.atomicfile import write_atomic
 
             write_atomic(output, text)
     level = result.overall.level

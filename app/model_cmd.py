@@ -240,6 +240,6 @@ def schema(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        from assessors.storage import write_atomic
+        from capability_model.atomicfile import write_atomic
 
         write_atomic(output, text)

@@ -7,12 +7,11 @@ never claims more than what is on disk. `finish` seals the bundle with its manif
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from capability_model.atomicfile import fsync_dir, write_atomic
 from evidence_collectors.bundle_format import (
     INFO,
     MANIFEST,
@@ -28,32 +27,6 @@ from evidence_collectors.raw import RawItem
 from evidence_collectors.records import EvidenceRecord, utc_now
 from evidence_collectors.runner import TargetResult
 from evidence_collectors.secrets import Redactor
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can open a directory
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
-    """Replace `path` with `data`: a crash leaves the old file or the new one, never a torn mix."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    if sync_dir:
-        _fsync_dir(path.parent)
 
 
 def sha_file(path: Path) -> str:
@@ -96,7 +69,7 @@ class BundleWriter:
         writer._write_index()
         writer._write_records()
         writer._write_info(complete=False)
-        _fsync_dir(root)
+        fsync_dir(root)
         return writer
 
     def add(
@@ -135,7 +108,7 @@ class BundleWriter:
                 bytes=len(item.body),
             )
         if new:
-            _fsync_dir(raw_dir)
+            fsync_dir(raw_dir)
             self._write_index()
 
     def finish(self, interrupted: str = "") -> str:

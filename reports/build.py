@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
-from assessors.storage import write_atomic
 from assessors.workflow import BundleError, EvidenceBundle, open_assessment, open_bundle
+from capability_model.atomicfile import write_atomic
 from capability_model.schema import Lang
 from reports.view import ScoredPart, build_view
 
@@ -87,6 +87,6 @@ def render_report(
 def write_report(path: Path, data: bytes) -> None:
     """Replace `path` atomically, so an interrupted run never leaves half a PDF where a good one was.
 
-    A path that is a directory raises assessors.storage.TargetIsDirectoryError (an OSError) before anything is written.
+    A directory at `path` raises TargetIsDirectoryError (an OSError) before anything is written.
     """
     write_atomic(path, data)

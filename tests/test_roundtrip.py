@@ -29,12 +29,12 @@ from assessors.results import (
     SubdomainResult,
 )
 from assessors.storage import (
-    TargetIsDirectoryError,
     UnwritableAssessmentError,
     json_text,
     load_assessment,
     save_assessment,
 )
+from capability_model.atomicfile import TargetIsDirectoryError
 from capability_model.catalog import resolve
 from capability_model.sourcefile import parse_positioned
 from reports.exports import result_json

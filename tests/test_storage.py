@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from assessors.assessment import Answer, Assessment, Status
-from assessors.storage import load_assessment, save_assessment, write_atomic
+from assessors.storage import load_assessment, save_assessment
+from capability_model.atomicfile import write_atomic
 from capability_model.loader import LoadedFramework
 from capability_model.sourcefile import SourceError
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assessors.storage import TargetIsDirectoryError
+from capability_model.atomicfile import TargetIsDirectoryError
 from reports.build import ReportFormat, render_report, write_report
 from reports.view import css_string, page_counter_css
 from tests.conftest import RunCli
