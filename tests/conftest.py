@@ -6,13 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from capability_model.catalog import FRAMEWORKS_DIR, resolve
 from capability_model.loader import LoadedFramework
+from tests.support.hostile import HostileServer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -58,3 +59,17 @@ def part2() -> LoadedFramework:
 @pytest.fixture(scope="session")
 def framework_files() -> list[Path]:
     return sorted(FRAMEWORKS_DIR.rglob("*.yaml"))
+
+
+@pytest.fixture
+def home() -> Iterator[HostileServer]:
+    """A hostile HTTP server standing for the target's own origin."""
+    with HostileServer() as server:
+        yield server
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[HostileServer]:
+    """A hostile HTTP server on another origin, where a redirect may lead."""
+    with HostileServer() as server:
+        yield server

@@ -10,7 +10,6 @@ import html
 import json
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -39,18 +38,6 @@ from tests.support.hostile import (
 TOKEN = "hx/T0k+en=9~q&s<e>'c\"r%t x"  # quoted, escaped and HTML-escaped differently by every encoder
 ENV = "HOSTILE_CREDENTIAL_TOKEN"
 FORMS = credential_forms(TOKEN)
-
-
-@pytest.fixture
-def home() -> Iterator[HostileServer]:
-    with HostileServer() as server:
-        yield server
-
-
-@pytest.fixture
-def elsewhere() -> Iterator[HostileServer]:
-    with HostileServer() as server:
-        yield server
 
 
 def collect_prometheus(url: str, **fields: Any) -> Collection:

@@ -4,7 +4,6 @@ base64 of user:token, URL-quoted in a redirect), no encoding of it reaches any f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -43,18 +42,6 @@ KINDS: dict[str, tuple[type[Collector], dict[str, Any], str]] = {
 @pytest.fixture(autouse=True)
 def token(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV, TOKEN)
-
-
-@pytest.fixture
-def home() -> Iterator[HostileServer]:
-    with HostileServer() as server:
-        yield server
-
-
-@pytest.fixture
-def elsewhere() -> Iterator[HostileServer]:
-    with HostileServer() as server:
-        yield server
 
 
 def target(kind: str, url: str, **extra: Any) -> Target:
