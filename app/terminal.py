@@ -195,7 +195,17 @@ def print_diff(console: Console, diff: FrameworkDiff) -> None:
         elif c.kind == "level_changed":
             console.print(shown(("  ↕ " + c.id, "yellow"), f" level {c.level_old} → {c.level_new}"))
         elif c.kind == "checks_changed":
-            console.print(shown(("  ⚙ " + c.id, "cyan"), " automated checks changed"))
+            verification = (
+                f"{c.verification_old} → {c.verification_new}"
+                if c.verification_old != c.verification_new
+                else f"{c.verification_new}"
+            )
+            added = sorted(set(c.probes_new) - set(c.probes_old))
+            dropped = sorted(set(c.probes_old) - set(c.probes_new))
+            probes = "".join(
+                [f"; + {', '.join(added)}" if added else "", f"; - {', '.join(dropped)}" if dropped else ""]
+            )
+            console.print(shown(("  ⚙ " + c.id, "cyan"), f" checks changed ({verification}{probes})"))
         else:
             console.print(shown(("  → " + c.id, "yellow"), f" {c.item_old} → {c.item_new}"))
 

@@ -3,8 +3,8 @@
 Rules:
 - a requirement with expectations is decided by evidence: met when every expectation holds on every target that
   reported its probe; not met when an expectation fails on data that was actually collected; an `any_of` group
-  accepts whichever alternative system was probed; in `necessary` mode passing evidence only supports the manual
-  answer, while failing evidence still means not met;
+  accepts whichever alternative system was probed; for an `assisted` requirement passing evidence only supports the
+  manual answer, while failing evidence still means not met;
 - evidence that is unavailable, in error or missing decides nothing: the requirement falls back to the manual answer,
   and stays unknown without one (never "not met" because a server was down);
 - manual answers decide every other requirement; where a manual answer contradicts the evidence, the evidence wins
@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from assessors.assessment import Answer, Status
 from assessors.results import Conflict, RequirementOutcome
-from capability_model.schema import AnyOf, Framework, Operator, ProbeExpectation
+from capability_model.schema import AnyOf, Framework, Operator, ProbeExpectation, Verification
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
 
 
@@ -41,7 +41,7 @@ class EvidenceDecision(BaseModel):
     requirement: str
     status: Literal["met", "not_met"] | None  # None: evidence does not decide (missing, unavailable, or only supports)
     checks: list[ExpectationCheck]
-    mode: Literal["sufficient", "necessary"] = "sufficient"
+    verification: Literal["automated", "assisted"] = "automated"
 
     @property
     def records(self) -> list[str]:
@@ -115,8 +115,8 @@ def decide(framework: Framework, records: Iterable[EvidenceRecord]) -> dict[str,
     """Evidence verdicts for every requirement that has expectations.
 
     Expectations are all required; an `any_of` group holds when any alternative that was collected holds (so a
-    requirement can be checked on GitHub or on GitLab, whichever the organisation uses). A requirement whose mode is
-    `necessary` can be failed by evidence but not passed by it alone.
+    requirement can be checked on GitHub or on GitLab, whichever the organisation uses). An `assisted`
+    requirement can be failed by evidence but not passed by it alone.
     """
     by_probe: dict[str, list[EvidenceRecord]] = defaultdict(list)
     for record in records:
@@ -137,15 +137,16 @@ def decide(framework: Framework, records: Iterable[EvidenceRecord]) -> dict[str,
                 group = _check(exp, by_probe.get(exp.probe, []))
                 checks += group
                 outcomes.append(_group_holds(group, exp.across))
+        assisted = req.verification_class is Verification.assisted
         status: Literal["met", "not_met"] | None
         if False in outcomes:
             status = "not_met"
-        elif None in outcomes or req.expectation_mode == "necessary":
+        elif None in outcomes or assisted:
             status = None
         else:
             status = "met"
         decisions[req.id] = EvidenceDecision(
-            requirement=req.id, status=status, checks=checks, mode=req.expectation_mode
+            requirement=req.id, status=status, checks=checks, verification="assisted" if assisted else "automated"
         )
     return decisions
 
@@ -172,7 +173,7 @@ def merge(
         status = manual
         if audit and manual == Status.met.value and not (answer and answer.evidence):
             status = None  # audit mode: an uncited claim is not counted
-        supporting = decision.records if decision else []  # e.g. passing checks of a `necessary` rule
+        supporting = decision.records if decision else []  # e.g. passing checks of an `assisted` requirement
         outcomes[req.id] = RequirementOutcome(
             id=req.id,
             status=status or "unknown",

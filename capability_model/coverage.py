@@ -1,9 +1,9 @@
 """How much of a framework collected evidence can verify: each requirement's verification class, counted by item,
 domain, level or collector.
 
-The class follows from the requirement's checks: `automated` when collected evidence decides it alone (checks in
-`sufficient` mode), `assisted` when evidence can fail or support it and a person confirms (`necessary` mode), and
-`attested` when it has no check, so only a person or a document can decide it.
+The class is the requirement's `verification` (`automated`: collected evidence decides it alone; `assisted`: evidence
+can fail or support it and a person confirms; `attested`: only a person or a document can decide it). Files older than
+content version 2022.10.4 imply it from their `expectation_mode`.
 """
 
 from __future__ import annotations
@@ -28,9 +28,7 @@ class CoverageBy(StrEnum):
 
 
 def verification_of(requirement: Requirement) -> Verification:
-    if not requirement.expectations:
-        return "attested"
-    return "automated" if requirement.expectation_mode == "sufficient" else "assisted"
+    return requirement.verification_class.value
 
 
 def collector_of(probe: str) -> str:

@@ -20,6 +20,10 @@ class RequirementChange(BaseModel):
     level_new: int | None = None
     text_old: str | None = None
     text_new: str | None = None
+    verification_old: str | None = None  # checks_changed: the verification class before and after
+    verification_new: str | None = None
+    probes_old: list[str] = []  # checks_changed: the probes the checks read before and after
+    probes_new: list[str] = []
 
 
 class ItemChange(BaseModel):
@@ -94,8 +98,17 @@ def diff_frameworks(old: Framework, new: Framework, lang: Lang = "zh") -> Framew
             changes.append(RequirementChange(kind="level_changed", **common))
         if old_item.id != item.id:
             changes.append(RequirementChange(kind="moved", **common))
-        if (old_req.expectations, old_req.expectation_mode) != (req.expectations, req.expectation_mode):
-            changes.append(RequirementChange(kind="checks_changed", **common))
+        if (old_req.expectations, old_req.verification_class) != (req.expectations, req.verification_class):
+            changes.append(
+                RequirementChange(
+                    kind="checks_changed",
+                    verification_old=old_req.verification_class.value,
+                    verification_new=req.verification_class.value,
+                    probes_old=old_req.probes(),
+                    probes_new=req.probes(),
+                    **common,
+                )
+            )
     for rid, (item, req) in old_reqs.items():
         if rid not in new_reqs:
             changes.append(

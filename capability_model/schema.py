@@ -115,6 +115,14 @@ class AnyOf(_Strict):
 Expectation = ProbeExpectation | AnyOf
 
 
+class Verification(StrEnum):
+    """How a requirement may be verified; the framework's methodology block states the rule for choosing."""
+
+    automated = "automated"  # collected evidence decides it alone, met or not met
+    assisted = "assisted"  # evidence can fail or support it; a person confirms
+    attested = "attested"  # only a person or a document can decide it
+
+
 class Requirement(_Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     level: int
@@ -124,14 +132,41 @@ class Requirement(_Strict):
     evidence: Annotated[list[EvidenceKind], Field(min_length=1)] = [EvidenceKind.document]
     systems: list[EvidenceSystem] = []
     expectations: list[Expectation] = []
-    expectation_mode: Literal["sufficient", "necessary"] = Field(
-        default="sufficient",
-        description="sufficient: evidence decides met or not met; necessary: failing evidence means not met, "
-        "passing evidence supports the manual answer, which still decides",
+    verification: Verification | None = Field(
+        default=None,
+        description="automated: evidence decides met or not met; assisted: evidence can fail or support it and a "
+        "person confirms; attested: only a person or a document decides (no expectations). Unset in files older "
+        "than content version 2022.10.4, where it follows from expectation_mode",
+    )
+    expectation_mode: Literal["sufficient", "necessary"] | None = Field(
+        default=None,
+        description="The older name of `verification` (content versions up to 2022.10.3): sufficient = automated, "
+        "necessary = assisted",
     )
 
     def probes(self) -> list[str]:
         return [p.probe for e in self.expectations for p in (e.any_of if isinstance(e, AnyOf) else [e])]
+
+    @property
+    def verification_class(self) -> Verification:
+        """The class in force: the explicit one, else the one the older `expectation_mode` implies."""
+        if self.verification is not None:
+            return self.verification
+        if not self.expectations:
+            return Verification.attested
+        return Verification.assisted if self.expectation_mode == "necessary" else Verification.automated
+
+    @model_validator(mode="after")
+    def _verification_matches_expectations(self) -> Requirement:
+        if self.verification is None:
+            return self
+        if self.expectation_mode is not None:
+            raise ValueError("give 'verification' only; 'expectation_mode' is its older name")
+        if self.verification is Verification.attested and self.expectations:
+            raise ValueError("an 'attested' requirement is decided by a person: it takes no expectations")
+        if self.verification is not Verification.attested and not self.expectations:
+            raise ValueError(f"a '{self.verification.value}' requirement needs expectations (probe checks)")
+        return self
 
     @field_validator("level")
     @classmethod
@@ -195,6 +230,26 @@ class AggregationRule(_Strict):
     description: LocalizedText
 
 
+class VerificationClassDefinition(_Strict):
+    id: Verification
+    name: LocalizedText
+    description: LocalizedText
+
+
+class Methodology(_Strict):
+    """How requirements are verified, stated in the file so reports quote the rule the classes were chosen by."""
+
+    verification_classes: Annotated[list[VerificationClassDefinition], Field(min_length=3, max_length=3)]
+    verification_rule: LocalizedText
+
+    @field_validator("verification_classes")
+    @classmethod
+    def _each_class_once(cls, defs: list[VerificationClassDefinition]) -> list[VerificationClassDefinition]:
+        if sorted(d.id.value for d in defs) != sorted(v.value for v in Verification):
+            raise ValueError("must define automated, assisted and attested, once each")
+        return defs
+
+
 class StandardReference(_Strict):
     """The published document this framework file models."""
 
@@ -221,6 +276,7 @@ class Framework(_Strict):
     levels: list[LevelDefinition]
     dimensions: list[DimensionDefinition]
     aggregation: AggregationRule
+    methodology: Methodology | None = None
     domains: Annotated[list[Domain], Field(min_length=1)]
 
     @field_validator("levels")

@@ -38,8 +38,12 @@ _WORDS: dict[str, dict[str, str]] = {
     "more": {"zh": "另有 {n} 项", "en": "and {n} more"},
     "evidence": {"zh": "证据", "en": "Evidence"},
     "automated_checks": {"zh": "自动核查", "en": "Automated checks"},
-    "mode_sufficient": {"zh": "证据可判定满足", "en": "evidence decides"},
-    "mode_necessary": {"zh": "证据不通过即不满足", "en": "failing evidence means not met"},
+    "verification_automated": {"zh": "自动判定：证据判定满足或不满足", "en": "automated: evidence decides"},
+    "verification_assisted": {
+        "zh": "证据辅助：证据不通过即不满足，通过时由人员确认",
+        "en": "assisted: failing evidence means not met; passing evidence is confirmed by a person",
+    },
+    "verification_attested": {"zh": "人工证明：由人员或文件判定", "en": "attested: a person or a document decides"},
     "decided_by_evidence": {"zh": "{n} 项要求由证据判定", "en": "{n} requirements decided by evidence"},
     "audit_mode": {
         "zh": "审计模式：未引用证据的“满足”不予计入。",

@@ -122,7 +122,7 @@ def render_framework_markdown(framework: Framework, lang: Lang) -> str:
                         if r.expectations:
                             lines.append(
                                 f"  - *{word('automated_checks', lang)} "
-                                f"({word('mode_' + r.expectation_mode, lang)})*: {expectation_text(r)}"
+                                f"({word('verification_' + r.verification_class.value, lang)})*: {expectation_text(r)}"
                             )
                     lines.append("")
     return visible("\n".join(lines).rstrip() + "\n")  # the framework's own Markdown stays; control characters show

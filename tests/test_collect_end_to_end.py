@@ -176,6 +176,7 @@ def _framework_with_expectations(part2_path: Path, work: Path) -> tuple[Path, di
     for r in reqs.values():  # only the checks below, so the figures are known
         r.pop("expectations", None)
         r.pop("expectation_mode", None)
+        r.pop("verification", None)
     chosen = {"tests": "P2.MT.TE.03.R01", "protected": "P2.CM.VM.02.R04", "alerts": "P2.DR.RL.01.R01"}
     reqs[chosen["tests"]]["expectations"] = [{"probe": "git.test_cases", "op": ">=", "value": 1}]
     reqs[chosen["protected"]]["expectations"] = [

@@ -126,7 +126,7 @@ def _evidence(ctx: Context, part: PartScore, req: Requirement) -> None:
     outcome = part.outcomes[req.id]
     if outcome.source == "evidence":
         head = ctx.t("evidence_decides", status=status_label(outcome.status, ctx.lang))
-    elif decision.mode == "necessary" and all(c.holds for c in decision.checks):
+    elif decision.verification == "assisted" and all(c.holds for c in decision.checks):
         head = ctx.t("evidence_supports")
     else:
         head = ctx.t("evidence_undecided")
