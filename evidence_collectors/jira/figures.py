@@ -1,0 +1,502 @@
+"""Turning Jira issues and sprints into probe values with one-line summaries. Pure functions: no I/O.
+
+Which custom field holds what is found by name in /field (`FieldMap`); which issue is a requirement, a test case, a bug
+or a risk, by issue type name (`Kinds`, from the target's lists, compared without regard to case).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from evidence_collectors.criteria import measurable
+from evidence_collectors.jira.config import JiraConfig
+from evidence_collectors.jira.models import History, Issue, JiraField, Project, Sprint
+from evidence_collectors.jira.text import (
+    AC_LABELS,
+    EXPECTED_LABELS,
+    MITIGATION_LABELS,
+    STEP_LABELS,
+    as_text,
+    filled,
+    positive,
+    section,
+)
+from evidence_collectors.outcome import ProbeFinding, ratio, sample, share
+from evidence_collectors.rest import Pages
+
+REVIEW_DAYS = 30  # an open risk untouched for longer is not being reviewed
+ON_TIME_GRACE = dt.timedelta(days=1)
+BASE_FIELDS = ("summary", "issuetype", "status", "assignee", "priority", "created", "updated", "resolutiondate")
+
+# custom field names (lower case, "contains") for each role
+AC_NAMES = ("acceptance criteria", "acceptance criterion", "验收标准", "验收条件", "验收准则")
+STORY_POINT_NAMES = ("story points", "story point estimate", "故事点")
+STEP_NAMES = ("test steps", "manual test steps", "测试步骤")
+MITIGATION_NAMES = ("mitigation", "risk response", "response plan", "应对措施", "缓解措施", "应对计划", "应对策略")
+PROBABILITY_NAMES = ("probability", "likelihood", "可能性", "概率")
+IMPACT_NAMES = ("impact", "severity", "影响", "严重程度")
+
+
+def _named(fields: Sequence[JiraField], names: tuple[str, ...]) -> tuple[JiraField, ...]:
+    return tuple(f for f in fields if f.custom and any(n in f.name.lower() for n in names))
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """The custom fields that hold each thing the probes look for (several fields may share a role)."""
+
+    acceptance: tuple[JiraField, ...] = ()
+    story_points: tuple[JiraField, ...] = ()
+    sprint: tuple[JiraField, ...] = ()
+    steps: tuple[JiraField, ...] = ()
+    mitigation: tuple[JiraField, ...] = ()
+    probability: tuple[JiraField, ...] = ()
+    impact: tuple[JiraField, ...] = ()
+
+    @classmethod
+    def of(cls, fields: Sequence[JiraField]) -> FieldMap:
+        sprint = tuple(f for f in fields if f.is_sprint)
+        return cls(
+            acceptance=_named(fields, AC_NAMES),
+            story_points=_named(fields, STORY_POINT_NAMES),
+            sprint=sprint,
+            steps=_named(fields, STEP_NAMES),
+            mitigation=_named(fields, MITIGATION_NAMES),
+            probability=_named(fields, PROBABILITY_NAMES),
+            impact=_named(fields, IMPACT_NAMES),
+        )
+
+    @staticmethod
+    def ids(*groups: tuple[JiraField, ...]) -> list[str]:
+        return [f.id for group in groups for f in group]
+
+    def requirement_fields(self) -> list[str]:
+        extra = self.ids(self.acceptance, self.story_points, self.sprint)
+        return [*BASE_FIELDS, "issuelinks", "description", "timeoriginalestimate", "fixVersions", *extra]
+
+    def test_fields(self) -> list[str]:
+        return [*BASE_FIELDS, "issuelinks", "description", *self.ids(self.steps)]
+
+    def bug_fields(self) -> list[str]:
+        return [*BASE_FIELDS, "issuelinks"]
+
+    def risk_fields(self) -> list[str]:
+        return [*BASE_FIELDS, "description", *self.ids(self.mitigation, self.probability, self.impact)]
+
+
+def _lower(names: Iterable[str]) -> frozenset[str]:
+    return frozenset(n.strip().lower() for n in names)
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """Issue type names (lower case) of each kind, and the status names that mark a review or a test result."""
+
+    requirement: frozenset[str]
+    test_case: frozenset[str]
+    test_execution: frozenset[str]
+    bug: frozenset[str]
+    risk: frozenset[str]
+    review_statuses: tuple[str, ...] = ()
+    result_statuses: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, config: JiraConfig) -> Kinds:
+        return cls(
+            requirement=_lower(config.requirement_types),
+            test_case=_lower(config.test_case_types),
+            test_execution=_lower(config.test_execution_types),
+            bug=_lower(config.bug_types),
+            risk=_lower(config.risk_types),
+            review_statuses=tuple(sorted(_lower(config.review_statuses))),
+            result_statuses=tuple(sorted(_lower(config.result_statuses))),
+        )
+
+    @staticmethod
+    def present(wanted: frozenset[str], existing: Iterable[str]) -> list[str]:
+        """The site's own spelling of the wanted type names that exist there (JQL refuses unknown ones)."""
+        return sorted({name for name in existing if name.strip().lower() in wanted})
+
+
+def _is(name: str, kind: frozenset[str]) -> bool:
+    return name.strip().lower() in kind
+
+
+def _like(name: str | None, patterns: tuple[str, ...]) -> bool:
+    lowered = (name or "").strip().lower()
+    return any(p in lowered for p in patterns)
+
+
+def linked_to(issue: Issue, *kinds: frozenset[str]) -> bool:
+    wanted = frozenset().union(*kinds)
+    return any(link.other is not None and _is(link.other.type_name, wanted) for link in issue.links)
+
+
+def description(issue: Issue) -> str:
+    return as_text(issue.fields.description)
+
+
+def field_text(issue: Issue, fields: tuple[JiraField, ...]) -> str:
+    return "\n".join(t for t in (as_text(issue.fields.value(f.id)) for f in fields) if t)
+
+
+# --- requirements --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequirementFacts:
+    key: str
+    criteria: str
+    reviewed_at: dt.datetime | None
+    changed_after_review: bool
+    owner: bool
+    priority: bool
+    estimate: bool
+    planned: bool
+    tested: bool
+
+
+def acceptance_criteria(issue: Issue, fields: FieldMap) -> str:
+    """The acceptance criteria field's text if the site has one and it is filled, else the description's section."""
+    return field_text(issue, fields.acceptance) or section(description(issue), AC_LABELS)
+
+
+def review_time(histories: Sequence[History], statuses: tuple[str, ...]) -> dt.datetime | None:
+    """When the issue first moved into a status named like a review status."""
+    moves = [
+        h.created
+        for h in histories
+        for item in h.items
+        if (item.field_id or item.field).lower() == "status" and _like(item.to_string, statuses)
+    ]
+    return min(moves, default=None)
+
+
+def changed_after(histories: Sequence[History], moment: dt.datetime, fields: FieldMap) -> bool:
+    """Whether the description or the acceptance criteria field changed after `moment`."""
+    ids = {f.id for f in fields.acceptance} | {"description"}
+    names = {f.name.lower() for f in fields.acceptance} | {"description"}
+    return any(
+        h.created > moment and ((item.field_id or "") in ids or item.field.lower() in names)
+        for h in histories
+        for item in h.items
+    )
+
+
+def requirement_facts(
+    issue: Issue, fields: FieldMap, kinds: Kinds, histories: Sequence[History] | None = None
+) -> RequirementFacts:
+    """`histories`: the whole changelog when it was read separately; else the one embedded in the issue."""
+    if histories is None:
+        histories = issue.changelog.histories if issue.changelog else []
+    reviewed = review_time(histories, kinds.review_statuses)
+    f = issue.fields
+    sprint = any(filled(f.value(s.id)) for s in fields.sprint)
+    return RequirementFacts(
+        key=issue.key,
+        criteria=acceptance_criteria(issue, fields),
+        reviewed_at=reviewed,
+        changed_after_review=reviewed is not None and changed_after(histories, reviewed, fields),
+        owner=f.assignee is not None,
+        priority=f.priority is not None and bool(f.priority.name),
+        estimate=positive(f.timeoriginalestimate) or any(positive(f.value(s.id)) for s in fields.story_points),
+        planned=bool(f.fix_versions) or sprint,
+        tested=linked_to(issue, kinds.test_case),
+    )
+
+
+def key_order(key: str) -> tuple[str, int, str]:
+    """ML-2 before ML-10."""
+    project, _, number = key.rpartition("-")
+    return (project, int(number), "") if number.isdigit() else (key, 0, key)
+
+
+def in_window(issues: Iterable[Issue], start: dt.datetime) -> list[Issue]:
+    return [i for i in issues if i.fields.created is None or i.fields.created >= start]
+
+
+def requirement_findings(
+    facts: Sequence[RequirementFacts], raw: tuple[str, ...], url: str, days: int, note: str
+) -> list[ProbeFinding]:
+    """`facts` are those of the requirements in the window; `note` says what limited the reading, if anything."""
+    n = len(facts)
+    noun = "requirements"
+    with_ac = [r for r in facts if r.criteria]
+    measured = [r for r in facts if r.criteria and measurable(r.criteria)]
+    reviewed = [r for r in facts if r.reviewed_at is not None]
+    changed = sorted((r.key for r in facts if r.changed_after_review), key=key_order)
+    period = f"created in the last {days} days"
+
+    def finding(probe: str, part: Sequence[RequirementFacts], predicate: str) -> ProbeFinding:
+        return ProbeFinding(probe, ratio(len(part), n), share(len(part), n, noun, predicate) + note, raw, url)
+
+    return [
+        ProbeFinding("jira.requirements", n, f"{n} requirement issue(s) {period}{note}", raw, url),
+        finding("jira.requirements_with_acceptance_criteria_ratio", with_ac, "have acceptance criteria"),
+        finding(
+            "jira.requirements_with_measurable_criteria_ratio",
+            measured,
+            "state acceptance criteria with a number and a comparison or unit",
+        ),
+        finding("jira.requirements_reviewed_ratio", reviewed, "moved into a review status"),
+        finding("jira.requirements_with_owner_ratio", [r for r in facts if r.owner], "have an assignee"),
+        finding("jira.requirements_with_priority_ratio", [r for r in facts if r.priority], "have a priority"),
+        finding("jira.requirements_with_estimate_ratio", [r for r in facts if r.estimate], "have an estimate"),
+        finding(
+            "jira.requirements_planned_ratio", [r for r in facts if r.planned], "are planned into a version or sprint"
+        ),
+        finding(
+            "jira.requirements_linked_to_test_cases_ratio", [r for r in facts if r.tested], "are linked to a test case"
+        ),
+        ProbeFinding(
+            "jira.requirements_changed_after_review",
+            len(changed),
+            f"{len(changed)} of {len(reviewed)} reviewed requirement(s) had their description or acceptance criteria "
+            f"changed after the review" + (f": {sample(changed)}" if changed else "") + note,
+            raw,
+            url,
+        ),
+    ]
+
+
+# --- test cases ----------------------------------------------------------------------------------------------------
+
+
+def has_steps(issue: Issue, fields: FieldMap) -> bool:
+    if field_text(issue, fields.steps):
+        return True
+    text = description(issue)
+    return bool(section(text, STEP_LABELS)) and bool(section(text, EXPECTED_LABELS))
+
+
+def executed(issue: Issue, kinds: Kinds) -> bool:
+    status = issue.fields.status.name if issue.fields.status else ""
+    return linked_to(issue, kinds.test_execution) or _like(status, kinds.result_statuses)
+
+
+def test_case_findings(
+    tests: Sequence[Issue], fields: FieldMap, kinds: Kinds, raw: tuple[str, ...], url: str, note: str
+) -> list[ProbeFinding]:
+    n = len(tests)
+    noun = "test cases"
+    linked = sum(linked_to(t, kinds.requirement) for t in tests)
+    steps = sum(has_steps(t, fields) for t in tests)
+    run = sum(executed(t, kinds) for t in tests)
+    return [
+        ProbeFinding("jira.test_cases", n, f"{n} test case issue(s){note}", raw, url),
+        ProbeFinding(
+            "jira.test_cases_linked_to_requirement_ratio",
+            ratio(linked, n),
+            share(linked, n, noun, "are linked to a requirement") + note,
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jira.test_cases_with_steps_ratio",
+            ratio(steps, n),
+            share(steps, n, noun, "have steps and expected results") + note,
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jira.test_cases_executed_ratio",
+            ratio(run, n),
+            share(run, n, noun, "have a recorded execution (a linked test execution or a result status)") + note,
+            raw,
+            url,
+        ),
+    ]
+
+
+# --- bugs ----------------------------------------------------------------------------------------------------------
+
+
+def bug_findings(
+    bugs: Sequence[Issue], kinds: Kinds, raw: tuple[str, ...], url: str, days: int, note: str
+) -> list[ProbeFinding]:
+    n = len(bugs)
+    linked = sum(linked_to(b, kinds.requirement, kinds.test_case) for b in bugs)
+    return [
+        ProbeFinding("jira.bugs", n, f"{n} bug issue(s) created in the last {days} days{note}", raw, url),
+        ProbeFinding(
+            "jira.bugs_linked_ratio",
+            ratio(linked, n),
+            share(linked, n, "bugs", "are linked to a requirement or test case") + note,
+            raw,
+            url,
+        ),
+    ]
+
+
+# --- sprints -------------------------------------------------------------------------------------------------------
+
+
+def sprint_end(sprint: Sprint) -> dt.datetime | None:
+    return sprint.end or sprint.complete
+
+
+def counted_sprints(sprints: Iterable[Sprint], start: dt.datetime, now: dt.datetime) -> list[Sprint]:
+    """Sprints that are active or whose end (completion when no end is set) falls in the window."""
+    chosen = []
+    for sprint in sprints:
+        end = sprint_end(sprint)
+        if sprint.state.lower() == "active" or (end is not None and start <= end <= now):
+            chosen.append(sprint)
+    return chosen
+
+
+def closed(sprints: Iterable[Sprint]) -> list[Sprint]:
+    return [s for s in sprints if s.state.lower() == "closed"]
+
+
+def on_time(sprint: Sprint) -> bool:
+    return sprint.complete is not None and sprint.end is not None and sprint.complete <= sprint.end + ON_TIME_GRACE
+
+
+def plan_findings(
+    sprints: Sequence[Sprint], raw: tuple[str, ...], url: str, days: int, note: str
+) -> list[ProbeFinding]:
+    """`sprints` are those counted (active or ended in the window), each once."""
+    n = len(sprints)
+    dated = sum(s.start is not None and s.end is not None for s in sprints)
+    finished = closed(sprints)
+    timely = [s for s in finished if on_time(s)]
+    late = sorted(s.name or str(s.id) for s in finished if not on_time(s))
+    active = sum(s.state.lower() == "active" for s in sprints)
+    return [
+        ProbeFinding(
+            "jira.plans",
+            n,
+            f"{n} sprint(s) active or ended in the last {days} days ({active} active, {len(finished)} closed){note}",
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jira.plans_with_dates_ratio",
+            ratio(dated, n),
+            share(dated, n, "sprints", "have a start and an end date") + note,
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jira.plans_closed_on_time_ratio",
+            ratio(len(timely), len(finished)),
+            share(len(timely), len(finished), "closed sprints", "were completed within a day of their end date")
+            + (f"; late or undated: {sample(late)}" if late else "")
+            + note,
+            raw,
+            url,
+        ),
+    ]
+
+
+def done_in(issue: Issue, sprint: Sprint) -> bool:
+    """Done (status category) and resolved no later than the sprint's completion (its end when not completed)."""
+    f = issue.fields
+    if f.status is None or not f.status.done:
+        return False
+    limit = sprint.complete or sprint.end
+    return f.resolutiondate is None or limit is None or f.resolutiondate <= limit
+
+
+def completion_finding(
+    sprint_issues: Sequence[tuple[Sprint, Sequence[Issue]]], kinds: Kinds, raw: tuple[str, ...], url: str, note: str
+) -> ProbeFinding:
+    planned = done = 0
+    for sprint, issues in sprint_issues:
+        requirements = [i for i in issues if _is(i.type_name, kinds.requirement)]
+        planned += len(requirements)
+        done += sum(done_in(i, sprint) for i in requirements)
+    return ProbeFinding(
+        "jira.plan_completion_ratio",
+        ratio(done, planned),
+        share(
+            done,
+            planned,
+            "requirements planned",
+            f"in {len(sprint_issues)} closed sprint(s) were done by the sprint's completion",
+        )
+        + note,
+        raw,
+        url,
+    )
+
+
+# --- risks ---------------------------------------------------------------------------------------------------------
+
+
+def is_open(issue: Issue) -> bool:
+    return not (issue.fields.status is not None and issue.fields.status.done)
+
+
+def mitigation(issue: Issue, fields: FieldMap) -> str:
+    return field_text(issue, fields.mitigation) or section(description(issue), MITIGATION_LABELS)
+
+
+def counted_risks(risks: Iterable[Issue], start: dt.datetime) -> list[Issue]:
+    return [r for r in risks if is_open(r) or (r.fields.created is not None and r.fields.created >= start)]
+
+
+def risk_findings(
+    risks: Sequence[Issue],
+    fields: FieldMap,
+    now: dt.datetime,
+    raw: tuple[str, ...],
+    url: str,
+    days: int,
+    note: str,
+) -> list[ProbeFinding]:
+    n = len(risks)
+    noun = "risks"
+    owned = sum(r.fields.assignee is not None and bool(mitigation(r, fields)) for r in risks)
+    assessed = sum(bool(field_text(r, fields.probability)) and bool(field_text(r, fields.impact)) for r in risks)
+    open_risks = [r for r in risks if is_open(r)]
+    recent = now - dt.timedelta(days=REVIEW_DAYS)
+    fresh = sum(r.fields.updated is not None and r.fields.updated >= recent for r in open_risks)
+    missing = "" if fields.probability and fields.impact else " (the site has no probability or impact field)"
+    return [
+        ProbeFinding(
+            "jira.risks",
+            n,
+            f"{n} risk issue(s) open or created in the last {days} days ({len(open_risks)} open){note}",
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jira.risks_with_owner_and_mitigation_ratio",
+            ratio(owned, n),
+            share(owned, n, noun, "have an assignee and a mitigation") + note,
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jira.risks_with_probability_and_impact_ratio",
+            ratio(assessed, n),
+            share(assessed, n, noun, "have probability and impact set") + missing + note,
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jira.risks_reviewed_in_window_ratio",
+            ratio(fresh, len(open_risks)),
+            share(fresh, len(open_risks), "open risks", f"were updated in the last {REVIEW_DAYS} days") + note,
+            raw,
+            url,
+        ),
+    ]
+
+
+# --- scope ---------------------------------------------------------------------------------------------------------
+
+
+def project_finding(projects: Pages[Project]) -> ProbeFinding:
+    keys = sorted(p.key for p in projects.items)
+    return ProbeFinding(
+        "jira.projects",
+        len(keys),
+        f"{len(keys)} project(s) read: {sample(keys, 10) or 'none'}{projects.cap_note('projects')}",
+        tuple(projects.raw),
+        projects.url,
+    )

@@ -1,0 +1,195 @@
+"""Reading issue text: Atlassian Document Format flattened to lines, named sections of a description (wiki markup
+or ADF headings, bold lines, or "Label:" lines), whether a field value is filled, and whether criteria are measurable.
+
+Pure functions. Headings come out of ADF as wiki-style "hN. text" lines, so one section reader serves v2 and v3.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+MAX_DEPTH = 64  # ADF nesting followed at most (a hostile document cannot exhaust the stack)
+_BLOCKS = frozenset(
+    {
+        "paragraph",
+        "heading",
+        "listItem",
+        "bulletList",
+        "orderedList",
+        "taskList",
+        "taskItem",
+        "decisionList",
+        "decisionItem",
+        "blockquote",
+        "codeBlock",
+        "panel",
+        "rule",
+        "table",
+        "tableRow",
+        "tableHeader",
+        "tableCell",
+        "expand",
+        "nestedExpand",
+        "mediaSingle",
+        "mediaGroup",
+        "layoutSection",
+        "layoutColumn",
+    }
+)
+
+AC_LABELS = ("acceptance criteria", "acceptance criterion", "acceptance", "ac", "验收标准", "验收条件", "验收准则")
+STEP_LABELS = ("test steps", "steps to test", "steps", "测试步骤", "操作步骤", "步骤")
+EXPECTED_LABELS = ("expected results", "expected result", "expected", "预期结果", "期望结果", "预期")
+MITIGATION_LABELS = (
+    "mitigation plan",
+    "mitigation",
+    "risk response",
+    "response plan",
+    "response",
+    "应对措施",
+    "缓解措施",
+    "应对计划",
+    "应对策略",
+)
+OTHER_LABELS = (
+    "description",
+    "background",
+    "context",
+    "notes",
+    "note",
+    "out of scope",
+    "scope",
+    "preconditions",
+    "precondition",
+    "definition of done",
+    "背景",
+    "描述",
+    "说明",
+    "备注",
+    "范围",
+    "前置条件",
+)
+KNOWN_LABELS = AC_LABELS + STEP_LABELS + EXPECTED_LABELS + MITIGATION_LABELS + OTHER_LABELS
+
+_MARKUP_HEADING = re.compile(r"^h[1-6]\.\s*")  # wiki markup; ADF headings are rendered the same way
+_EMPHASIS = "*_ \t"
+
+
+def adf_text(node: Any) -> str:
+    """The text of an Atlassian Document Format node, one line per block, headings as "hN. text"."""
+    return "\n".join(line.strip() for line in _render(node, 0).splitlines() if line.strip())
+
+
+def _render(node: Any, depth: int) -> str:
+    if not isinstance(node, dict) or depth > MAX_DEPTH:
+        return ""
+    kind = node.get("type")
+    found = node.get("attrs")
+    attrs: dict[str, Any] = found if isinstance(found, dict) else {}
+    if kind == "text":
+        return str(node.get("text") or "")
+    if kind == "hardBreak":
+        return "\n"
+    if kind in ("mention", "emoji", "status", "date", "inlineCard", "placeholder"):
+        return str(attrs.get("text") or attrs.get("url") or "")
+    children = node.get("content")
+    inner = "".join(_render(c, depth + 1) for c in children) if isinstance(children, list) else ""
+    if kind == "heading":
+        level = attrs.get("level")
+        level = level if isinstance(level, int) and 1 <= level <= 6 else 1
+        return f"\nh{level}. {inner}\n"
+    if kind in _BLOCKS or kind == "doc":
+        return f"\n{inner}\n"
+    return inner
+
+
+def as_text(value: Any) -> str:
+    """Any field value as plain text: a string, an ADF document, an option ({"value": ...}), a user, a number, or a
+    list of those; "" when empty."""
+    return _as_text(value, 0).strip()
+
+
+def _as_text(value: Any, depth: int) -> str:
+    if value is None or isinstance(value, bool) or depth > MAX_DEPTH:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return "\n".join(t for t in (_as_text(v, depth + 1).strip() for v in value) if t)
+    if isinstance(value, dict):
+        if value.get("type") == "doc" or isinstance(value.get("content"), list):
+            return adf_text(value)
+        for key in ("value", "name", "displayName", "text"):
+            if key in value:
+                return _as_text(value[key], depth + 1)
+        # another structure (e.g. a test management add-on's steps): the text of its values
+        return "\n".join(t for t in (_as_text(v, depth + 1).strip() for v in value.values()) if t)
+    return ""
+
+
+def filled(value: Any) -> bool:
+    return bool(as_text(value))
+
+
+def positive(value: Any) -> bool:
+    """A number above zero (story points, an estimate); a numeric string counts too."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, int | float):
+        return value > 0
+    if isinstance(value, str):
+        try:
+            return float(value) > 0
+        except ValueError:
+            return False
+    return False
+
+
+def _label(line: str, labels: tuple[str, ...]) -> tuple[bool, str] | None:
+    """If `line` opens a section named by one of `labels` (a heading, "Label:" or the bare label), what follows the
+    label on the same line."""
+    heading = bool(_MARKUP_HEADING.match(line))
+    text = _MARKUP_HEADING.sub("", line).strip(_EMPHASIS)
+    lowered = text.lower()
+    for label in sorted(labels, key=len, reverse=True):
+        if not lowered.startswith(label):
+            continue
+        rest = text[len(label) :]
+        if rest and rest[0].isalnum() and rest[0].isascii():
+            continue  # "Acceptance criteriaX" or "Accepted": another word
+        rest = rest.strip(_EMPHASIS)
+        if rest[:1] in (":", "："):
+            return heading, rest[1:].strip(_EMPHASIS)
+        if not rest or heading:
+            return heading, ""  # a heading's own words ("Acceptance criteria (draft)") are not its content
+    return None
+
+
+def _opens_section(line: str) -> bool:
+    if _MARKUP_HEADING.match(line):
+        return True
+    stripped = line.strip()
+    if len(stripped) > 2 and stripped[0] == "*" and stripped.endswith(("*", "*:", "*：")) and "*" not in stripped[1:-2]:
+        return True  # a bold-only line, as wiki markup writes sub-headings
+    return _label(line, KNOWN_LABELS) is not None
+
+
+def section(text: str, labels: tuple[str, ...]) -> str:
+    """The text of the first section named by one of `labels`, up to the next heading or known label."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for n, line in enumerate(lines):
+        found = _label(line, labels)
+        if found is None:
+            continue
+        body = [found[1]] if found[1] else []
+        for following in lines[n + 1 :]:
+            if _opens_section(following):
+                break
+            body.append(following)
+        joined = " ".join(body).strip()
+        if joined:
+            return joined
+    return ""

@@ -1,0 +1,424 @@
+"""Turning ZenTao products, stories, test cases, bugs, plans and risks into probe values with one-line summaries.
+Pure functions: no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from evidence_collectors.criteria import measurable
+from evidence_collectors.outcome import ProbeFinding, counts, of, ratio, sample, share
+from evidence_collectors.rest import Pages
+from evidence_collectors.zentao.models import Bug, Execution, Product, ProductPlan, Risk, Story, TestCase
+
+P = "zentao."
+PLANNED_STAGES = frozenset(
+    {"planned", "projected", "developing", "developed", "testing", "tested", "verified", "released", "delivering"}
+    | {"delivered", "accepted"}
+)
+DONE_STAGES = frozenset({"verified", "released", "delivered", "accepted"})
+UNREVIEWED_STATUSES = frozenset({"draft", "reviewing"})
+REJECTED_REASONS = frozenset({"willnotdo", "bydesign", "duplicate", "cancel"})
+FINISHED_EXECUTION = frozenset({"closed"})
+FINISHED_PLAN = frozenset({"done", "closed"})
+OPEN_RISK = frozenset({"active", "hangup"})
+PLACEHOLDER_DATE = dt.date(2030, 1, 1)  # ZenTao's "long term / to be decided" (长期 / 待定) plan date
+RISK_REVIEW_DAYS = 30
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"[\s\u00a0\u3000]+")
+# --- story rules -----------------------------------------------------------------------------------------------
+
+
+def plain_text(markup: str) -> str:
+    """ZenTao keeps rich text as HTML: the words a reader sees, tags and entities removed, spaces collapsed."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", markup))).strip()
+
+
+def has_criteria(story: Story) -> bool:
+    return bool(plain_text(story.verify or ""))
+
+
+def is_measurable(text: str) -> bool:
+    """A number with a comparison (>= 95, 不低于 95) or with a unit (200 ms, 99.5%, 3 秒)."""
+    return measurable(plain_text(text))
+
+
+def is_reviewed(story: Story) -> bool:
+    """Reviewed by someone, out of draft and review, and not closed by the review as rejected."""
+    if not story.reviewed_by or story.status in UNREVIEWED_STATUSES:
+        return False
+    return not (story.status == "closed" and story.closed_reason in REJECTED_REASONS)
+
+
+def has_owner(story: Story) -> bool:
+    """An assignee; ZenTao assigns closed stories to the placeholder "closed", where closedBy names the owner."""
+    people = [a for a in story.assigned_to if a != "closed"]
+    return bool(people) or (story.assigned_to == ["closed"] and bool(story.closed_by))
+
+
+def is_planned(story: Story) -> bool:
+    return bool(story.plan) or story.stage in PLANNED_STAGES
+
+
+def changed_after_review(story: Story) -> bool:
+    return story.reviewed_date is not None and (story.version > 1 or story.status == "changing")
+
+
+def is_done(story: Story) -> bool:
+    return story.stage in DONE_STAGES or (story.status == "closed" and story.closed_reason == "done")
+
+
+def live(items: Iterable[Story]) -> list[Story]:
+    """Stories not deleted, each once (a story may be listed by two products' branches or two pages)."""
+    seen: dict[int, Story] = {}
+    for story in items:
+        if not story.deleted:
+            seen.setdefault(story.id, story)
+    return list(seen.values())
+
+
+def in_window(moment: dt.datetime | None, start: dt.datetime) -> bool:
+    return moment is not None and moment >= start
+
+
+# --- products ----------------------------------------------------------------------------------------------------
+
+
+def product_findings(products: Pages[Product], note: str) -> list[ProbeFinding]:
+    names = [f"#{p.id} {p.name}" for p in products.items]
+    return [
+        ProbeFinding(
+            P + "projects",
+            len(products.items),
+            f"{len(names)} product(s) read: {sample(names) or 'none'}{note}",
+            tuple(products.raw),
+            products.url,
+        )
+    ]
+
+
+# --- requirements ------------------------------------------------------------------------------------------------
+
+
+def requirement_window(stories: Pages[Story], start: dt.datetime) -> list[Story]:
+    return [s for s in live(stories.items) if in_window(s.opened_date, start)]
+
+
+def requirement_findings(stories: Pages[Story], start: dt.datetime, days: int, unread: int) -> list[ProbeFinding]:
+    """`unread`: stories of the window whose acceptance criteria could not be read (detail budget spent)."""
+    window = requirement_window(stories, start)
+    raw, url = tuple(stories.raw), stories.url
+    period = f"opened in the last {days} days{stories.cap_note('stories')}"
+    noun = f"stories {period}"
+    known = [s for s in window if s.verify is not None]
+    criteria = [s for s in known if has_criteria(s)]
+    measurable = [s for s in criteria if is_measurable(s.verify or "")]
+    left_out = f" ({unread} left out: 验收标准 not read, max_detail_reads spent or story gone)" if unread else ""
+    reviewed = [s for s in window if is_reviewed(s)]
+    owned = sum(has_owner(s) for s in window)
+    prioritised = sum(1 <= s.pri <= 4 for s in window)
+    estimated = sum(s.estimate > 0 for s in window)
+    planned = sum(is_planned(s) for s in window)
+    changed = [s for s in window if changed_after_review(s)]
+
+    def finding(probe: str, part: int, whole: int, predicate: str, extra: str = "") -> ProbeFinding:
+        return ProbeFinding(P + probe, ratio(part, whole), share(part, whole, noun, predicate) + extra, raw, url)
+
+    return [
+        ProbeFinding(
+            P + "requirements",
+            len(window),
+            f"{len(window)} {noun}; statuses: {counts(s.status for s in window)}",
+            raw,
+            url,
+        ),
+        finding("requirements_with_acceptance_criteria_ratio", len(criteria), len(known), "state 验收标准", left_out),
+        finding(
+            "requirements_with_measurable_criteria_ratio",
+            len(measurable),
+            len(known),
+            "state measurable 验收标准 (a number with a comparison or unit)",
+            left_out,
+        ),
+        finding(
+            "requirements_reviewed_ratio",
+            len(reviewed),
+            len(window),
+            "passed review",
+            f"; statuses of the others: {counts(s.status for s in window if s not in reviewed)}"
+            if len(reviewed) < len(window)
+            else "",
+        ),
+        finding("requirements_with_owner_ratio", owned, len(window), "have an assignee"),
+        finding("requirements_with_priority_ratio", prioritised, len(window), "have a priority (pri 1-4)"),
+        finding("requirements_with_estimate_ratio", estimated, len(window), "have an estimate above 0"),
+        finding(
+            "requirements_planned_ratio", planned, len(window), "are linked to a product plan, project or execution"
+        ),
+        ProbeFinding(
+            P + "requirements_changed_after_review",
+            len(changed),
+            f"{len(changed)} of {len(window)} {noun} changed after review (version above 1 or status changing)"
+            + (": " + sample(f"#{s.id} v{s.version}" for s in changed) if changed else ""),
+            raw,
+            url,
+        ),
+    ]
+
+
+def traceability_findings(
+    stories: Pages[Story], cases: Pages[TestCase], start: dt.datetime, days: int
+) -> list[ProbeFinding]:
+    window = requirement_window(stories, start)
+    covered = {c.story for c in cases.items if not c.deleted and c.story}
+    linked = sum(s.id in covered for s in window)
+    note = stories.cap_note("stories") + cases.cap_note("test cases")
+    return [
+        ProbeFinding(
+            P + "requirements_linked_to_test_cases_ratio",
+            ratio(linked, len(window)),
+            share(linked, len(window), f"stories opened in the last {days} days", "are covered by a test case") + note,
+            tuple(stories.raw) + tuple(cases.raw),
+            stories.url,
+        )
+    ]
+
+
+# --- test cases --------------------------------------------------------------------------------------------------
+
+
+def has_steps(case: TestCase) -> bool:
+    return any(plain_text(step.expect) for step in case.steps or [])
+
+
+def test_case_findings(cases: Pages[TestCase], unread: int) -> list[ProbeFinding]:
+    """`unread`: cases whose steps could not be read (detail budget spent), left out of the steps ratio."""
+    items = [c for c in cases.items if not c.deleted]
+    raw, url, note = tuple(cases.raw), cases.url, cases.cap_note("test cases")
+    known = [c for c in items if c.steps is not None]
+    stepped = sum(has_steps(c) for c in known)
+    linked = sum(c.story > 0 for c in items)
+    run = [c for c in items if c.last_run_result.strip()]
+    left_out = f" ({unread} left out: steps not read, max_detail_reads spent or case gone)" if unread else ""
+    return [
+        ProbeFinding(
+            P + "test_cases",
+            len(items),
+            f"{'at least ' if cases.capped else ''}{len(items)} test case(s){note}",
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            P + "test_cases_linked_to_requirement_ratio",
+            ratio(linked, len(items)),
+            share(linked, len(items), "test cases", "are linked to a story") + note,
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            P + "test_cases_with_steps_ratio",
+            ratio(stepped, len(known)),
+            share(stepped, len(known), "test cases", "have steps with expected results") + left_out + note,
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            P + "test_cases_executed_ratio",
+            ratio(len(run), len(items)),
+            share(len(run), len(items), "test cases", "have a recorded run")
+            + (f"; last results: {counts(c.last_run_result for c in run)}" if run else "")
+            + note,
+            raw,
+            url,
+        ),
+    ]
+
+
+# --- bugs --------------------------------------------------------------------------------------------------------
+
+
+def bug_findings(bugs: Pages[Bug], start: dt.datetime, days: int) -> list[ProbeFinding]:
+    window = [b for b in bugs.items if not b.deleted and in_window(b.opened_date, start)]
+    raw, url = tuple(bugs.raw), bugs.url
+    noun = f"bugs opened in the last {days} days{bugs.cap_note('bugs')}"
+    linked = sum(b.story > 0 or b.case > 0 for b in window)
+    return [
+        ProbeFinding(P + "bugs", len(window), f"{len(window)} {noun}", raw, url),
+        ProbeFinding(
+            P + "bugs_linked_ratio",
+            ratio(linked, len(window)),
+            share(linked, len(window), noun, "are linked to a story or a test case"),
+            raw,
+            url,
+        ),
+    ]
+
+
+# --- plans -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """An execution or a product plan, as the plan probes see it."""
+
+    kind: str  # execution | plan
+    id: int
+    name: str
+    begin: dt.datetime | None
+    end: dt.datetime | None
+    finished: bool
+    actual_end: dt.datetime | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} #{self.id} {self.name}"
+
+
+def real_date(moment: dt.datetime | None) -> dt.datetime | None:
+    return None if moment is None or moment.date() == PLACEHOLDER_DATE else moment
+
+
+def plan_views(executions: Iterable[Execution], plans: Iterable[ProductPlan], start: dt.datetime) -> list[PlanView]:
+    """The plans counted: unfinished ones, and finished ones whose planned (else actual) end is in the window."""
+    views = [
+        PlanView(
+            "execution",
+            e.id,
+            e.name,
+            real_date(e.begin),
+            real_date(e.end),
+            e.status in FINISHED_EXECUTION,
+            e.real_end or e.closed_date,
+        )
+        for e in {e.id: e for e in executions if not e.deleted}.values()
+    ] + [
+        PlanView(
+            "plan",
+            p.id,
+            p.title,
+            real_date(p.begin),
+            real_date(p.end),
+            p.status in FINISHED_PLAN,
+            p.finished_date or p.closed_date,
+        )
+        for p in {p.id: p for p in plans if not p.deleted}.values()
+    ]
+    return [v for v in views if not v.finished or in_window(v.end or v.actual_end, start)]
+
+
+def on_time(view: PlanView) -> bool:
+    if view.end is None or view.actual_end is None:
+        return False
+    return view.actual_end.date() <= view.end.date() + dt.timedelta(days=1)
+
+
+def plan_findings(views: list[PlanView], raw: tuple[str, ...], url: str, days: int, note: str) -> list[ProbeFinding]:
+    dated = sum(v.begin is not None and v.end is not None for v in views)
+    finished = [v for v in views if v.finished]
+    timely = sum(on_time(v) for v in finished)
+    undated = sum(v.end is None or v.actual_end is None for v in finished)
+    noun = f"iterations and plans unfinished or ended in the last {days} days{note}"
+    return [
+        ProbeFinding(
+            P + "plans",
+            len(views),
+            f"{len(views)} {noun}: {counts(v.kind for v in views)}; "
+            f"{len(finished)} finished, {len(views) - len(finished)} not",
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            P + "plans_with_dates_ratio",
+            ratio(dated, len(views)),
+            share(dated, len(views), noun, "have a start and an end date"),
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            P + "plans_closed_on_time_ratio",
+            ratio(timely, len(finished)),
+            share(timely, len(finished), "finished iterations and plans", "closed at most a day after the planned end")
+            + ("; late: " + sample(v.label for v in finished if not on_time(v)) if timely < len(finished) else "")
+            + (f" ({undated} of them without a planned or an actual end date)" if undated else ""),
+            raw,
+            url,
+        ),
+    ]
+
+
+def completion_findings(
+    views: list[PlanView],
+    execution_stories: dict[int, list[Story]],
+    stories: list[Story],
+    raw: tuple[str, ...],
+    url: str,
+    note: str,
+) -> list[ProbeFinding]:
+    """Done over planned stories of the finished plans: an execution's stories as the execution lists them, a product
+    plan's as the stories that name the plan."""
+    planned = done = 0
+    for view in (v for v in views if v.finished):
+        if view.kind == "execution":
+            members = live(execution_stories.get(view.id, []))
+        else:
+            members = [s for s in live(stories) if view.id in s.plan]
+        planned += len(members)
+        done += sum(is_done(s) for s in members)
+    finished = sum(v.finished for v in views)
+    summary = (
+        f"{of(done, planned)} stories planned into {finished} finished iteration(s) and plan(s) were done "
+        f"(stage verified/released/delivered or closed as done){note}"
+        if planned
+        else f"no stories planned into the {finished} finished iteration(s) and plan(s), so 0 done{note}"
+    )
+    return [ProbeFinding(P + "plan_completion_ratio", ratio(done, planned), summary, raw, url)]
+
+
+# --- risks -------------------------------------------------------------------------------------------------------
+
+
+def risk_findings(risks: Pages[Risk], start: dt.datetime, now: dt.datetime, days: int) -> list[ProbeFinding]:
+    items = [r for r in {r.id: r for r in risks.items if not r.deleted}.values()]
+    counted = [r for r in items if r.status in OPEN_RISK or in_window(r.created_date, start)]
+    raw, url = tuple(risks.raw), risks.url
+    noun = f"risks open or identified in the last {days} days{risks.cap_note('risks')}"
+    handled = sum(
+        any(a != "closed" for a in r.assigned_to) and bool(plain_text(r.prevention) or plain_text(r.remedy))
+        for r in counted
+    )
+    rated = sum(r.probability > 0 and r.impact > 0 for r in counted)
+    open_ = [r for r in counted if r.status in OPEN_RISK]
+    recent = now - dt.timedelta(days=RISK_REVIEW_DAYS)
+    tracked = [r for r in open_ if any(in_window(t, recent) for t in (r.tracked_date, r.edited_date, r.created_date))]
+    stale = [f"#{r.id} {r.name}" for r in open_ if r not in tracked]
+    return [
+        ProbeFinding(
+            P + "risks", len(counted), f"{len(counted)} {noun}: {counts(r.status for r in counted)}", raw, url
+        ),
+        ProbeFinding(
+            P + "risks_with_owner_and_mitigation_ratio",
+            ratio(handled, len(counted)),
+            share(handled, len(counted), noun, "have an owner and a prevention or contingency measure"),
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            P + "risks_with_probability_and_impact_ratio",
+            ratio(rated, len(counted)),
+            share(rated, len(counted), noun, "are rated for probability and impact"),
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            P + "risks_reviewed_in_window_ratio",
+            ratio(len(tracked), len(open_)),
+            share(len(tracked), len(open_), "open risks", f"were tracked or edited in the last {RISK_REVIEW_DAYS} days")
+            + (f"; not: {sample(stale)}" if stale else ""),
+            raw,
+            url,
+        ),
+    ]
