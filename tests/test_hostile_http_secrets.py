@@ -16,11 +16,13 @@ from evidence_collectors.github import GitHubCollector
 from evidence_collectors.gitlab import GitLabCollector
 from evidence_collectors.grafana.collector import GrafanaCollector
 from evidence_collectors.jenkins import JenkinsCollector
+from evidence_collectors.jira.collector import JiraCollector
 from evidence_collectors.mlflow import MlflowCollector
 from evidence_collectors.prometheus.collector import PrometheusCollector
 from evidence_collectors.runner import collect
 from evidence_collectors.secrets import Redactor
 from evidence_collectors.targets import Target
+from evidence_collectors.zentao.collector import ZentaoCollector
 from tests.support.hostile import HostileServer, credential_forms, echo, echo_redirect, leaks
 
 TOKEN = "hx/T0k+en=9~q&secret"  # characters that every encoding changes differently
@@ -36,6 +38,9 @@ KINDS: dict[str, tuple[type[Collector], dict[str, Any], str]] = {
     "mlflow": (MlflowCollector, {"username": USER}, "authorization"),
     "prometheus": (PrometheusCollector, {}, "authorization"),
     "grafana": (GrafanaCollector, {"username": USER}, "authorization"),
+    "jira": (JiraCollector, {"username": USER}, "authorization"),
+    "jira-bearer": (JiraCollector, {}, "authorization"),
+    "zentao": (ZentaoCollector, {}, "token"),
 }
 
 
@@ -47,7 +52,7 @@ def token(monkeypatch: pytest.MonkeyPatch) -> None:
 def target(kind: str, url: str, **extra: Any) -> Target:
     cls, fields, _ = KINDS[kind]
     config = cls.config_model.model_validate(
-        {"collector": kind, "name": f"hostile-{kind}", "url": url, "token_env": ENV, "timeout_s": 2, "retries": 0}
+        {"collector": cls.name, "name": f"hostile-{kind}", "url": url, "token_env": ENV, "timeout_s": 2, "retries": 0}
         | fields
         | extra
     )
