@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from evidence_collectors.base import CollectContext, Collector, ProbeSpec, load_probe_specs
 from evidence_collectors.config import TargetConfig
-from evidence_collectors.grafana import alerting, dashboards
+from evidence_collectors.grafana import alerting, dashboards, delivery
 from evidence_collectors.grafana.api import DashboardRead, GrafanaApi, SearchResult
 from evidence_collectors.grafana.config import GrafanaConfig
 from evidence_collectors.grafana.models import AlertRule, Annotation, DataSource, Health
@@ -83,6 +83,9 @@ class GrafanaCollector(Collector):
         def content() -> Computed:
             return dashboards.content_findings(read.get(), extra), search.raw + read.raw
 
+        def delivered() -> Computed:
+            return delivery.delivery_findings(read.get()), search.raw + read.raw
+
         def alerted() -> Computed:
             return alerting.alert_findings(rules.get(), config.owner_keys, extra), rules.raw
 
@@ -99,6 +102,7 @@ class GrafanaCollector(Collector):
             ([G + "version"], version),
             ([G + "dashboards"], listed),
             (CONTENT_PROBES, content),
+            ([G + "delivery_metrics"], delivered),
             (ALERT_PROBES, alerted),
             ([G + "data_sources", G + "data_source_types"], sourced),
             ([G + "deployment_annotations"], marked),

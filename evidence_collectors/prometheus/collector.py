@@ -9,7 +9,7 @@ from evidence_collectors.base import CollectContext, Collector, ProbeSpec, load_
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.http import HttpSession, Unavailable
 from evidence_collectors.outcome import Computed, Fetched, Finding, sections
-from evidence_collectors.prometheus import metrics, rules, scrape
+from evidence_collectors.prometheus import baselines, delivery, metrics, rules, scrape
 from evidence_collectors.prometheus.api import NAMES_PER_QUERY, PrometheusApi, RulePages
 from evidence_collectors.prometheus.config import PrometheusConfig
 from evidence_collectors.prometheus.models import (
@@ -79,6 +79,9 @@ class PrometheusCollector(Collector):
         def named() -> Computed:
             return metrics.name_findings(names.get(), model_names, config.metric_window_h, extra), names.raw
 
+        def delivered() -> Computed:
+            return delivery.delivery_findings(names.get(), config.metric_window_h), names.raw
+
         def labelled() -> Computed:
             found = metrics.series_findings(
                 series.get(), config.model_name_labels, config.model_version_labels, len(queried)
@@ -90,7 +93,9 @@ class PrometheusCollector(Collector):
             return noted(found), targets.raw + names.raw + series.raw
 
         def ruled() -> Computed:
-            return rules.rule_findings(rules.classify(pages.get(), extra), config.owner_keys), pages.raw
+            ruleset = rules.classify(pages.get(), extra)
+            found = {**rules.rule_findings(ruleset, config.owner_keys), **baselines.baseline_findings(ruleset)}
+            return found, pages.raw
 
         def fired() -> Computed:
             return rules.alert_findings(alerts.get()), alerts.raw
@@ -104,6 +109,7 @@ class PrometheusCollector(Collector):
             ([P + "scrape_targets", P + "scrape_targets_up_ratio", P + "scrape_targets_down"], scraped),
             ([P + "alertmanagers"], alerting),
             ([P + "model_metric_names", P + "model_serving_frameworks", P + "model_metric_categories"], named),
+            ([P + "delivery_metrics"], delivered),
             ([P + "monitored_models", P + "model_metrics_with_version_label_ratio"], labelled),
             ([P + "model_serving_targets", P + "model_serving_targets_up_ratio"], serving),
             ([p for p in self.probe_ids() if p in RULE_PROBES], ruled),
@@ -128,5 +134,7 @@ RULE_PROBES = frozenset(
         "model_alerting_rules_with_runbook_ratio",
         "model_slo_rules",
         "unhealthy_rules",
+        "anomaly_alerting_rules",
+        "forecast_alerting_rules",
     )
 )
