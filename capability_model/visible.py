@@ -13,7 +13,9 @@ import unicodedata
 # Tab and line feed lay text out; joiners shape emoji and some scripts. Every other control or format character
 # (escape, carriage return, bidi overrides and isolates, byte order marks) is shown.
 _KEPT = {"\t", "\n", "\u200c", "\u200d"}
-_SUSPECT = re.compile(r"[^\t\n\x20-\x7e\xa0-\u02ff\u0370-\u05ff\u4e00-\u9fff\uff00-\uffef]")
+# Characters outside these ranges are looked at one by one; the ranges hold no hidden character (the soft hyphen
+# U+00AD, a format character, is left out of them).
+_SUSPECT = re.compile(r"[^\t\n\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u05ff\u4e00-\u9fff\uff00-\uffef]")
 
 
 _HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}  # controls, formatting (bidi, BOM), surrogates, line separators

@@ -163,3 +163,7 @@ def test_notes_with_control_characters_still_read_back(hostile: Path) -> None:
     """The safe display never changes the stored answer: the file still holds exactly what was entered."""
     answers = load_assessment(hostile).answers
     assert f"{ESCAPES} {BIDI} {C0_C1}" in {a.note for a in answers.values()}
+
+
+def test_a_soft_hyphen_is_shown_like_every_other_format_character() -> None:
+    assert visible("co\xadop") == "co[U+00AD]op"
