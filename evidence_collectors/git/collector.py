@@ -12,7 +12,21 @@ from pathlib import Path
 
 from evidence_collectors.base import CollectContext, Collector, load_probe_specs
 from evidence_collectors.config import TargetConfig
-from evidence_collectors.git import ci, data, deps, docker, history, layout, manifests, mltools, pipelines, refs
+from evidence_collectors.git import (
+    ci,
+    data,
+    datalayers,
+    deps,
+    docker,
+    history,
+    layout,
+    manifests,
+    mltools,
+    pipelines,
+    practices,
+    refs,
+    workloads,
+)
 from evidence_collectors.git import testsuite as tests
 from evidence_collectors.git.code_index import CodeIndex
 from evidence_collectors.git.config import GitTargetConfig
@@ -35,6 +49,12 @@ CODE_PROBES = {
     "git.pipeline_definition_files",
     "git.data_versioning_tools",
     "git.search_space_config_files",
+    "git.labelling_tools",
+    "git.label_quality_methods",
+    "git.metric_libraries",
+    "git.hpo_early_stopping",
+    "git.feature_pipeline_libraries",
+    "git.exploratory_analysis_files",
 }
 HISTORY_PROBES = {
     "git.commits_in_window",
@@ -163,6 +183,9 @@ def _tree_findings(repo: GitRepo, config: GitTargetConfig, commit: str, resolve_
     found |= tests.test_findings(snap, tests.scan(snap))
     found |= manifests.manifest_findings(snap, found_manifests)
     found |= layout.layout_findings(snap, found_manifests)
+    found |= practices.practice_findings(snap, index, found_manifests, dependencies.packages)
+    found |= datalayers.data_layer_findings(snap)
+    found |= workloads.workload_findings(snap, found_manifests)
     for probe, finding in found.items():
         if probe in CODE_PROBES:
             finding.raw = sorted({*finding.raw, index_sha})

@@ -174,3 +174,93 @@ def declared(packages: set[str], specs: dict[str, ToolSpec]) -> set[str]:
     """Tools whose distribution appears in a dependency file."""
     normal = {p.lower().replace("_", "-") for p in packages}
     return {tool for tool, spec in specs.items() if any(p.lower().replace("_", "-") in normal for p in spec.packages)}
+
+
+# --- development practices (Part 1): labelling, label quality, metrics, early stopping, feature transformations ---
+
+LABELLING = {
+    "label_studio": _t("label_studio_sdk label_studio label_studio_tools", packages="label-studio label-studio-sdk"),
+    "label_studio_ml_backend": _t("label_studio_ml", packages="label-studio-ml"),
+    "cvat": _t("cvat_sdk cvat_cli", packages="cvat-sdk cvat-cli"),
+    "doccano": _t("doccano_client doccano_api_client", packages="doccano-client"),
+    "labelbox": _t("labelbox"),
+    "prodigy": _t("prodigy"),
+    "argilla": _t("argilla rubrix", packages="argilla"),
+    "supervisely": _t("supervisely"),
+    "roboflow": _t("roboflow"),
+}
+
+LABEL_QUALITY = {
+    "inter_annotator_agreement": _t(
+        "krippendorff statsmodels.stats.inter_rater nltk.metrics.agreement",
+        r"\b(cohen_kappa_score|fleiss_kappa|krippendorff_alpha)\s*\(|\bAnnotationTask\s*\(",
+        packages="krippendorff",
+        within="sklearn statsmodels nltk krippendorff",
+    ),
+    "label_error_detection": _t("cleanlab"),
+    "active_learning": _t("modAL small_text baal alipy libact skactiveml", packages="modAL-python small-text baal"),
+    "weak_supervision": _t("snorkel"),
+}
+
+METRIC_LIBRARIES = {
+    "sklearn_metrics": _t("sklearn.metrics", r"\bsklearn\.metrics\.", packages="scikit-learn", within="sklearn"),
+    "torchmetrics": _t("torchmetrics"),
+    "hf_evaluate": _t(code=r"\bevaluate\.(load|combine|evaluator)\s*\(", packages="evaluate", within="evaluate"),
+    "keras_metrics": _t(
+        "keras.metrics tensorflow.keras.metrics", r"\b(tf\.)?keras\.metrics\.", within="tensorflow keras"
+    ),
+    "ignite_metrics": _t("ignite.metrics", packages="pytorch-ignite"),
+    "mlflow_evaluate": _t(code=r"\bmlflow\.(models\.)?evaluate\s*\(", within="mlflow"),
+    "pycocotools": _t("pycocotools.cocoeval", packages="pycocotools"),
+    "seqeval": _t("seqeval"),
+    "sacrebleu": _t("sacrebleu"),
+    "rouge_score": _t("rouge_score", packages="rouge-score"),
+    "jiwer": _t("jiwer"),
+    "fairlearn_metrics": _t("fairlearn.metrics", packages="fairlearn"),
+}
+
+EARLY_STOPPING = {
+    "optuna_pruner": _t(
+        "optuna.pruners",
+        r"\boptuna\.pruners\.|\b(Median|Hyperband|SuccessiveHalving|Percentile|Threshold|Patient|Wilcoxon)Pruner\s*\(",
+        packages="optuna",
+        within="optuna",
+    ),
+    "ray_tune_scheduler": _t(
+        "ray.tune.schedulers",
+        r"\b(ASHAScheduler|AsyncHyperBandScheduler|HyperBandScheduler|HyperBandForBOHB|MedianStoppingRule"
+        r"|PopulationBasedTraining|PB2)\s*\(",
+        packages="ray",
+        within="ray",
+    ),
+    "keras_tuner_hyperband": _t(code=r"\bHyperband\s*\(", packages="keras-tuner", within="keras_tuner kerastuner"),
+    "sklearn_halving": _t(code=r"\bHalving(Grid|Random)SearchCV\s*\(", packages="scikit-learn", within="sklearn"),
+    "hyperopt_early_stop": _t(
+        "hyperopt.early_stop", r"\bno_progress_loss\s*\(", packages="hyperopt", within="hyperopt"
+    ),
+}
+
+FEATURE_PIPELINES = {
+    "sklearn_pipeline": _p(
+        "sklearn.pipeline sklearn.compose",
+        r"\b(Pipeline|make_pipeline|ColumnTransformer|make_column_transformer|FeatureUnion|make_union)\s*\(",
+        packages="scikit-learn",
+    ),
+    "featuretools": _t("featuretools"),
+    "feature_engine": _t("feature_engine", packages="feature-engine feature_engine"),
+    "category_encoders": _t("category_encoders", packages="category-encoders category_encoders"),
+    "tsfresh": _t("tsfresh"),
+    "spark_ml_pipeline": _p("pyspark.ml", r"\bPipeline\s*\(|\bVectorAssembler\s*\(", packages="pyspark"),
+    "tf_transform": _t("tensorflow_transform", packages="tensorflow-transform"),
+    "nvtabular": _t("nvtabular"),
+}
+
+DATA_PROFILING = {
+    "ydata_profiling": _t("ydata_profiling pandas_profiling", packages="ydata-profiling pandas-profiling"),
+    "sweetviz": _t("sweetviz"),
+    "dtale": _t("dtale"),
+    "autoviz": _t("autoviz"),
+    "dataprep": _t("dataprep.eda", packages="dataprep"),
+    "skimpy": _t("skimpy"),
+    "lux": _t("lux", packages="lux-api"),
+}
