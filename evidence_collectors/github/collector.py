@@ -17,11 +17,13 @@ from evidence_collectors.config import TargetConfig
 from evidence_collectors.github.api import GitHubApi
 from evidence_collectors.github.config import GitHubConfig
 from evidence_collectors.github.figures import (
+    CommitChecks,
     deployment_findings,
     environment_findings,
     latest_status,
     protection_detail_findings,
     protection_findings,
+    pull_findings,
     release_findings,
     run_findings,
     tag_findings,
@@ -31,9 +33,12 @@ from evidence_collectors.github.models import (
     Branch,
     BranchProtection,
     BranchRule,
+    CheckRun,
+    CommitStatus,
     Deployment,
     DeploymentStatus,
     Environment,
+    PullRequest,
     Release,
     Repository,
     Tag,
@@ -46,6 +51,7 @@ from evidence_collectors.records import EvidenceRecord, utc_now
 
 PROBES = load_probe_specs(Path(__file__).with_name("probes.yaml"))
 MAX_STATUS_LOOKUPS = 300  # one request per deployment; the newest ones are read first
+MAX_PULL_LOOKUPS = 50  # four requests per merged pull request (checks and statuses of two commits); newest first
 
 WORKFLOW_PROBES = ("github.active_workflow_count", "github.workflow_paths")
 RUN_PROBES = (
@@ -53,9 +59,12 @@ RUN_PROBES = (
     "github.run_success_ratio",
     "github.run_events",
     "github.automatic_run_ratio",
+    "github.runs_with_trigger_record_ratio",
     "github.default_branch_run_success_ratio",
+    "github.default_branch_longest_broken_hours",
     "github.default_branch_last_conclusion",
 )
+PULL_PROBES = ("github.merged_pulls_checked_ratio", "github.merged_pulls_mainline_checked_ratio")
 PROTECTION_PROBES = ("github.default_branch_protected", "github.default_branch_required_status_checks")
 DETAIL_PROBES = (
     "github.default_branch_required_approvals",
@@ -136,6 +145,7 @@ class GitHubCollector(Collector):
                     days,
                 ),
             )
+            section("merged pull requests", PULL_PROBES, lambda: self._pulls(api, start, branch, days))
             records.extend(self._protection(config, ctx, api, branch))
             section(
                 "environments",
@@ -178,6 +188,37 @@ class GitHubCollector(Collector):
 
         what = "branch protection settings (reading them needs admin rights on the repository)"
         return records + probe_section(self, config, ctx, what, DETAIL_PROBES, details)
+
+    def _pulls(self, api: GitHubApi, start: dt.datetime, branch: str, days: int) -> list[ProbeFinding]:
+        """Pull requests merged into the default branch in the window, and the checks on their two commits."""
+        listing = api.pages(
+            f"{api.repo}/pulls",
+            PullRequest,
+            params={"state": "closed", "base": branch, "sort": "updated", "direction": "desc"},
+            stop=lambda page: any(p.updated_at < start for p in page),  # merged_at <= updated_at
+        )
+        merged = sorted(
+            (p for p in listing.items if p.merged_at is not None and p.merged_at >= start),
+            key=lambda p: (p.merged_at, p.number),
+            reverse=True,
+        )
+        raw = list(listing.raw)
+
+        def checks(sha: str) -> CommitChecks:
+            path = f"{api.repo}/commits/{quote(sha, safe='')}"
+            runs = api.pages(f"{path}/check-runs", CheckRun, items_key="check_runs", max_pages=1)
+            statuses = api.pages(f"{path}/status", CommitStatus, items_key="statuses", max_pages=1)
+            raw.extend(runs.raw + statuses.raw)
+            return CommitChecks(tuple(runs.items), tuple(statuses.items))
+
+        looked = merged[:MAX_PULL_LOOKUPS]
+        head_checks = {p.number: checks(p.head.sha) for p in looked}
+        merge_checks = {p.number: checks(p.merge_commit_sha) for p in looked if p.merge_commit_sha}
+        note = listing.cap_note("pull requests")
+        if len(merged) > MAX_PULL_LOOKUPS:
+            note += f" (checks read for the newest {MAX_PULL_LOOKUPS} merged pull requests)"
+        period = f"in the last {days} days{note}"
+        return pull_findings(looked, head_checks, merge_checks, branch, (tuple(raw), listing.url), period)
 
     def _deployments(self, api: GitHubApi, start: dt.datetime, days: int) -> list[ProbeFinding]:
         listing = api.pages(

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from evidence_collectors.github.models import (
     Branch,
     BranchProtection,
     BranchRule,
+    CheckRun,
+    CommitStatus,
     Deployment,
     DeploymentStatus,
     Environment,
+    PullRequest,
     Release,
     Tag,
     Workflow,
@@ -23,6 +28,13 @@ from evidence_collectors.rest import Pages
 MANUAL_EVENTS = frozenset({"workflow_dispatch"})
 # completed runs that neither passed nor failed: left out of success ratios, shown in the summary
 UNDECIDED = frozenset({"cancelled", "skipped", "neutral", "stale"})
+# checks that do not integrate anything (contributor agreements, sign-off, title and label bots): not counted
+BOOKKEEPING = re.compile(
+    r"(?<![a-z])(cla|dco|signed[-_ ]?off|semantic[-_ ]?(pr|pull|title)|pr[-_ ]title|labell?er|stale|welcome)"
+    r"(?![a-z])",
+    re.IGNORECASE,
+)
+NO_RESULT = frozenset({"cancelled", "skipped", "stale"})  # completed check runs that did not check anything
 DEPLOY_SUCCEEDED = frozenset({"success", "inactive"})  # inactive = succeeded, then superseded by a newer deployment
 DEPLOY_FAILED = frozenset({"failure", "error"})
 
@@ -57,7 +69,36 @@ def workflow_findings(workflows: Pages[Workflow]) -> list[ProbeFinding]:
     ]
 
 
-def run_findings(runs: Pages[WorkflowRun], start: dt.datetime, default_branch: str, days: int) -> list[ProbeFinding]:
+def trigger_recorded(run: WorkflowRun) -> bool:
+    """The run record says what started it (event), who (triggering actor, else actor) and which commit it built."""
+    who = (run.triggering_actor and run.triggering_actor.login) or (run.actor and run.actor.login)
+    return bool(run.event and run.head_sha and who)
+
+
+def broken_spells(mainline: list[WorkflowRun], now: dt.datetime) -> list[float]:
+    """Hours each workflow stayed red on the mainline: from a failed run to the next successful run of the same
+    workflow (finish times; until `now` when not yet repaired). `mainline` holds completed runs in the window."""
+    spells: list[float] = []
+    by_workflow: dict[int | None, list[WorkflowRun]] = {}
+    for run in sorted(mainline, key=lambda r: r.created_at):
+        by_workflow.setdefault(run.workflow_id, []).append(run)
+    for runs in by_workflow.values():
+        broken_since: dt.datetime | None = None
+        for run in runs:
+            finished = run.updated_at or run.created_at
+            if run.conclusion == "failure" and broken_since is None:
+                broken_since = finished
+            elif run.conclusion == "success" and broken_since is not None:
+                spells.append((finished - broken_since).total_seconds() / 3600)
+                broken_since = None
+        if broken_since is not None:
+            spells.append((now - broken_since).total_seconds() / 3600)
+    return spells
+
+
+def run_findings(
+    runs: Pages[WorkflowRun], start: dt.datetime, default_branch: str, days: int, now: dt.datetime | None = None
+) -> list[ProbeFinding]:
     window = [r for r in runs.items if in_window(r.created_at, start)]
     raw, url = tuple(runs.raw), runs.url
     period = f"in the last {days} days{runs.cap_note('runs')}"
@@ -69,11 +110,14 @@ def run_findings(runs: Pages[WorkflowRun], start: dt.datetime, default_branch: s
     ok, done = decided(window)
     events = sorted({r.event for r in window})
     automatic = sum(r.event not in MANUAL_EVENTS for r in window)
+    traced = sum(trigger_recorded(r) for r in window)
     mainline = [r for r in window if r.head_branch == default_branch]
     main_ok, main_done = decided(mainline)
     latest = next(
         (r for r in sorted(mainline, key=lambda r: r.created_at, reverse=True) if r.status == "completed"), None
     )
+    spells = broken_spells([r for r in mainline if r.status == "completed"], now or dt.datetime.now(dt.UTC))
+    longest = round(max(spells, default=0.0), 2)
     return [
         ProbeFinding(
             "github.runs_in_window",
@@ -102,9 +146,25 @@ def run_findings(runs: Pages[WorkflowRun], start: dt.datetime, default_branch: s
             url,
         ),
         ProbeFinding(
+            "github.runs_with_trigger_record_ratio",
+            ratio(traced, len(window)),
+            f"{of(traced, len(window))} runs {period} record their trigger event, the account that started them "
+            "and the commit they built",
+            raw,
+            url,
+        ),
+        ProbeFinding(
             "github.default_branch_run_success_ratio",
             ratio(main_ok, main_done),
             f"{of(main_ok, main_done)} decided runs on {default_branch} succeeded {period}",
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "github.default_branch_longest_broken_hours",
+            longest,
+            f"{len(spells)} time(s) a workflow turned red on {default_branch} {period}; longest until the next green "
+            f"run: {longest} h" + ("" if spells else " (never red)"),
             raw,
             url,
         ),
@@ -117,6 +177,70 @@ def run_findings(runs: Pages[WorkflowRun], start: dt.datetime, default_branch: s
                 if latest
                 else f"none {period}"
             ),
+            raw,
+            url,
+        ),
+    ]
+
+
+# --- merged pull requests -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitChecks:
+    """The check runs and commit statuses recorded on one commit, bookkeeping bots left out."""
+
+    check_runs: tuple[CheckRun, ...] = ()
+    statuses: tuple[CommitStatus, ...] = ()
+
+    def __post_init__(self) -> None:
+        runs = tuple(c for c in self.check_runs if not BOOKKEEPING.search(f"{c.name} {c.app.slug if c.app else ''}"))
+        object.__setattr__(self, "check_runs", runs)
+        object.__setattr__(self, "statuses", tuple(s for s in self.statuses if not BOOKKEEPING.search(s.context)))
+
+    def exists(self) -> bool:
+        return bool(self.check_runs or self.statuses)
+
+    def finished_by(self, moment: dt.datetime) -> bool:
+        """A check or status with a result was recorded no later than `moment`."""
+        runs = any(
+            c.status == "completed"
+            and c.conclusion not in NO_RESULT
+            and c.completed_at is not None
+            and c.completed_at <= moment
+            for c in self.check_runs
+        )
+        return runs or any(s.state != "pending" and s.created_at <= moment for s in self.statuses)
+
+
+def pull_findings(
+    merged: list[PullRequest],
+    head_checks: dict[int, CommitChecks],
+    merge_checks: dict[int, CommitChecks],
+    branch: str,
+    source: tuple[tuple[str, ...], str],
+    period: str,
+) -> list[ProbeFinding]:
+    """`merged` are the pull requests merged into `branch` in the window whose commits were looked up."""
+    raw, url = source
+    before = [p for p in merged if p.merged_at and head_checks.get(p.number, CommitChecks()).finished_by(p.merged_at)]
+    after = [p for p in merged if merge_checks.get(p.number, CommitChecks()).exists()]
+    unchecked = sorted(f"#{p.number}" for p in merged if p not in before)
+    return [
+        ProbeFinding(
+            "github.merged_pulls_checked_ratio",
+            ratio(len(before), len(merged)),
+            f"{of(len(before), len(merged))} pull requests merged into {branch} {period} had a finished check run "
+            "or commit status on their head commit before the merge"
+            + (f"; without: {', '.join(unchecked[:10])}" if unchecked else ""),
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "github.merged_pulls_mainline_checked_ratio",
+            ratio(len(after), len(merged)),
+            f"{of(len(after), len(merged))} pull requests merged into {branch} {period} got a check run or commit "
+            f"status on the commit the merge put on {branch}",
             raw,
             url,
         ),

@@ -25,13 +25,22 @@ class Workflow(_Model):
     state: str  # active | deleted | disabled_fork | disabled_inactivity | disabled_manually
 
 
+class Account(_Model):
+    login: str = ""
+
+
 class WorkflowRun(_Model):
     id: int
     event: str
     status: str | None = None  # queued | in_progress | completed | ...
     conclusion: str | None = None  # success | failure | cancelled | skipped | timed_out | ...
     head_branch: str | None = None
+    head_sha: str | None = None
+    actor: Account | None = None
+    triggering_actor: Account | None = None  # who started it (differs from actor on re-runs)
+    workflow_id: int | None = None
     created_at: dt.datetime
+    updated_at: dt.datetime | None = None  # for a completed run: when it finished
 
 
 class ProtectionRule(_Model):
@@ -119,3 +128,39 @@ class Release(_Model):
 
 class Tag(_Model):
     name: str
+
+
+class PullHead(_Model):
+    sha: str
+
+
+class PullRequest(_Model):
+    """A closed pull request (GET /repos/{owner}/{repo}/pulls?state=closed)."""
+
+    number: int
+    updated_at: dt.datetime
+    merged_at: dt.datetime | None = None
+    merge_commit_sha: str | None = None  # the commit the merge put on the base branch
+    head: PullHead
+
+
+class App(_Model):
+    slug: str = ""
+
+
+class CheckRun(_Model):
+    """A check run on a commit (GitHub Actions jobs and other GitHub Apps)."""
+
+    name: str = ""
+    app: App | None = None
+    status: str  # queued | in_progress | completed | ...
+    conclusion: str | None = None
+    completed_at: dt.datetime | None = None
+
+
+class CommitStatus(_Model):
+    """A commit status, as external CI servers (e.g. Jenkins) report them."""
+
+    context: str = ""
+    state: str  # error | failure | pending | success
+    created_at: dt.datetime

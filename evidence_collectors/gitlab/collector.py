@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import quote
 
 from evidence_collectors.base import CollectContext, Collector, load_probe_specs
 from evidence_collectors.config import TargetConfig
@@ -22,6 +23,7 @@ from evidence_collectors.gitlab.figures import (
     approval_settings_findings,
     deployment_findings,
     environment_findings,
+    merge_request_check_findings,
     merge_request_findings,
     pipeline_findings,
     project_findings,
@@ -32,6 +34,7 @@ from evidence_collectors.gitlab.figures import (
 from evidence_collectors.gitlab.models import (
     ApprovalRule,
     ApprovalSettings,
+    CommitStatus,
     Deployment,
     Environment,
     MergeRequest,
@@ -67,6 +70,8 @@ BRANCH_PROBES = (
 RULE_PROBES = ("gitlab.default_branch_required_approvals",)
 SETTING_PROBES = ("gitlab.author_approval_prevented", "gitlab.approvals_reset_on_push")
 MR_PROBES = ("gitlab.merged_mrs_in_window", "gitlab.merged_mr_approved_ratio")
+MR_CHECK_PROBES = ("gitlab.merged_mrs_checked_ratio", "gitlab.merged_mrs_mainline_checked_ratio")
+MAX_STATUS_LOOKUPS = 50  # two requests per merged merge request (head and mainline commit); newest merges first
 ENVIRONMENT_PROBES = ("gitlab.environments", "gitlab.production_environments")
 PROTECTED_ENV_PROBES = ("gitlab.protected_environments", "gitlab.environments_with_required_approval")
 DEPLOYMENT_PROBES = (
@@ -125,7 +130,18 @@ class GitLabCollector(Collector):
             section(
                 f"merge request approval settings ({PREMIUM})", SETTING_PROBES, lambda: self._approval_settings(api)
             )
-            section("merged merge requests", MR_PROBES, lambda: self._merge_requests(api, start, days))
+            try:
+                listing: Pages[MergeRequest] | Exception = self._merged_listing(api, start)
+            except (Unavailable, CollectError) as exc:
+                listing = exc
+            section(
+                "merged merge requests", MR_PROBES, lambda: self._merge_requests(api, _reraise(listing), start, days)
+            )
+            section(
+                "merged merge requests",
+                MR_CHECK_PROBES,
+                lambda: self._merge_request_checks(api, _reraise(listing), start, branch, days),
+            )
             section(
                 "environments",
                 ENVIRONMENT_PROBES,
@@ -165,13 +181,43 @@ class GitLabCollector(Collector):
         settings, sha = api.get(path, ApprovalSettings)
         return approval_settings_findings(settings, (sha,), api.url(path))
 
-    def _merge_requests(self, api: GitLabApi, start: dt.datetime, days: int) -> list[ProbeFinding]:
-        listing = api.pages(
+    def _merged_listing(self, api: GitLabApi, start: dt.datetime) -> Pages[MergeRequest]:
+        return api.pages(
             f"{api.project}/merge_requests",
             MergeRequest,
             params={"state": "merged", "order_by": "updated_at", "sort": "desc"},
             stop=lambda page: any(m.updated_at < start for m in page),  # merged_at <= updated_at
         )
+
+    def _merge_request_checks(
+        self, api: GitLabApi, listing: Pages[MergeRequest], start: dt.datetime, branch: str, days: int
+    ) -> list[ProbeFinding]:
+        """Commit statuses (CI jobs) on the head and on the resulting mainline commit of each merge in the window."""
+        into = [m for m in listing.items if m.merged_at and m.merged_at >= start and m.target_branch == branch]
+        merged = sorted(into, key=lambda m: (m.merged_at, m.iid), reverse=True)[:MAX_STATUS_LOOKUPS]
+        raw = list(listing.raw)
+        cache: dict[str, list[CommitStatus]] = {}
+
+        def statuses(sha: str | None) -> list[CommitStatus]:
+            if not sha:
+                return []
+            if sha not in cache:
+                read = api.pages(
+                    f"{api.project}/repository/commits/{quote(sha, safe='')}/statuses", CommitStatus, max_pages=1
+                )
+                cache[sha] = read.items
+                raw.extend(read.raw)
+            return cache[sha]
+
+        head = {m.iid: statuses(m.sha) for m in merged}
+        mainline = {m.iid: statuses(m.mainline_sha) for m in merged}
+        note = listing.cap_note("merge requests")
+        period = f"in the last {days} days{note}"
+        return merge_request_check_findings(merged, head, mainline, branch, (tuple(raw), listing.url), period)
+
+    def _merge_requests(
+        self, api: GitLabApi, listing: Pages[MergeRequest], start: dt.datetime, days: int
+    ) -> list[ProbeFinding]:
         merged = [m for m in listing.items if m.merged_at is not None and m.merged_at >= start]
         approvals: dict[int, int] = {}
         raw = list(listing.raw)
@@ -193,6 +239,15 @@ def _newest_first(api: GitLabApi, what: str, model: type[Dated], start: dt.datet
         params={"order_by": "id", "sort": "desc"},
         stop=lambda page: any(item.created_at < start for item in page),
     )
+
+
+def _reraise(result: Pages[MergeRequest] | Exception) -> Pages[MergeRequest]:
+    """The merge request listing, or its read failure raised again (same kind) for every section that needs it."""
+    if isinstance(result, Unavailable | CollectError):
+        raise result
+    if isinstance(result, Exception):
+        raise CollectError(str(result))
+    return result
 
 
 def _ok(result: Pages[ProtectedBranch] | Exception, context: str = "") -> Pages[ProtectedBranch]:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from evidence_collectors.gitlab.models import (
     ApprovalRule,
     ApprovalSettings,
+    CommitStatus,
     Deployment,
     Environment,
     MergeRequest,
@@ -271,6 +272,57 @@ def merge_request_findings(
             "gitlab.merged_mr_approved_ratio",
             ratio(approved, len(read)),
             f"{of(approved, len(read))} merged merge requests in the last {days} days had at least one approval{note}",
+            raw,
+            url,
+        ),
+    ]
+
+
+FINISHED = frozenset({"success", "failed"})  # a job that ran to a result
+# statuses that do not integrate anything (contributor agreements, sign-off, title and label bots): not counted
+BOOKKEEPING = re.compile(
+    r"(?<![a-z])(cla|dco|signed[-_ ]?off|semantic[-_ ]?(pr|pull|title)|pr[-_ ]title|labell?er|stale|welcome)"
+    r"(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def integrating(statuses: list[CommitStatus]) -> list[CommitStatus]:
+    return [s for s in statuses if not BOOKKEEPING.search(s.name)]
+
+
+def checked_by(statuses: list[CommitStatus], moment: dt.datetime) -> bool:
+    """A job on the commit reached a result no later than `moment`."""
+    return any(s.status in FINISHED and (s.finished_at or s.created_at) <= moment for s in integrating(statuses))
+
+
+def merge_request_check_findings(
+    merged: list[MergeRequest],
+    head: dict[int, list[CommitStatus]],
+    mainline: dict[int, list[CommitStatus]],
+    branch: str,
+    source: tuple[tuple[str, ...], str],
+    period: str,
+) -> list[ProbeFinding]:
+    """`merged` are the merge requests merged into `branch` in the window whose commit statuses were read."""
+    raw, url = source
+    before = [m for m in merged if m.merged_at and checked_by(head.get(m.iid, []), m.merged_at)]
+    after = [m for m in merged if integrating(mainline.get(m.iid, []))]
+    unchecked = sorted(f"!{m.iid}" for m in merged if m not in before)
+    return [
+        ProbeFinding(
+            "gitlab.merged_mrs_checked_ratio",
+            ratio(len(before), len(merged)),
+            f"{of(len(before), len(merged))} merge requests merged into {branch} {period} had a finished CI job on "
+            "their head commit before the merge" + (f"; without: {', '.join(unchecked[:10])}" if unchecked else ""),
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "gitlab.merged_mrs_mainline_checked_ratio",
+            ratio(len(after), len(merged)),
+            f"{of(len(after), len(merged))} merge requests merged into {branch} {period} got a CI job on the commit "
+            f"the merge put on {branch}",
             raw,
             url,
         ),

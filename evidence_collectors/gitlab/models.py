@@ -78,6 +78,23 @@ class MergeRequest(_Model):
     target_branch: str = ""
     merged_at: dt.datetime | None = None
     updated_at: dt.datetime
+    sha: str | None = None  # head of the source branch
+    merge_commit_sha: str | None = None  # None for fast-forward merges
+    squash_commit_sha: str | None = None
+
+    @property
+    def mainline_sha(self) -> str | None:
+        """The commit the merge put on the target branch: merge or squash commit, else the head (fast-forward)."""
+        return self.merge_commit_sha or self.squash_commit_sha or self.sha
+
+
+class CommitStatus(_Model):
+    """A commit status: one per CI job (GitLab CI or an external CI server reporting to GitLab)."""
+
+    name: str = ""  # the job name, or an external status's context
+    status: str  # pending | running | success | failed | canceled | skipped | ...
+    created_at: dt.datetime
+    finished_at: dt.datetime | None = None
 
 
 class Approver(_Model):

@@ -22,7 +22,7 @@ from evidence_collectors.rest import SessionApi, parse
 
 JOB_FIELDS = "name,fullName,color,buildable,lastSuccessfulBuild[number,timestamp],jobs[name]"
 JOB_TREE = f"jobs[{JOB_FIELDS}]"
-BUILD_FIELDS = "number,result,timestamp,duration,building,actions[causes[_class]]"
+BUILD_FIELDS = "number,result,timestamp,duration,building,actions[causes[_class,userId],lastBuiltRevision[SHA1]]"
 PAGE = 100
 
 M = TypeVar("M", bound=BaseModel)

@@ -24,6 +24,8 @@ BUILD_PROBES = (
     "jenkins.builds_in_window",
     "jenkins.build_success_ratio",
     "jenkins.automatic_build_ratio",
+    "jenkins.builds_with_trigger_record_ratio",
+    "jenkins.build_duration_median_minutes",
     "jenkins.build_trigger_causes",
     "jenkins.active_job_count",
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 
 from evidence_collectors.jenkins.api import History, Jobs
 from evidence_collectors.jenkins.models import Build
@@ -32,6 +33,13 @@ def trigger_kinds(build: Build) -> set[str]:
         short = cls.rsplit(".", 1)[-1].rsplit("$", 1)[-1]
         kinds.add(next((kind for ending, kind in CAUSES if short.endswith(ending)), "other"))
     return kinds
+
+
+def trigger_recorded(build: Build) -> bool:
+    """The build names its cause, the user behind every user cause, and the revision it built."""
+    causes = build.causes
+    users_named = all(c.user_id for c in causes if c.kind.endswith("UserIdCause"))
+    return bool(causes) and users_named and bool(build.revision)
 
 
 def days_since(moment: dt.datetime, now: dt.datetime) -> float:
@@ -96,6 +104,9 @@ def build_findings(histories: dict[str, History], start: dt.datetime, days: int,
     decided = [b for b in builds if not b.building and b.result in DECIDED]
     succeeded = sum(b.result == "SUCCESS" for b in decided)
     kinds = [trigger_kinds(b) for b in builds]
+    traced = sum(trigger_recorded(b) for b in builds)
+    durations = sorted(b.duration for b in builds if not b.building and b.result is not None and b.duration > 0)
+    median_minutes = round(statistics.median(durations) / 60000, 2) if durations else 0.0
     automatic = sum(bool(k) and not (k & MANUAL) for k in kinds)
     active = sum(bool(bs) for bs in window.values())
     return [
@@ -120,6 +131,22 @@ def build_findings(histories: dict[str, History], start: dt.datetime, days: int,
             ratio(automatic, len(builds)),
             f"{of(automatic, len(builds))} builds {period} were started by a timer, an SCM event, an upstream job or "
             "a remote trigger, not by a user",
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jenkins.builds_with_trigger_record_ratio",
+            ratio(traced, len(builds)),
+            f"{of(traced, len(builds))} builds {period} record their cause, the user behind a manual start and the "
+            "revision they built",
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jenkins.build_duration_median_minutes",
+            median_minutes,
+            f"median duration of {len(durations)} finished builds {period}: {median_minutes} min"
+            + ("" if durations else " (none finished)"),
             raw,
             url,
         ),

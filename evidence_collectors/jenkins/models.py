@@ -57,10 +57,16 @@ class JobList(_Model):
 
 class Cause(_Model):
     kind: str = Field(default="", alias="_class")
+    user_id: str | None = Field(default=None, alias="userId")  # on user causes; null for an anonymous user
+
+
+class Revision(_Model):
+    sha1: str = Field(default="", alias="SHA1")
 
 
 class Action(_Model):
     causes: list[Cause] = Field(default_factory=list)
+    last_built_revision: Revision | None = Field(default=None, alias="lastBuiltRevision")  # git plug-in BuildData
 
 
 class Build(_Model):
@@ -78,6 +84,15 @@ class Build(_Model):
     @property
     def cause_classes(self) -> list[str]:
         return [c.kind for a in self.actions if a is not None for c in a.causes]
+
+    @property
+    def causes(self) -> list[Cause]:
+        return [c for a in self.actions if a is not None for c in a.causes]
+
+    @property
+    def revision(self) -> str:
+        """The commit the build checked out (git plug-in), or "" when none is recorded."""
+        return next((a.last_built_revision.sha1 for a in self.actions if a and a.last_built_revision), "")
 
 
 class BuildList(_Model):

@@ -63,8 +63,12 @@ def test_figures_match_the_recorded_repository(server: RecordedHttpServer) -> No
         "github.run_success_ratio": 0.75,  # 6 of 8
         "github.run_events": ["pull_request", "push", "schedule", "workflow_dispatch"],
         "github.automatic_run_ratio": 0.8,  # 2 of 10 started by workflow_dispatch
+        "github.runs_with_trigger_record_ratio": 1.0,  # added with 2022.10.4 checks (test_github_checks_c2.py)
         "github.default_branch_run_success_ratio": 0.8,  # main: 4 of 5 decided
+        "github.default_branch_longest_broken_hours": 47.0,  # added with 2022.10.4: red 2 d ago, green 1 h ago
         "github.default_branch_last_conclusion": "success",  # the newest main run is still in progress
+        "github.merged_pulls_checked_ratio": 0.5,  # added with 2022.10.4 checks (test_github_checks_c2.py)
+        "github.merged_pulls_mainline_checked_ratio": 0.75,
         "github.default_branch_protected": True,
         "github.default_branch_required_status_checks": ["ci / lint", "ci / test"],  # ruleset + classic
         "github.default_branch_required_approvals": 2,  # classic 1, organisation ruleset 2

@@ -68,6 +68,8 @@ def test_figures_match_the_recorded_project(server: RecordedHttpServer) -> None:
         "gitlab.approvals_reset_on_push": True,
         "gitlab.merged_mrs_in_window": 3,  # !9 was merged 40 days ago
         "gitlab.merged_mr_approved_ratio": 0.6667,  # !10 was merged without approval
+        "gitlab.merged_mrs_checked_ratio": 0.6667,  # added with 2022.10.4 checks (test_gitlab_checks_c2.py)
+        "gitlab.merged_mrs_mainline_checked_ratio": 1.0,
         "gitlab.environments": ["production", "staging"],  # the review app is stopped
         "gitlab.production_environments": ["production"],
         "gitlab.protected_environments": ["production", "staging"],
