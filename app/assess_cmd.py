@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from enum import StrEnum
@@ -14,7 +15,8 @@ from app.options import LangArg, LangOption, fail, refuse_overwriting_inputs, re
 
 if TYPE_CHECKING:
     from assessors.assessment import Assessment
-    from assessors.workflow import OpenAssessment
+    from assessors.results import AssessmentResult
+    from assessors.workflow import EvidenceBundle, OpenAssessment
     from capability_model.schema import Framework, Lang
 
 
@@ -107,9 +109,18 @@ def assess(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")] = None,
     evidence: Annotated[Path | None, typer.Option("--evidence", "-e", help="Evidence bundle from `collect`.")] = None,
     audit: Annotated[bool, typer.Option("--audit", help="Count a manual 'met' only when it cites evidence.")] = False,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            "--draft",
+            help="Write the evidence's verdicts into the questionnaire as proposals where nobody has answered "
+            "(in place, or to --output); people confirm or override them with `answer`.",
+        ),
+    ] = False,
 ) -> None:
     """Score an assessment: level 0-5 per item, subdomain, domain and part, blocking requirements, gap and roadmap."""
-    refuse_overwriting_inputs(output, [file], "assessment file")
+    if not draft:
+        refuse_overwriting_inputs(output, [file], "assessment file")
     opened = _open(file, framework)
     bundle = None
     evidence = opened.evidence_path(evidence)
@@ -121,6 +132,13 @@ def assess(
         except BundleError as exc:
             fail(str(exc))
         refuse_writing_into_bundle(output, [evidence])
+    if draft:
+        if framework:
+            fail("--draft writes into the file's own framework version: leave out --framework (or `migrate` first)")
+        if bundle is None:
+            fail("--draft drafts answers from evidence: give --evidence BUNDLE (or name evidence_bundle in the file)")
+        _draft(opened, bundle, output or file, lang.lang)
+        return
     result = opened.score(target, evidence=bundle, audit=audit)
     fw = opened.framework.framework
     if opened.migration.is_migration or opened.migration.orphaned:
@@ -164,10 +182,57 @@ def assess(
             from capability_model.atomicfile import write_atomic
 
             write_atomic(output, text)
+    say(provenance_line(result), err=not (fmt is AssessFormat.table and output is None))
     level = result.overall.level
     if fail_under is not None and (level or 0) < fail_under:
         typer.echo(f"overall level {level} is below --fail-under {fail_under}", err=True)
         raise typer.Exit(1)
+
+
+def provenance_line(result: AssessmentResult) -> str:
+    """Who or what decided the requirements, in one line."""
+    counts = result.provenance
+    return (
+        f"decided by evidence {counts.get('evidence', 0)}, confirmed {counts.get('confirmed', 0)}, "
+        f"proposed {counts.get('proposed', 0)} (not yet confirmed), answered {counts.get('answered', 0)}, "
+        f"overridden {counts.get('overridden', 0)}, unanswered {counts.get('unanswered', 0)}"
+    )
+
+
+def file_language(path: Path, default: Lang = "zh") -> Lang:
+    """The language of a questionnaire's comments, so that rewriting the file keeps it."""
+    from assessors.questionnaire import written_language
+
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return default
+    return written_language(text) or default
+
+
+def _draft(opened: OpenAssessment, bundle: EvidenceBundle, path: Path, lang: Lang) -> None:
+    """Write proposals into the questionnaire and say what was drafted, kept and contradicted."""
+    drafted = opened.draft(bundle)
+    _save(drafted.assessment, path, opened.framework.framework, file_language(opened.path, lang))
+    by_class = drafted.proposed_by_class()
+    say(
+        f"wrote {path}: proposed {len(drafted.proposed)} (automated {by_class['automated']}, "
+        f"assisted {by_class['assisted']}; {len(drafted.replaced)} of them replace earlier proposals), "
+        f"unchanged {len(drafted.unchanged)}, withdrawn {len(drafted.withdrawn)}, "
+        f"answers kept {len(drafted.kept)}, disagreements {len(drafted.disagreements)}"
+    )
+    for d in drafted.disagreements:
+        say(
+            f"  {d.requirement}: {d.provenance} {d.answer} ≠ evidence {d.evidence} ({d.verification}; "
+            f"{', '.join(d.records)}) — {d.reason.get(lang)}"
+        )
+    if any(d.provenance != "overridden" for d in drafted.disagreements):
+        say(
+            "  the evidence decides automated requirements; keep an answer against it with "
+            "`answer override FILE REQ --status S --reason TEXT --by NAME`"
+        )
+    rescored = dataclasses.replace(opened, assessment=drafted.assessment).score(evidence=bundle)
+    say(provenance_line(rescored))
 
 
 def migrate(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from app import assess_cmd, evidence_cmd, report_cmd, workshop_cmd
+from app import answer_cmd, assess_cmd, evidence_cmd, report_cmd, workshop_cmd
 from app.model_cmd import model_app
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app = typer.Typer(
 )
 app.add_typer(model_app, name="model")
 app.add_typer(evidence_cmd.evidence_app, name="evidence")
+app.add_typer(answer_cmd.answer_app, name="answer")
 app.command("init")(assess_cmd.init)
 app.command("assess")(assess_cmd.assess)
 app.command("migrate")(assess_cmd.migrate)

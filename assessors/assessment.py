@@ -9,7 +9,9 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from capability_model.schema import LocalizedText
 
 
 class Status(StrEnum):
@@ -30,7 +32,29 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+Provenance = Literal["unanswered", "proposed", "confirmed", "answered", "overridden"]
+
+
+class Proposal(BaseModel):
+    """What collected evidence said about a requirement when the questionnaire was drafted from a bundle."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["met", "not_met"]
+    verification: Literal["automated", "assisted"]
+    records: list[str] = Field(default_factory=list, description="Evidence record ids the verdict rests on")
+    reason: LocalizedText = Field(description="One line naming the checks, their values and targets")
+    bundle: str | None = Field(default=None, description="SHA-256 of the bundle's manifest")
+    proposed_at: dt.datetime
+
+
 class Answer(BaseModel):
+    """One requirement's answer: a person's, or a proposal drafted from evidence that a person may confirm.
+
+    `source: evidence` marks a drafted answer; its status is the proposal's. A person may override a proposal (or the
+    evidence's verdict) by answering otherwise, and must then say why in `override_reason`.
+    """
+
     model_config = ConfigDict(extra="forbid")
 
     status: Status | None = None
@@ -38,6 +62,11 @@ class Answer(BaseModel):
     evidence: list[str] = Field(default_factory=list, description="References to documents, records or evidence ids")
     answered_by: str | None = None
     answered_at: dt.datetime | None = None
+    source: Literal["person", "evidence"] = "person"
+    proposal: Proposal | None = None
+    confirmed_by: str | None = None
+    confirmed_at: dt.datetime | None = None
+    override_reason: str = ""
 
     @field_validator("note", mode="before")
     @classmethod
@@ -49,9 +78,57 @@ class Answer(BaseModel):
     def _none_is_no_evidence(cls, v: object) -> object:
         return [] if v is None else v
 
+    @field_validator("override_reason", mode="before")
+    @classmethod
+    def _no_reason_is_empty(cls, v: object) -> object:
+        return "" if v is None else v
+
+    @model_validator(mode="after")
+    def _consistent_provenance(self) -> Answer:
+        """A drafted answer says what its proposal says; a person who answers against a proposal says why."""
+        if self.source == "evidence":
+            if self.proposal is None:
+                raise ValueError("an answer with source 'evidence' needs its proposal")
+            if self.status is None or self.status.value != self.proposal.status:
+                raise ValueError(
+                    f"an answer with source 'evidence' has its proposal's status ({self.proposal.status}); "
+                    "to answer otherwise, set source to 'person' and give an override_reason"
+                )
+            if self.override_reason:
+                raise ValueError("override_reason belongs to a person's answer (source 'person')")
+        else:
+            if self.confirmed_by is not None or self.confirmed_at is not None:
+                raise ValueError("confirmed_by / confirmed_at belong to a drafted answer (source 'evidence')")
+            if self.override_reason and self.status is None:
+                raise ValueError("an override_reason needs the status it argues for")
+            if (
+                self.proposal is not None
+                and self.status is not None
+                and self.status.value != self.proposal.status
+                and not self.override_reason.strip()
+            ):
+                raise ValueError(
+                    f"the status differs from the evidence's proposal ({self.proposal.status}): "
+                    "give an override_reason saying why"
+                )
+        return self
+
     @property
     def is_blank(self) -> bool:
         return self.status is None and not self.note and not self.evidence
+
+    @property
+    def is_overridden(self) -> bool:
+        """A person's verdict given with a reason against the evidence: it stands even where evidence decides."""
+        return self.source == "person" and self.status is not None and bool(self.override_reason.strip())
+
+    @property
+    def provenance(self) -> Provenance:
+        if self.source == "evidence":
+            return "confirmed" if self.confirmed_by is not None else "proposed"
+        if self.status is None:
+            return "unanswered"
+        return "overridden" if self.is_overridden else "answered"
 
 
 class Assessment(BaseModel):

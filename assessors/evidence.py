@@ -8,7 +8,11 @@ Rules:
 - evidence that is unavailable, in error or missing decides nothing: the requirement falls back to the manual answer,
   and stays unknown without one (never "not met" because a server was down);
 - manual answers decide every other requirement; where a manual answer contradicts the evidence, the evidence wins
-  and the conflict is listed;
+  and the conflict is listed (for an assisted requirement too, when its evidence fails);
+- a person who answers against the evidence with a stated reason (`override_reason`) overrides it: the answer
+  stands and is reported as overridden, not as a conflict;
+- an answer drafted from evidence (`source: evidence`) counts once a person confirmed it; unconfirmed, it is shown
+  as proposed and counts as unknown (where evidence decides, the evidence counts of course);
 - in audit mode a manual `met` counts only when the answer cites evidence.
 """
 
@@ -42,6 +46,7 @@ class EvidenceDecision(BaseModel):
     status: Literal["met", "not_met"] | None  # None: evidence does not decide (missing, unavailable, or only supports)
     checks: list[ExpectationCheck]
     verification: Literal["automated", "assisted"] = "automated"
+    verdict: Literal["met", "not_met"] | None = None  # what the checks say, whether or not that decides (assisted)
 
     @property
     def records(self) -> list[str]:
@@ -138,47 +143,93 @@ def decide(framework: Framework, records: Iterable[EvidenceRecord]) -> dict[str,
                 checks += group
                 outcomes.append(_group_holds(group, exp.across))
         assisted = req.verification_class is Verification.assisted
-        status: Literal["met", "not_met"] | None
+        verdict: Literal["met", "not_met"] | None
         if False in outcomes:
-            status = "not_met"
-        elif None in outcomes or assisted:
-            status = None
+            verdict = "not_met"
+        elif None in outcomes:
+            verdict = None
         else:
-            status = "met"
+            verdict = "met"
         decisions[req.id] = EvidenceDecision(
-            requirement=req.id, status=status, checks=checks, verification="assisted" if assisted else "automated"
+            requirement=req.id,
+            status=None if assisted and verdict == "met" else verdict,
+            checks=checks,
+            verification="assisted" if assisted else "automated",
+            verdict=verdict,
         )
     return decisions
+
+
+def _person_outcome(req_id: str, answer: Answer, supporting: list[str], audit: bool) -> RequirementOutcome:
+    """A person's own answer (or their override) decides."""
+    manual = answer.status.value if answer.status else None
+    status = manual
+    if audit and manual == Status.met.value and not answer.evidence:
+        status = None  # audit mode: an uncited claim is not counted
+    return RequirementOutcome(
+        id=req_id,
+        status=status or "unknown",
+        source="manual" if status else "none",
+        evidence=[*supporting, *answer.evidence],
+        manual=manual,
+        provenance=answer.provenance if manual else "unanswered",
+        by=answer.answered_by,
+        at=answer.answered_at,
+        override_reason=answer.override_reason,
+        proposed=answer.proposal.status if answer.proposal else None,
+    )
+
+
+def _drafted_outcome(req_id: str, answer: Answer, supporting: list[str]) -> RequirementOutcome:
+    """An answer drafted from evidence, where the current evidence does not decide: it counts once confirmed."""
+    assert answer.proposal is not None and answer.status is not None  # guaranteed by Answer's validation
+    confirmed = answer.confirmed_by is not None
+    records = sorted({*supporting, *answer.proposal.records})
+    return RequirementOutcome(
+        id=req_id,
+        status=answer.status.value if confirmed else "unknown",
+        source="evidence" if confirmed else "none",
+        evidence=[*records, *answer.evidence],
+        manual=answer.status.value if confirmed else None,
+        provenance="confirmed" if confirmed else "proposed",
+        by=answer.confirmed_by,
+        at=answer.confirmed_at,
+        proposed=answer.proposal.status,
+    )
 
 
 def merge(
     framework: Framework, answers: Mapping[str, Answer], decisions: Mapping[str, EvidenceDecision], audit: bool = False
 ) -> MergedStatuses:
-    """Combine evidence verdicts and manual answers into one status per requirement."""
+    """Combine evidence verdicts and answers into one status per requirement, saying who or what decided each."""
     outcomes: dict[str, RequirementOutcome] = {}
     conflicts: list[Conflict] = []
     for _, req in framework.requirements():
-        answer = answers.get(req.id)
-        manual = answer.status.value if answer and answer.status else None
+        answer = answers.get(req.id) or Answer()
         decision = decisions.get(req.id)
-        if decision and decision.status is not None and manual != Status.not_applicable.value:
-            if manual is not None and manual != decision.status:
+        # what a person said: their own answer, or a drafted answer they confirmed
+        said = answer.status.value if answer.status and answer.provenance != "proposed" else None
+        person = answer.source == "person"
+        if decision and decision.status and said != Status.not_applicable.value and not answer.is_overridden:
+            if said is not None and said != decision.status:
                 conflicts.append(
-                    Conflict(requirement=req.id, manual=manual, evidence=decision.status, records=decision.records)
+                    Conflict(requirement=req.id, manual=said, evidence=decision.status, records=decision.records)
                 )
             outcomes[req.id] = RequirementOutcome(
-                id=req.id, status=decision.status, source="evidence", evidence=decision.records, manual=manual
+                id=req.id,
+                status=decision.status,
+                source="evidence",
+                evidence=decision.records,
+                manual=said,
+                provenance="evidence",
+                by=answer.confirmed_by,
+                at=answer.confirmed_at,
+                proposed=answer.proposal.status if answer.proposal else None,
             )
             continue
-        status = manual
-        if audit and manual == Status.met.value and not (answer and answer.evidence):
-            status = None  # audit mode: an uncited claim is not counted
-        supporting = decision.records if decision else []  # e.g. passing checks of an `assisted` requirement
-        outcomes[req.id] = RequirementOutcome(
-            id=req.id,
-            status=status or "unknown",
-            source="manual" if status else "none",
-            evidence=[*supporting, *(answer.evidence if answer else [])],
-            manual=manual,
-        )
+        supporting = decision.records if decision else []  # e.g. passing checks of an assisted requirement
+        if person:
+            outcomes[req.id] = _person_outcome(req.id, answer, supporting, audit)
+        else:
+            outcomes[req.id] = _drafted_outcome(req.id, answer, supporting)
     return MergedStatuses(outcomes=outcomes, conflicts=conflicts, decisions=dict(decisions))

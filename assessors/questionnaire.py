@@ -24,6 +24,8 @@ _HEADINGS = {
         "留空表示未作答。",
         "fields": "note：说明；evidence：证据引用（文档、记录、链接或证据编号）；"
         "answered_by / answered_at：作答人和时间。",
+        "draft": "source: evidence 表示依据采集证据起草的建议答案（proposal 记录判定理由与证据编号），"
+        "confirmed_by / confirmed_at 为确认人和时间；人员改答与建议不同时须在 override_reason 中说明理由。",
         "orphaned": "以下答案对应的要求在当前框架版本中已不存在，予以保留以供核对。",
         "level": "级",
     },
@@ -31,6 +33,9 @@ _HEADINGS = {
         "legend": "status: met | partial | not_met | not_applicable; leave it empty while unknown.",
         "fields": "note: explanation; evidence: references (documents, records, links or evidence ids); "
         "answered_by / answered_at: who answered and when.",
+        "draft": "source: evidence marks an answer drafted from collected evidence (proposal holds the reason and "
+        "record ids); confirmed_by / confirmed_at: who confirmed it and when; a person answering otherwise than a "
+        "proposal states why in override_reason.",
         "orphaned": "Answers to requirements the current framework version no longer has, kept for review.",
         "level": "L",
     },
@@ -103,6 +108,19 @@ def _answer_fields(answer: Answer) -> dict[str, Any]:
         data["answered_by"] = answer.answered_by
     if answer.answered_at is not None:
         data["answered_at"] = answer.answered_at.isoformat()
+    if answer.source != "person":
+        data["source"] = answer.source
+    if answer.override_reason:
+        data["override_reason"] = answer.override_reason
+    if answer.confirmed_by is not None:
+        data["confirmed_by"] = answer.confirmed_by
+    if answer.confirmed_at is not None:
+        data["confirmed_at"] = answer.confirmed_at.isoformat()
+    if answer.proposal is not None:
+        proposal = answer.proposal.model_dump(mode="json")
+        if proposal["bundle"] is None:
+            del proposal["bundle"]
+        data["proposal"] = proposal
     return data
 
 
@@ -118,12 +136,23 @@ def _header(assessment: Assessment) -> dict[str, Any]:
     return data
 
 
+def written_language(text: str) -> Lang | None:
+    """The language a questionnaire's comments were written in (its legend line tells), so that rewriting it keeps
+    them; None for a file this writer did not write (JSON, or a hand-made YAML file)."""
+    head = text[:4096]
+    langs: tuple[Lang, ...] = ("zh", "en")
+    for lang in langs:
+        if f"# {_HEADINGS[lang]['legend']}" in head:
+            return lang
+    return None
+
+
 def render_questionnaire(assessment: Assessment, framework: Framework | None, lang: Lang = "zh") -> str:
     words = _HEADINGS[lang]
     title = f"{framework.title.get(lang)} ({framework.ref})" if framework else assessment.framework
     out = [
         f"# {_one_line(title)}\n",
-        f"# {words['legend']}\n# {words['fields']}\n",
+        f"# {words['legend']}\n# {words['fields']}\n# {words['draft']}\n",
         _dump_block(_header(assessment), 0),
         "answers:\n",
     ]

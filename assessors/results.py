@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel
@@ -53,6 +54,19 @@ class RoadmapPhase(BaseModel):
     requirements: list[RoadmapStep]
 
 
+# Who or what decided a requirement's verdict:
+# evidence    collected evidence decided it (an automated check, or failing evidence of an assisted one)
+# confirmed   a person confirmed an answer drafted from evidence
+# answered    a person's own answer
+# overridden  a person's answer given with a reason against the evidence; it stands
+# proposed    a drafted answer nobody has confirmed yet: it counts as unknown
+# unanswered  nothing decided it
+OutcomeProvenance = Literal["evidence", "confirmed", "answered", "overridden", "proposed", "unanswered"]
+PROVENANCES: tuple[OutcomeProvenance, ...] = (
+    "evidence", "confirmed", "proposed", "answered", "overridden", "unanswered",
+)  # fmt: skip
+
+
 class RequirementOutcome(BaseModel):
     """The verdict used for one requirement and where it came from."""
 
@@ -61,6 +75,11 @@ class RequirementOutcome(BaseModel):
     source: Literal["evidence", "manual", "none"]
     evidence: list[str]  # evidence record ids (source evidence) or the answer's cited references (source manual)
     manual: str | None  # the manual status, when one was given
+    provenance: OutcomeProvenance = "unanswered"
+    by: str | None = None  # who answered, confirmed or overrode it
+    at: dt.datetime | None = None  # when they did
+    override_reason: str = ""
+    proposed: Literal["met", "not_met"] | None = None  # the drafted proposal's status, when the answer holds one
 
 
 class Conflict(BaseModel):
@@ -92,6 +111,14 @@ class AssessmentResult(BaseModel):
     conflicts: list[Conflict] = []
     evidence: EvidenceSummary | None = None
     audit: bool = False
+    provenance: dict[OutcomeProvenance, int] = {}  # requirements per provenance, every provenance listed
+
+    @staticmethod
+    def tally(outcomes: list[RequirementOutcome]) -> dict[OutcomeProvenance, int]:
+        counts: dict[OutcomeProvenance, int] = dict.fromkeys(PROVENANCES, 0)
+        for outcome in outcomes:
+            counts[outcome.provenance] += 1
+        return counts
 
     def items(self) -> list[ItemResult]:
         return [i for d in self.domains for s in d.subdomains for i in s.items]

@@ -89,6 +89,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             at TEXT NOT NULL)""",
         "CREATE INDEX audit_by_requirement ON audit (workshop_id, requirement_id, id)",
     ),
+    (  # answers drafted from evidence: their proposal, who confirmed it, and a person's reason for overriding one
+        "ALTER TABLE answers ADD COLUMN source TEXT NOT NULL DEFAULT 'person'",
+        "ALTER TABLE answers ADD COLUMN proposal TEXT",
+        "ALTER TABLE answers ADD COLUMN confirmed_by TEXT",
+        "ALTER TABLE answers ADD COLUMN confirmed_at TEXT",
+        "ALTER TABLE answers ADD COLUMN override_reason TEXT NOT NULL DEFAULT ''",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -181,19 +188,46 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _answer_row(answer: Answer) -> tuple[str | None, str, str, str | None, str | None]:
+# The answer columns, in the order _answer_row writes them and _answer reads them.
+ANSWER_COLUMNS = (
+    "status, note, evidence, answered_by, answered_at, source, proposal, confirmed_by, confirmed_at, override_reason"
+)
+AnswerRow = tuple[
+    str | None, str, str, str | None, str | None, str, str | None, str | None, str | None, str
+]  # fmt: skip
+
+
+def _answer_row(answer: Answer) -> AnswerRow:
+    proposal = answer.proposal.model_dump_json() if answer.proposal is not None else None
     return (
         answer.status.value if answer.status else None,
         answer.note,
         json.dumps(answer.evidence, ensure_ascii=False),
         answer.answered_by,
         _iso(answer.answered_at),
+        answer.source,
+        proposal,
+        answer.confirmed_by,
+        _iso(answer.confirmed_at),
+        answer.override_reason,
     )
 
 
-def _answer(status: str | None, note: str, evidence: str, by: str | None, at: str | None) -> Answer:
+def _answer(*row: Any) -> Answer:
+    status, note, evidence, by, at, source, proposal, confirmed_by, confirmed_at, override_reason = row
     return Answer.model_validate(
-        {"status": status, "note": note, "evidence": json.loads(evidence), "answered_by": by, "answered_at": at}
+        {
+            "status": status,
+            "note": note,
+            "evidence": json.loads(evidence),
+            "answered_by": by,
+            "answered_at": at,
+            "source": source,
+            "proposal": json.loads(proposal) if proposal is not None else None,
+            "confirmed_by": confirmed_by,
+            "confirmed_at": confirmed_at,
+            "override_reason": override_reason,
+        }
     )
 
 
@@ -354,8 +388,7 @@ class SqliteStore:
         self, conn: sqlite3.Connection, workshop_id: int, framework_id: str, requirement_id: str
     ) -> Answer | None:
         row = conn.execute(
-            "SELECT status, note, evidence, answered_by, answered_at FROM answers "
-            "WHERE workshop_id = ? AND framework_id = ? AND requirement_id = ?",
+            f"SELECT {ANSWER_COLUMNS} FROM answers WHERE workshop_id = ? AND framework_id = ? AND requirement_id = ?",
             (workshop_id, framework_id, requirement_id),
         ).fetchone()
         return _answer(*row) if row else None
@@ -374,11 +407,13 @@ class SqliteStore:
         framework_id, requirement_id = key
         at = _now()
         conn.execute(
-            "INSERT INTO answers (workshop_id, framework_id, requirement_id, status, note, evidence, answered_by, "
-            "answered_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            f"INSERT INTO answers (workshop_id, framework_id, requirement_id, {ANSWER_COLUMNS}, revision) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (workshop_id, framework_id, requirement_id) DO UPDATE SET status = excluded.status, "
             "note = excluded.note, evidence = excluded.evidence, answered_by = excluded.answered_by, "
-            "answered_at = excluded.answered_at, revision = excluded.revision",
+            "answered_at = excluded.answered_at, source = excluded.source, proposal = excluded.proposal, "
+            "confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at, "
+            "override_reason = excluded.override_reason, revision = excluded.revision",
             (workshop_id, framework_id, requirement_id, *_answer_row(answer), revision),
         )
         old_status = old.status.value if old and old.status else None
@@ -508,7 +543,7 @@ class SqliteStore:
                 (workshop_id,),
             ).fetchall()
             rows = conn.execute(
-                "SELECT framework_id, requirement_id, status, note, evidence, answered_by, answered_at, revision "
+                f"SELECT framework_id, requirement_id, revision, {ANSWER_COLUMNS} "
                 "FROM answers WHERE workshop_id = ? ORDER BY rowid",
                 (workshop_id,),
             ).fetchall()
@@ -516,8 +551,8 @@ class SqliteStore:
         header = json.loads(head[0])
         answers: dict[str, dict[str, Answer]] = {framework_id: {} for framework_id, _, _ in parts}
         revisions: dict[str, int] = {}
-        for framework_id, rid, status, note, evidence, by, at, revision in rows:
-            answers[framework_id][rid] = _answer(status, note, evidence, by, at)
+        for framework_id, rid, revision, *columns in rows:
+            answers[framework_id][rid] = _answer(*columns)
             revisions[rid] = int(revision)
         assessments = tuple(
             Assessment.model_validate(

@@ -113,6 +113,27 @@ def _check_reads_back(text: str, expected: Assessment, name: str) -> None:
         )
 
 
+# Answer fields a file leaves out while they hold their defaults, so that files without drafted answers keep the
+# shape they had before drafting existed.
+_OPTIONAL_ANSWER_FIELDS: dict[str, Any] = {
+    "source": "person",
+    "proposal": None,
+    "confirmed_by": None,
+    "confirmed_at": None,
+    "override_reason": "",
+}
+
+
+def _file_data(assessment: Assessment) -> dict[str, Any]:
+    data = assessment.model_dump(mode="json")
+    for group in ("answers", "orphaned"):
+        for answer in data[group].values():
+            for key, default in _OPTIONAL_ANSWER_FIELDS.items():
+                if answer.get(key, default) == default:
+                    answer.pop(key, None)
+    return data
+
+
 def dump_assessment(assessment: Assessment, framework: Framework | None, path: Path | str, lang: Lang = "zh") -> str:
     """The file text: JSON for .json paths, otherwise the commented YAML questionnaire.
 
@@ -120,10 +141,7 @@ def dump_assessment(assessment: Assessment, framework: Framework | None, path: P
     """
     is_json = Path(path).suffix.lower() == ".json"
     _refuse_unrepresentable(assessment, is_json)
-    if is_json:
-        text = json_text(assessment.model_dump(mode="json"))
-    else:
-        text = render_questionnaire(assessment, framework, lang)
+    text = json_text(_file_data(assessment)) if is_json else render_questionnaire(assessment, framework, lang)
     _check_reads_back(text, _expected_readback(assessment, framework, is_json), Path(path).name)
     return text
 

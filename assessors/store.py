@@ -50,9 +50,15 @@ def header_of(assessment: Assessment) -> dict[str, Any]:
 
 
 def same_verdict(a: Answer | None, b: Answer | None) -> bool:
-    """Whether two answers say the same thing (who and when aside): saving one over the other changes nothing."""
+    """Whether two answers say the same thing (who and when aside): saving one over the other changes nothing.
+
+    Where the verdict came from counts too: confirming a proposal, or overriding one with a reason, is a change."""
     a, b = a or Answer(), b or Answer()
-    return (a.status, a.note, a.evidence) == (b.status, b.note, b.evidence)
+
+    def said(x: Answer) -> tuple[object, ...]:
+        return (x.status, x.note, x.evidence, x.source, x.proposal, x.confirmed_by is not None, x.override_reason)
+
+    return said(a) == said(b)
 
 
 @dataclass(frozen=True)

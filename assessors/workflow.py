@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from assessors.assessment import Assessment
 from assessors.binding import MigrationReport, bind
+from assessors.draft import DraftResult, draft
 from assessors.evidence import decide, merge
 from assessors.results import AssessmentResult, EvidenceSummary
 from assessors.scoring import score
@@ -52,15 +54,31 @@ class OpenAssessment:
                 ok=statuses["ok"],
                 unavailable=statuses["unavailable"],
                 error=statuses["error"],
-                decided=sum(1 for o in merged.outcomes.values() if o.source == "evidence"),
+                decided=sum(1 for o in merged.outcomes.values() if o.provenance == "evidence"),
             )
+        outcomes = list(merged.outcomes.values())
         return result.model_copy(
             update={
-                "requirements": list(merged.outcomes.values()),
+                "requirements": outcomes,
                 "conflicts": merged.conflicts,
                 "evidence": summary,
                 "audit": audit,
+                "provenance": AssessmentResult.tally(outcomes),
             }
+        )
+
+    def draft(self, evidence: EvidenceBundle, now: dt.datetime | None = None) -> DraftResult:
+        """Proposals from the bundle's verdicts where nobody answered; every person's answer left as it is."""
+        from evidence_collectors.registry import probe_catalogue
+
+        fw = self.framework.framework
+        return draft(
+            fw,
+            self.assessment,
+            decide(fw, evidence.records),
+            bundle=evidence.manifest_sha256,
+            now=now or dt.datetime.now(dt.UTC),
+            probes=probe_catalogue(),
         )
 
 

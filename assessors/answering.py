@@ -1,0 +1,96 @@
+"""A person's word on drafted answers: confirm a proposal, or override it (or the evidence) with a stated reason.
+
+Both record who and when. Each call checks every requirement first and changes nothing when one is refused, so a
+command either does all it was asked or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from assessors.assessment import Answer, Assessment, Status
+
+
+class AnswerRefusedError(ValueError):
+    """The change asked for cannot be made (no proposal to confirm, an override without a reason, ...)."""
+
+
+class Confirmed(BaseModel):
+    assessment: Assessment
+    confirmed: list[str]  # proposals confirmed now
+    already: list[str]  # proposals a person had confirmed before: left as they were
+
+
+def _who(by: str) -> str:
+    if not by.strip():
+        raise AnswerRefusedError("say who you are: --by NAME (it is recorded with the answer)")
+    return by.strip()
+
+
+def _known(assessment: Assessment, requirement: str) -> Answer:
+    if requirement not in assessment.answers:
+        raise AnswerRefusedError(f"{requirement}: no such requirement in this assessment")
+    return assessment.answers[requirement]
+
+
+def proposed(assessment: Assessment) -> list[str]:
+    """Requirements whose answer is a proposal nobody has confirmed yet, in file order."""
+    return [rid for rid, a in assessment.answers.items() if a.provenance == "proposed"]
+
+
+def confirm(assessment: Assessment, requirements: Sequence[str], by: str, now: dt.datetime) -> Confirmed:
+    """Confirm the drafted proposals of `requirements`: from now on they count as a person's word."""
+    who = _who(by)
+    if not requirements:
+        raise AnswerRefusedError("name the requirements to confirm, or give --all-proposed")
+    answers = dict(assessment.answers)
+    done: list[str] = []
+    already: list[str] = []
+    for rid in dict.fromkeys(requirements):
+        answer = _known(assessment, rid)
+        if answer.provenance == "confirmed":
+            already.append(rid)
+            continue
+        if answer.provenance != "proposed":
+            said = f"answered {answer.status.value} by a person" if answer.status else "not answered"
+            raise AnswerRefusedError(
+                f"{rid}: no proposal drafted from evidence to confirm (it is {said}); "
+                "draft proposals with `assess FILE --evidence BUNDLE --draft`"
+            )
+        answers[rid] = answer.model_copy(update={"confirmed_by": who, "confirmed_at": now})
+        done.append(rid)
+    return Confirmed(assessment=assessment.model_copy(update={"answers": answers}), confirmed=done, already=already)
+
+
+def override(
+    assessment: Assessment, requirement: str, status: Status, reason: str, by: str, now: dt.datetime
+) -> Assessment:
+    """A person's verdict against the evidence, with the reason why; it stands where the evidence would decide.
+
+    The proposal (when there is one) is kept beside it, so the file shows what was overridden. An override to the
+    very status the proposal states is refused: that is a confirmation.
+    """
+    if not reason.strip():
+        raise AnswerRefusedError(
+            f"{requirement}: an override needs a reason (--reason TEXT) saying why the evidence is wrong"
+        )
+    who = _who(by)
+    answer = _known(assessment, requirement)
+    if answer.proposal is not None and status.value == answer.proposal.status:
+        raise AnswerRefusedError(
+            f"{requirement}: the evidence proposes {status.value} too; confirm the proposal instead (`answer confirm`)"
+        )
+    overridden = Answer(
+        status=status,
+        note=answer.note,
+        evidence=answer.evidence,
+        answered_by=who,
+        answered_at=now,
+        source="person",
+        proposal=answer.proposal,
+        override_reason=reason.strip(),
+    )
+    return assessment.model_copy(update={"answers": {**assessment.answers, requirement: overridden}})
