@@ -13,13 +13,14 @@ from app.options import LangArg, LangOption, fail, refuse_overwriting_inputs, re
 
 
 class ReportFormatOption(StrEnum):
-    """Mirrors reports.build.ReportFormat, which is not imported here so that `--help` stays fast."""
+    """Mirrors reports.build.ReportFormat (not imported here so that `--help` stays fast), plus the checks CSV."""
 
     pdf = "pdf"
     html = "html"
     md = "md"
     json = "json"
     csv = "csv"
+    checks_csv = "checks-csv"  # one row per automated check: probe, expected, actual, target, record and hash
 
 
 def report(
@@ -54,7 +55,7 @@ def report(
     from assessors.workflow import BundleError
     from capability_model.catalog import UnknownFrameworkError
     from capability_model.sourcefile import SourceError
-    from reports.build import ReportFormat, render_report, score_parts, write_report
+    from reports.build import ReportFormat, render_checks_csv, render_report, score_parts, write_report
 
     try:
         parts = score_parts(files, target, evidence, audit)
@@ -63,7 +64,10 @@ def report(
     except (BundleError, UnknownFrameworkError, OSError, ValueError) as exc:
         fail(str(exc))
     refuse_writing_into_bundle(output, [p.bundle.path for p in parts if p.bundle is not None])
-    data = render_report(parts, ReportFormat(fmt.value), lang.lang, report_date.date() if report_date else None)
+    if fmt is ReportFormatOption.checks_csv:
+        data = render_checks_csv(parts, lang.lang)
+    else:
+        data = render_report(parts, ReportFormat(fmt.value), lang.lang, report_date.date() if report_date else None)
     if output is None:
         typer.echo(data.decode("utf-8-sig"), nl=False)
     else:

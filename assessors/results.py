@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from assessors.check_results import CheckReport
+
 RequirementState = Literal["met", "partial", "not_met", "not_applicable", "unknown"]
 
 
@@ -112,6 +114,7 @@ class AssessmentResult(BaseModel):
     evidence: EvidenceSummary | None = None
     audit: bool = False
     provenance: dict[OutcomeProvenance, int] = {}  # requirements per provenance, every provenance listed
+    checks: CheckReport | None = None  # every automated check, its outcome, and what could not be checked
 
     @staticmethod
     def tally(outcomes: list[RequirementOutcome]) -> dict[OutcomeProvenance, int]:

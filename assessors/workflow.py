@@ -9,6 +9,7 @@ from pathlib import Path
 
 from assessors.assessment import Assessment
 from assessors.binding import MigrationReport, bind
+from assessors.checks import bundle_targets, check_report
 from assessors.draft import DraftResult, draft
 from assessors.evidence import decide, merge
 from assessors.results import AssessmentResult, EvidenceSummary
@@ -19,6 +20,7 @@ from capability_model.loader import LoadedFramework
 from capability_model.schema import split_ref
 from capability_model.sourcefile import SourceError, capped
 from evidence_collectors.bundle import RECORDS, BundleReadError, read_records, verify_bundle
+from evidence_collectors.bundle_format import BundleInfo, read_info
 from evidence_collectors.records import EvidenceRecord
 
 
@@ -57,8 +59,17 @@ class OpenAssessment:
                 decided=sum(1 for o in merged.outcomes.values() if o.provenance == "evidence"),
             )
         outcomes = list(merged.outcomes.values())
+        records = evidence.records if evidence else []
+        checks = check_report(
+            fw,
+            decisions,
+            records,
+            bundle_targets(evidence.info if evidence else None, records),
+            evidence.manifest_sha256 if evidence else None,
+        )
         return result.model_copy(
             update={
+                "checks": checks,
                 "requirements": outcomes,
                 "conflicts": merged.conflicts,
                 "evidence": summary,
@@ -87,6 +98,7 @@ class EvidenceBundle:
     path: Path
     manifest_sha256: str
     records: list[EvidenceRecord]
+    info: BundleInfo | None = None  # bundle.json: the targets collected and how each collection ended
 
 
 class BundleError(Exception):
@@ -124,9 +136,10 @@ def open_bundle(path: Path | str) -> EvidenceBundle:
         raise BundleError(f"{root}: {'; '.join(found)}")
     try:
         records = read_records(root)
+        info = read_info(root)
     except BundleReadError as exc:  # changed since it was verified
         raise BundleError(str(exc)) from None
-    return EvidenceBundle(root, report.manifest_sha256, records)
+    return EvidenceBundle(root, report.manifest_sha256, records, info)
 
 
 def open_assessment(path: Path | str, framework_ref: str | None = None) -> OpenAssessment:

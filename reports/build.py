@@ -84,6 +84,13 @@ def render_report(
     return html_to_pdf(html)
 
 
+def render_checks_csv(parts: Sequence[ScoredPart], lang: Lang) -> bytes:
+    """One CSV row per automated check of every part (the requirements CSV keeps one row per requirement)."""
+    from reports.exports import checks_csv
+
+    return checks_csv([p.check_report() for p in parts], lang).encode("utf-8-sig")
+
+
 def write_report(path: Path, data: bytes) -> None:
     """Replace `path` atomically, so an interrupted run never leaves half a PDF where a good one was.
 

@@ -1,12 +1,23 @@
-"""Machine-readable exports: the assessment result as JSON, and one CSV row per requirement (pandas)."""
+"""Machine-readable exports: the assessment result as JSON (with its automated checks), one CSV row per requirement,
+and one CSV row per automated check (pandas).
+
+The checks get their own CSV rather than extra rows in the requirements CSV: a spreadsheet user filters and counts
+each table by its own columns, and one table mixing requirement rows with check rows would make every count, filter
+and pivot on either of them wrong.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from typing import Any
 
+from assessors.check_results import CheckReport
 from assessors.results import AssessmentResult
 from assessors.storage import json_text
+from capability_model.coverage import COLUMNS as COVERAGE_COLUMNS
 from capability_model.schema import Lang
+from reports.checks_view import probe_text, reason_text
 from reports.labels import word
 from reports.textsafety import csv_cell
 from reports.viewmodel import ReportView
@@ -53,6 +64,86 @@ def result_json(results: Sequence[AssessmentResult]) -> str:
     return json_text(dumped[0] if len(dumped) == 1 else dumped)
 
 
+CHECK_COLUMNS: tuple[str, ...] = (
+    "framework",
+    "requirement_id",
+    "verification",
+    "probe",
+    "probe_text",
+    "op",
+    "expected",
+    "actual",
+    "target",
+    "collected_at",
+    "record",
+    "record_sha256",
+    "outcome",
+    "reason",
+)
+_CHECK_HEADERS: dict[str, str] = {
+    "framework": "framework",
+    "requirement_id": "requirement_id",
+    "verification": "col_verification",
+    "probe": "col_probe",
+    "probe_text": "col_probe_text",
+    "op": "col_op",
+    "expected": "col_expected",
+    "actual": "col_actual",
+    "target": "col_target",
+    "collected_at": "col_collected_at",
+    "record": "col_record",
+    "record_sha256": "col_record_hash",
+    "outcome": "col_outcome",
+    "reason": "col_why",
+}
+
+
+def _cell_value(value: Any) -> str:
+    """A probe value in one cell, whole: JSON for lists and booleans, text otherwise; nothing for no value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def check_records(checks: Sequence[CheckReport], lang: Lang) -> list[dict[str, str]]:
+    """One record per check row of every part, in framework order."""
+    rows = []
+    for report in checks:
+        for req, row in report.rows():
+            rows.append(
+                {
+                    "framework": report.framework,
+                    "requirement_id": req.requirement,
+                    "verification": COVERAGE_COLUMNS[req.verification][lang],
+                    "probe": row.probe,
+                    "probe_text": probe_text(row.probe, lang),
+                    "op": row.op,
+                    "expected": _cell_value(row.expected),
+                    "actual": _cell_value(row.actual),
+                    "target": row.target or "",
+                    "collected_at": row.collected_at.isoformat() if row.collected_at else "",
+                    "record": row.record or "",
+                    "record_sha256": row.record_sha256 or "",
+                    "outcome": word(f"outcome_{row.outcome}", lang),
+                    "reason": reason_text(row, lang),
+                }
+            )
+    return rows
+
+
+def checks_csv(checks: Sequence[CheckReport], lang: Lang) -> str:
+    """The check rows as CSV, headed in the report's language, every cell text made safe by csv_cell."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    rows = [{k: csv_cell(v) for k, v in row.items()} for row in check_records(checks, lang)]
+    frame = pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
+    frame = frame.rename(columns={c: word(_CHECK_HEADERS[c], lang) for c in CHECK_COLUMNS})
+    text: str = frame.to_csv(index=False, lineterminator="\n")
+    return text
+
+
 def requirement_records(view: ReportView) -> list[dict[str, object]]:
     """One record per requirement, in framework order, with the texts in the report's language."""
     rows: list[dict[str, object]] = []
@@ -89,7 +180,7 @@ def requirements_csv(view: ReportView) -> str:
     Text cells go through csv_cell: control characters shown, and a cell starting like a formula (= + - @ tab CR)
     prefixed with an apostrophe so that a spreadsheet shows it as text; the level columns stay numbers.
     """
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
     rows = [{k: csv_cell(v) if isinstance(v, str) else v for k, v in row.items()} for row in requirement_records(view)]
     frame = pd.DataFrame(rows, columns=list(CSV_COLUMNS))

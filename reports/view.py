@@ -15,10 +15,12 @@ from assessors.summary import strengths, top_gaps
 from capability_model.schema import CapabilityItem, Framework, Lang
 from evidence_collectors.records import EvidenceRecord
 from reports import chart_data, svg
+from reports.checks_view import checks_view, coverage_view, rows_by_requirement
 from reports.labels import EVIDENCE_STATUS_LABELS, SOURCE_LABELS, level_text, score_text, word
 from reports.phrases import gap_text, strength_text
 from reports.viewmodel import (
     BundleView,
+    CheckView,
     DomainView,
     EvidenceView,
     ItemView,
@@ -81,6 +83,7 @@ def _requirement_rows(
     answers: dict[str, Answer],
     conflicts: dict[str, str],
     records: dict[str, EvidenceRecord],
+    checks: dict[str, tuple[str, str, tuple[CheckView, ...]]],
     lang: Lang,
 ) -> tuple[ReqRow, ...]:
     rows = []
@@ -94,6 +97,7 @@ def _requirement_rows(
             evidence = tuple(_record_reference(records[r]) if r in records else r for r in outcome.evidence)
         else:
             evidence = tuple(answer.evidence) if answer else ()
+        verification_label, verification_short, check_rows = checks.get(req.id, ("", "", ()))
         rows.append(
             ReqRow(
                 id=req.id,
@@ -110,6 +114,10 @@ def _requirement_rows(
                 blocking=req.id in blocking,
                 in_gap=req.id in gap,
                 conflict=conflicts.get(req.id, ""),
+                verification=req.verification_class.value,
+                verification_label=verification_label,
+                verification_short=verification_short,
+                checks=check_rows,
             )
         )
     return tuple(rows)
@@ -148,6 +156,8 @@ def _item_view(
 def _part_view(part: ScoredPart, lang: Lang) -> PartView:
     fw = part.opened.framework.framework
     records = {r.id: r for r in part.bundle.records} if part.bundle else {}
+    report = part.check_report()
+    checks = rows_by_requirement(report, lang)
     result = part.result
     answers = part.opened.assessment.answers
     outcomes = {o.id: o for o in result.requirements}
@@ -172,7 +182,7 @@ def _part_view(part: ScoredPart, lang: Lang) -> PartView:
         for s in d.subdomains:
             views = []
             for i in s.items:
-                rows = _requirement_rows(items[i.id], i, outcomes, answers, conflicts, records, lang)
+                rows = _requirement_rows(items[i.id], i, outcomes, answers, conflicts, records, checks, lang)
                 views.append(_item_view(items[i.id], by_item[i.id], rows, fw, result.target_level, lang))
             subdomains.append(
                 SubdomainView(
@@ -243,6 +253,7 @@ def _part_view(part: ScoredPart, lang: Lang) -> PartView:
         conflicts=len(result.conflicts),
         audit=result.audit,
         orphaned=tuple(sorted(part.opened.assessment.orphaned)),
+        checks=checks_view(report, lang),
     )
 
 
@@ -258,17 +269,17 @@ def _methods(frameworks: Sequence[Framework], lang: Lang) -> tuple[MethodView, .
             levels=tuple(LevelDef(lv.level, lv.name.get(lang), lv.description.get(lang)) for lv in fw.levels),
             dimensions=tuple((d.name.get(lang), d.description.get(lang)) for d in fw.dimensions),
             scoring=fw.aggregation.description.get(lang),
+            verification_rule=fw.methodology.verification_rule.get(lang) if fw.methodology else "",
+            coverage=(coverage_view(fw, lang),),
         )
+        same = ("levels", "dimensions", "scoring", "verification_rule")
         for k, known in enumerate(methods):
-            if (known.levels, known.dimensions, known.scoring) == (view.levels, view.dimensions, view.scoring):
-                methods[k] = MethodView(
-                    (*known.refs, fw.ref),
-                    f"{known.standard}; {view.standard}",
-                    known.publisher,
-                    known.description,
-                    known.levels,
-                    known.dimensions,
-                    known.scoring,
+            if all(getattr(known, f) == getattr(view, f) for f in same):
+                methods[k] = replace(
+                    known,
+                    refs=(*known.refs, fw.ref),
+                    standard=f"{known.standard}; {view.standard}",
+                    coverage=(*known.coverage, *view.coverage),
                 )
                 break
         else:

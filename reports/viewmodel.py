@@ -13,6 +13,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from assessors.check_results import CheckReport
+from assessors.checks import evidence_checks
 from assessors.results import AssessmentResult
 from assessors.workflow import EvidenceBundle, OpenAssessment
 from capability_model.schema import Lang
@@ -27,6 +29,12 @@ class ScoredPart:
     path: Path
     sha256: str
     bundle: EvidenceBundle | None = None  # the evidence it was scored with
+
+    def check_report(self) -> CheckReport:
+        """The automated checks as scoring spelled them out (a result made without them: none collected)."""
+        if self.result.checks is not None:
+            return self.result.checks
+        return evidence_checks(self.opened.framework.framework, [], None, None)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,55 @@ class ReqRow:
     blocking: bool
     in_gap: bool
     conflict: str
+    verification: str = "attested"  # automated | assisted | attested
+    verification_label: str = ""  # the class explained
+    verification_short: str = ""  # its name
+    checks: tuple[CheckView, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """One check row as the PDF/HTML and Markdown show it: long values cut short (the JSON and CSV keep them whole)."""
+
+    probe: str
+    probe_text: str  # the probe's short description in the report's language
+    expected: str  # operator and value
+    actual: str
+    target: str
+    collected_at: str
+    record: str
+    record_sha256: str  # full
+    hash_short: str  # the first 12 hex characters
+    outcome: str  # holds | fails | not_collected (CSS class)
+    outcome_label: str
+    reason: str  # why it could not run (redacted by the collector)
+
+
+@dataclass(frozen=True)
+class LimitationView:
+    collector: str
+    why: str  # no target given / given but unavailable or in error / did not report the probe
+    checks: int
+    requirements: int
+    detail: str  # the targets and their reasons, or the probes
+
+
+@dataclass(frozen=True)
+class ChecksView:
+    """One part's automated checks in a sentence, and what could not be checked."""
+
+    summary: str
+    lines: tuple[str, ...]  # "19 checks could not run: no MLflow, GitLab or Prometheus target was given"
+    limitations: tuple[LimitationView, ...]
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    """A framework's requirements by verification class and domain (capability_model/coverage.py)."""
+
+    ref: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]  # the last one is the total
 
 
 @dataclass(frozen=True)
@@ -123,6 +180,7 @@ class PartView:
     conflicts: int
     audit: bool
     orphaned: tuple[str, ...]
+    checks: ChecksView | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +201,8 @@ class MethodView:
     levels: tuple[LevelDef, ...]
     dimensions: tuple[tuple[str, str], ...]
     scoring: str
+    verification_rule: str = ""  # the framework's rule for choosing a class; empty in files that state none
+    coverage: tuple[CoverageView, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from capability_model.catalog import resolve
+from evidence_collectors.registry import probe_catalogue
 from reports.build import ReportFormat, render_report
+from reports.labels import COLLECTOR_NAMES
 from reports.view import ScoredPart
 from tests.conftest import RunCli
 from tests.reports.conftest import PART1, PART2
@@ -19,6 +21,7 @@ from tests.reports.support import edited_copy, example_parts, parse_html, visibl
 IDENTIFIERS = re.compile(
     r"caict-mlops-p\d@[\d.]+|\bP\d(?:\.[A-Z]{2}){0,2}(?:\.\d{2})?(?:\.R\d{2})?\b|\b[A-Z]{2}\.\d{2}\b|\bR\d{2}\b"
     r"|\b[0-9a-f]{64}\b|AIIA/P \d{4}-\d{4}|SHA-256|mlops-maturity|[\w.-]+\.yaml"
+    r"|\b[a-z0-9_\\]+(?:\.[a-z0-9_\\]+)+\b|&[gl]t;"  # probe ids (also Markdown-escaped), escaped < >
 )
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -32,6 +35,8 @@ def _zh_words_of_the_standard() -> set[str]:
         if isinstance(node, dict):
             if set(node) == {"zh", "en"}:
                 words.update(LATIN_WORD.findall(IDENTIFIERS.sub(" ", node["zh"])))
+            if "probe" in node and isinstance(node.get("value"), str):  # a check's expected value, shown as is
+                words.update(LATIN_WORD.findall(node["value"]))
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -40,6 +45,9 @@ def _zh_words_of_the_standard() -> set[str]:
 
     for ref in ("caict-mlops-p1", "caict-mlops-p2"):
         walk(resolve(ref).framework.model_dump(mode="json"))
+    for spec in probe_catalogue().values():  # a check names its probe in the report's language
+        words.update(LATIN_WORD.findall(IDENTIFIERS.sub(" ", spec.short_zh)))
+    words.update(name["zh"] for name in COLLECTOR_NAMES.values())
     return words
 
 
