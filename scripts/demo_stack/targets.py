@@ -1,0 +1,39 @@
+"""The resolved targets file: the example's own targets (its git repository) plus the stack's MLflow and Prometheus on
+the ports chosen at start. Paths are rewritten relative to the new file, since a targets file's paths are read
+relative to the file itself."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PATH_KEYS = ("path", "token_file", "ca_file")
+
+
+def _rebased(target: dict[str, Any], source_dir: Path, out_dir: Path) -> dict[str, Any]:
+    moved = dict(target)
+    for key in PATH_KEYS:
+        value = moved.get(key)
+        if isinstance(value, str) and not Path(value).expanduser().is_absolute():
+            moved[key] = os.path.relpath((source_dir / value).resolve(), out_dir.resolve())
+    return moved
+
+
+def write_targets(base: Path, out_file: Path, mlflow_url: str, prometheus_url: str) -> Path:
+    """Write `out_file`: the targets of `base` and the demo stack's two servers."""
+    document = yaml.safe_load(base.read_text(encoding="utf-8")) or {}
+    targets = [_rebased(t, base.parent, out_file.parent) for t in document.get("targets", [])]
+    targets += [
+        {"collector": "mlflow", "name": "tracking", "url": mlflow_url, "timeout_s": 30},
+        {"collector": "prometheus", "name": "monitoring", "url": prometheus_url},
+    ]
+    header = (
+        f"# Written by scripts/demo_stack from {base.name} for one demo run: the servers below live only while the\n"
+        "# demo collects. Do not edit; edit the base file instead.\n"
+    )
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(header + yaml.safe_dump({"targets": targets}, sort_keys=False), encoding="utf-8")
+    return out_file
