@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from evidence_collectors.base import CollectContext, Collector, ProbeSpec, load_probe_specs
 from evidence_collectors.config import TargetConfig
-from evidence_collectors.grafana import alerting, dashboards, delivery
+from evidence_collectors.grafana import alerting, dashboards, delivery, forecasts
 from evidence_collectors.grafana.api import DashboardRead, GrafanaApi, SearchResult
 from evidence_collectors.grafana.config import GrafanaConfig
 from evidence_collectors.grafana.models import AlertRule, Annotation, DataSource, Health
@@ -89,6 +89,9 @@ class GrafanaCollector(Collector):
         def alerted() -> Computed:
             return alerting.alert_findings(rules.get(), config.owner_keys, extra), rules.raw
 
+        def forecast() -> Computed:
+            return forecasts.forecast_findings(rules.get(), extra), rules.raw
+
         def sourced() -> Computed:
             return alerting.data_source_findings(sources.get()), sources.raw
 
@@ -104,6 +107,7 @@ class GrafanaCollector(Collector):
             (CONTENT_PROBES, content),
             ([G + "delivery_metrics"], delivered),
             (ALERT_PROBES, alerted),
+            ([G + "key_metric_forecast_alert_rules"], forecast),
             ([G + "data_sources", G + "data_source_types"], sourced),
             ([G + "deployment_annotations"], marked),
         ]

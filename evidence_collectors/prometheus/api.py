@@ -68,6 +68,13 @@ class PrometheusApi:
         data, sha = self._data(path, {"state": "active"})
         return self._parse(TargetDiscovery, data, path).active_targets, [sha]
 
+    def flags(self) -> tuple[dict[str, str], list[str]]:
+        path = "/api/v1/status/flags"
+        data, sha = self._data(path)
+        if not isinstance(data, dict):
+            raise CollectError(f"{self.session.url(path)}: flags are not an object")
+        return {str(k): str(v) for k, v in data.items()}, [sha]
+
     def alertmanagers(self) -> tuple[AlertmanagerDiscovery, list[str]]:
         path = "/api/v1/alertmanagers"
         data, sha = self._data(path)

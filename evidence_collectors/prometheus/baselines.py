@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from evidence_collectors import model_metrics as vocab
 from evidence_collectors.outcome import Finding, sample
+from evidence_collectors.prometheus.delivery import DELIVERY_METRICS
 from evidence_collectors.prometheus.models import Rule
 from evidence_collectors.prometheus.rules import RuleSet
 
@@ -44,11 +46,30 @@ def _using(rules: RuleSet, pattern: re.Pattern[str]) -> list[str]:
     )
 
 
-def baseline_findings(rules: RuleSet) -> dict[str, Finding]:
+def _key_metric(rule: Rule, model_outputs: set[str], extra: re.Pattern[str] | None) -> bool:
+    """A rule about models, or one whose expression names a DORA key metric or its source timestamps.
+
+    The forecast functions are taken out first: "predict" in predict_linear would otherwise read as a model word.
+    """
+    query = FORECAST.sub("(", rule.query)
+    names = _IDENTIFIER.findall(query)
+    if vocab.is_model_text(rule.name, query, extra=extra) or model_outputs & set(names):
+        return True
+    return any(p.search(n.lower()) for n in names for p in DELIVERY_METRICS.values())
+
+
+def _key_forecasts(rules: RuleSet, forecast: list[str], extra: re.Pattern[str] | None) -> list[str]:
+    outputs = {r.name for r in rules.model_recording}
+    chosen = set(forecast)
+    return sorted({r.name for r in rules.alerting if r.name in chosen and _key_metric(r, outputs, extra)})
+
+
+def baseline_findings(rules: RuleSet, extra: re.Pattern[str] | None = None) -> dict[str, Finding]:
     note = rules.capped_note
     total = len(rules.alerting)
     anomaly = _using(rules, BASELINE)
     forecast = _using(rules, FORECAST)
+    key = _key_forecasts(rules, forecast, extra)
     return {
         "prometheus.anomaly_alerting_rules": Finding(
             len(anomaly),
@@ -67,6 +88,15 @@ def baseline_findings(rules: RuleSet) -> dict[str, Finding]:
                 f"{len(forecast)} of {total} alerting rules alert on a forecast: {sample(forecast)}"
                 if forecast
                 else f"none of the {total} alerting rules alerts on a forecast (predict_linear, Holt-Winters)"
+            )
+            + note,
+        ),
+        "prometheus.key_metric_forecast_alerting_rules": Finding(
+            len(key),
+            (
+                f"{len(key)} of {len(forecast)} forecast alerting rules watch a model or delivery metric: {sample(key)}"
+                if key
+                else f"none of the {len(forecast)} forecast alerting rules watches a model or a DORA delivery metric"
             )
             + note,
         ),

@@ -9,7 +9,7 @@ from evidence_collectors.base import CollectContext, Collector, ProbeSpec, load_
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.http import HttpSession, Unavailable
 from evidence_collectors.outcome import Computed, Fetched, Finding, sections
-from evidence_collectors.prometheus import baselines, delivery, metrics, rules, scrape
+from evidence_collectors.prometheus import baselines, coverage, delivery, metrics, retention, rules, scrape
 from evidence_collectors.prometheus.api import NAMES_PER_QUERY, PrometheusApi, RulePages
 from evidence_collectors.prometheus.config import PrometheusConfig
 from evidence_collectors.prometheus.models import (
@@ -43,6 +43,7 @@ class PrometheusCollector(Collector):
             ctx.progress(f"{config.name}: targets, rules, alerts")
             targets: Fetched[list[ScrapeTarget]] = Fetched.run(api.targets)
             managers: Fetched[AlertmanagerDiscovery] = Fetched.run(api.alertmanagers)
+            flags: Fetched[dict[str, str]] = Fetched.run(api.flags)
             pages: Fetched[RulePages] = Fetched.run(lambda: api.rules(config.rules_page_size, config.max_pages))
             alerts: Fetched[list[ActiveAlert]] = Fetched.run(api.alerts)
             ctx.progress(f"{config.name}: metric names and model series")
@@ -76,6 +77,9 @@ class PrometheusCollector(Collector):
         def alerting() -> Computed:
             return scrape.alertmanager_findings(managers.get()), managers.raw
 
+        def kept() -> Computed:
+            return retention.retention_findings(flags.get()), flags.raw
+
         def named() -> Computed:
             return metrics.name_findings(names.get(), model_names, config.metric_window_h, extra), names.raw
 
@@ -92,9 +96,14 @@ class PrometheusCollector(Collector):
             found = metrics.model_target_findings(targets.get(), series.get())
             return noted(found), targets.raw + names.raw + series.raw
 
+        def watched() -> Computed:
+            model_targets = metrics.serving_targets(targets.get(), series.get())
+            found = coverage.coverage_findings(model_targets, rules.classify(pages.get(), extra))
+            return noted(found), targets.raw + names.raw + series.raw + pages.raw
+
         def ruled() -> Computed:
             ruleset = rules.classify(pages.get(), extra)
-            found = {**rules.rule_findings(ruleset, config.owner_keys), **baselines.baseline_findings(ruleset)}
+            found = {**rules.rule_findings(ruleset, config.owner_keys), **baselines.baseline_findings(ruleset, extra)}
             return found, pages.raw
 
         def fired() -> Computed:
@@ -108,10 +117,12 @@ class PrometheusCollector(Collector):
             ([P + "version"], version),
             ([P + "scrape_targets", P + "scrape_targets_up_ratio", P + "scrape_targets_down"], scraped),
             ([P + "alertmanagers"], alerting),
+            ([P + "retention_days"], kept),
             ([P + "model_metric_names", P + "model_serving_frameworks", P + "model_metric_categories"], named),
             ([P + "delivery_metrics"], delivered),
             ([P + "monitored_models", P + "model_metrics_with_version_label_ratio"], labelled),
             ([P + "model_serving_targets", P + "model_serving_targets_up_ratio"], serving),
+            ([P + "model_serving_targets_with_availability_alert_ratio"], watched),
             ([p for p in self.probe_ids() if p in RULE_PROBES], ruled),
             ([P + "firing_alerts", P + "firing_alert_names"], fired),
             ([P + "firing_model_alerts"], fired_models),
@@ -136,5 +147,6 @@ RULE_PROBES = frozenset(
         "unhealthy_rules",
         "anomaly_alerting_rules",
         "forecast_alerting_rules",
+        "key_metric_forecast_alerting_rules",
     )
 )

@@ -82,11 +82,17 @@ def series_findings(
     }
 
 
+def serving_targets(targets: list[ScrapeTarget], series: list[Sample]) -> list[ScrapeTarget]:
+    """Targets exposing current model metrics, or whose job is named for model serving."""
+    exposing = {(s.metric.get("job", ""), s.metric.get("instance", "")) for s in series}
+    return [t for t in targets if t.key in exposing or vocab.is_model_text(t.job)]
+
+
 def model_target_findings(targets: list[ScrapeTarget], series: list[Sample]) -> dict[str, Finding]:
     """Scrape targets that serve models: those exposing model metrics, and those whose job is named for models (a
     model server that is down exposes nothing, but must still count)."""
     exposing = {(s.metric.get("job", ""), s.metric.get("instance", "")) for s in series}
-    model_targets = [t for t in targets if t.key in exposing or vocab.is_model_text(t.job)]
+    model_targets = serving_targets(targets, series)
     by_name = sum(1 for t in model_targets if t.key not in exposing)
     up = sum(1 for t in model_targets if t.health == "up")
     total = len(model_targets)

@@ -232,4 +232,4 @@ def test_bad_settings_are_refused(settings: dict[str, Any]) -> None:
 
 def test_catalogue_is_complete_and_bilingual() -> None:
     collecting.assert_catalogue_complete(GrafanaCollector, "grafana.")
-    assert len(GrafanaCollector.probe_ids()) == 18
+    assert len(GrafanaCollector.probe_ids()) == 19
