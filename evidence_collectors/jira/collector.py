@@ -52,6 +52,7 @@ REQUIREMENT_PROBES = (
     "jira.requirements_planned_ratio",
     "jira.requirements_linked_to_test_cases_ratio",
     "jira.requirements_changed_after_review",
+    "jira.requirements_reconfirmed_after_change_ratio",
 )
 TEST_PROBES = (
     "jira.test_cases",
@@ -64,8 +65,10 @@ PLAN_PROBES = ("jira.plans", "jira.plans_with_dates_ratio", "jira.plans_closed_o
 COMPLETION_PROBES = ("jira.plan_completion_ratio",)
 RISK_PROBES = (
     "jira.risks",
+    "jira.risks_project_coverage_ratio",
     "jira.risks_with_owner_and_mitigation_ratio",
     "jira.risks_with_probability_and_impact_ratio",
+    "jira.risks_with_category_and_rating_ratio",
     "jira.risks_reviewed_in_window_ratio",
 )
 SPRINT_BOARDS = frozenset({"scrum", "simple"})  # kanban boards have no sprints
@@ -188,7 +191,7 @@ class _Reader:
         found = self._search(self.kinds.risk, f"({self.window} OR statusCategory != Done)", fields.risk_fields())
         risks = counted_risks(found.issues, self.start)
         days = self.config.window_days
-        return risk_findings(risks, fields, self.now, tuple(found.raw), found.url, days, found.note)
+        return risk_findings(risks, fields, self.now, tuple(found.raw), found.url, days, found.note, self.keys)
 
     # --- sprints --------------------------------------------------------------------------------------------
 

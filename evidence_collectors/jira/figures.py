@@ -37,6 +37,8 @@ STEP_NAMES = ("test steps", "manual test steps", "测试步骤")
 MITIGATION_NAMES = ("mitigation", "risk response", "response plan", "应对措施", "缓解措施", "应对计划", "应对策略")
 PROBABILITY_NAMES = ("probability", "likelihood", "可能性", "概率")
 IMPACT_NAMES = ("impact", "severity", "影响", "严重程度")
+CATEGORY_NAMES = ("risk category", "risk type", "风险类别", "风险类型", "风险分类")
+RATING_NAMES = ("risk rating", "risk level", "risk score", "风险等级", "风险级别", "风险评分")
 
 
 def _named(fields: Sequence[JiraField], names: tuple[str, ...]) -> tuple[JiraField, ...]:
@@ -54,6 +56,8 @@ class FieldMap:
     mitigation: tuple[JiraField, ...] = ()
     probability: tuple[JiraField, ...] = ()
     impact: tuple[JiraField, ...] = ()
+    category: tuple[JiraField, ...] = ()
+    rating: tuple[JiraField, ...] = ()
 
     @classmethod
     def of(cls, fields: Sequence[JiraField]) -> FieldMap:
@@ -66,6 +70,8 @@ class FieldMap:
             mitigation=_named(fields, MITIGATION_NAMES),
             probability=_named(fields, PROBABILITY_NAMES),
             impact=_named(fields, IMPACT_NAMES),
+            category=_named(fields, CATEGORY_NAMES),
+            rating=_named(fields, RATING_NAMES),
         )
 
     @staticmethod
@@ -83,7 +89,8 @@ class FieldMap:
         return [*BASE_FIELDS, "issuelinks"]
 
     def risk_fields(self) -> list[str]:
-        return [*BASE_FIELDS, "description", *self.ids(self.mitigation, self.probability, self.impact)]
+        roles = (self.mitigation, self.probability, self.impact, self.category, self.rating)
+        return [*BASE_FIELDS, "description", *self.ids(*roles)]
 
 
 def _lower(names: Iterable[str]) -> frozenset[str]:
@@ -151,6 +158,7 @@ class RequirementFacts:
     criteria: str
     reviewed_at: dt.datetime | None
     changed_after_review: bool
+    reconfirmed: bool
     owner: bool
     priority: bool
     estimate: bool
@@ -174,12 +182,22 @@ def review_time(histories: Sequence[History], statuses: tuple[str, ...]) -> dt.d
     return min(moves, default=None)
 
 
-def changed_after(histories: Sequence[History], moment: dt.datetime, fields: FieldMap) -> bool:
-    """Whether the description or the acceptance criteria field changed after `moment`."""
+def content_changes(histories: Sequence[History], moment: dt.datetime, fields: FieldMap) -> list[dt.datetime]:
+    """When the description or the acceptance criteria field changed after `moment`."""
     ids = {f.id for f in fields.acceptance} | {"description"}
     names = {f.name.lower() for f in fields.acceptance} | {"description"}
+    return [
+        h.created
+        for h in histories
+        for item in h.items
+        if h.created > moment and ((item.field_id or "") in ids or item.field.lower() in names)
+    ]
+
+
+def reviewed_after(histories: Sequence[History], moment: dt.datetime, statuses: tuple[str, ...]) -> bool:
+    """Whether the issue moved into a review status after `moment` (a renewed confirmation)."""
     return any(
-        h.created > moment and ((item.field_id or "") in ids or item.field.lower() in names)
+        h.created > moment and (item.field_id or item.field).lower() == "status" and _like(item.to_string, statuses)
         for h in histories
         for item in h.items
     )
@@ -192,13 +210,15 @@ def requirement_facts(
     if histories is None:
         histories = issue.changelog.histories if issue.changelog else []
     reviewed = review_time(histories, kinds.review_statuses)
+    changes = content_changes(histories, reviewed, fields) if reviewed is not None else []
     f = issue.fields
     sprint = any(filled(f.value(s.id)) for s in fields.sprint)
     return RequirementFacts(
         key=issue.key,
         criteria=acceptance_criteria(issue, fields),
         reviewed_at=reviewed,
-        changed_after_review=reviewed is not None and changed_after(histories, reviewed, fields),
+        changed_after_review=bool(changes),
+        reconfirmed=bool(changes) and reviewed_after(histories, max(changes), kinds.review_statuses),
         owner=f.assignee is not None,
         priority=f.priority is not None and bool(f.priority.name),
         estimate=positive(f.timeoriginalestimate) or any(positive(f.value(s.id)) for s in fields.story_points),
@@ -227,6 +247,7 @@ def requirement_findings(
     measured = [r for r in facts if r.criteria and measurable(r.criteria)]
     reviewed = [r for r in facts if r.reviewed_at is not None]
     changed = sorted((r.key for r in facts if r.changed_after_review), key=key_order)
+    renewed = [r for r in facts if r.changed_after_review and r.reconfirmed]
     period = f"created in the last {days} days"
 
     def finding(probe: str, part: Sequence[RequirementFacts], predicate: str) -> ProbeFinding:
@@ -255,6 +276,19 @@ def requirement_findings(
             len(changed),
             f"{len(changed)} of {len(reviewed)} reviewed requirement(s) had their description or acceptance criteria "
             f"changed after the review" + (f": {sample(changed)}" if changed else "") + note,
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jira.requirements_reconfirmed_after_change_ratio",
+            ratio(len(renewed), len(changed)),
+            share(
+                len(renewed),
+                len(changed),
+                "requirements changed after their review",
+                "moved into a review status again after the last change",
+            )
+            + note,
             raw,
             url,
         ),
@@ -439,6 +473,10 @@ def counted_risks(risks: Iterable[Issue], start: dt.datetime) -> list[Issue]:
     return [r for r in risks if is_open(r) or (r.fields.created is not None and r.fields.created >= start)]
 
 
+def project_of(key: str) -> str:
+    return key.rpartition("-")[0]
+
+
 def risk_findings(
     risks: Sequence[Issue],
     fields: FieldMap,
@@ -447,11 +485,18 @@ def risk_findings(
     url: str,
     days: int,
     note: str,
+    projects: Sequence[str] = (),
 ) -> list[ProbeFinding]:
+    """`projects`: the keys of the projects read, each of which should keep a register."""
     n = len(risks)
+    with_risks = {project_of(r.key) for r in risks}
+    registered = [p for p in projects if p in with_risks]
+    without = sorted(p for p in projects if p not in with_risks)
     noun = "risks"
     owned = sum(r.fields.assignee is not None and bool(mitigation(r, fields)) for r in risks)
     assessed = sum(bool(field_text(r, fields.probability)) and bool(field_text(r, fields.impact)) for r in risks)
+    graded = sum(bool(field_text(r, fields.category)) and bool(field_text(r, fields.rating)) for r in risks)
+    no_grade = "" if fields.category and fields.rating else " (the site has no risk category or rating field)"
     open_risks = [r for r in risks if is_open(r)]
     recent = now - dt.timedelta(days=REVIEW_DAYS)
     fresh = sum(r.fields.updated is not None and r.fields.updated >= recent for r in open_risks)
@@ -461,6 +506,15 @@ def risk_findings(
             "jira.risks",
             n,
             f"{n} risk issue(s) open or created in the last {days} days ({len(open_risks)} open){note}",
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jira.risks_project_coverage_ratio",
+            ratio(len(registered), len(projects)),
+            share(len(registered), len(projects), "projects", f"have a risk open or created in the last {days} days")
+            + (f"; none in {sample(without)}" if without else "")
+            + note,
             raw,
             url,
         ),
@@ -475,6 +529,13 @@ def risk_findings(
             "jira.risks_with_probability_and_impact_ratio",
             ratio(assessed, n),
             share(assessed, n, noun, "have probability and impact set") + missing + note,
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jira.risks_with_category_and_rating_ratio",
+            ratio(graded, n),
+            share(graded, n, noun, "have a category and a rating set") + no_grade + note,
             raw,
             url,
         ),

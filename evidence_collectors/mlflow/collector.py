@@ -27,14 +27,21 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "searches": (
         "child_run_ratio", "hyperparameter_search_count", "search_trials_logged_ratio",
-        "searches_recording_choice_ratio",
+        "searches_recording_choice_ratio", "searches_with_budget_ratio",
     ),
     "models": (
         "registered_model_count", "registered_models_with_description_ratio", "registered_models_with_tags_ratio",
         "registered_models_with_lifecycle_ratio", "model_lifecycle_labels",
     ),
-    "versions": ("model_version_count", "model_versions_with_run_ratio", "model_versions_with_description_ratio"),
-    "lineage": ("model_versions_with_lineage_ratio", "model_versions_registered_by_run_ratio"),
+    "versions": (
+        "model_version_count", "model_versions_with_run_ratio", "model_versions_with_run_artifacts_ratio",
+        "model_versions_with_description_ratio",
+    ),
+    "lineage": (
+        "model_versions_with_lineage_ratio", "model_versions_with_owner_ratio",
+        "model_versions_registered_by_run_ratio",
+    ),
+    "releases": ("released_model_versions", "released_versions_with_provenance_ratio"),
     "signatures": ("latest_versions_with_signature_ratio",),
 }  # fmt: skip
 
@@ -89,6 +96,11 @@ def _computes(read: Gathered, config: MlflowConfig, now_ms: int) -> dict[str, Co
         raw = read.versions.raw + read.runs.raw + read.lookups.raw
         return registry.lineage_findings(read.versions.get().items, found, unread), raw
 
+    def releases() -> Computed:
+        found, unread = read.lookups.get()
+        raw = read.models.raw + read.versions.raw + read.runs.raw + read.lookups.raw
+        return registry.release_findings(read.models.get().items, read.versions.get().items, found, unread), raw
+
     def signatures() -> Computed:
         checks = read.signatures.get()
         count = len({v.name for v in read.versions.get().items})
@@ -98,7 +110,7 @@ def _computes(read: Gathered, config: MlflowConfig, now_ms: int) -> dict[str, Co
 
     return {
         "experiments": experiments, "runs": runs, "searches": searches, "models": models, "versions": versions,
-        "lineage": lineage, "signatures": signatures,
+        "lineage": lineage, "releases": releases, "signatures": signatures,
     }  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from evidence_collectors.mlflow.shapes import STAGE_NONE, ModelVersion, Register
 from evidence_collectors.outcome import Finding, ratio, sample, share
 
 P = "mlflow."
+RELEASE_STAGES = frozenset({"Staging", "Production"})
 REGISTRATION_GRACE_MS = 10 * 60_000  # a version registered up to 10 minutes after its run ended counts as by the run
 MAX_LABELS = 50
 
@@ -57,9 +58,18 @@ def model_findings(models: list[RegisteredModel], versions: list[ModelVersion], 
     }
 
 
+def stored_with_run(version: ModelVersion) -> bool:
+    """The version's files are its run's own artifacts: the source names the run (runs:/<id>/..., or the run's
+    artifact folder, whose path holds the run id) or is a logged model of MLflow 3 (models:/m-...) linked to it."""
+    if not version.run_id:
+        return False
+    return version.run_id in version.source or version.source.startswith("models:/m-")
+
+
 def version_findings(versions: list[ModelVersion]) -> dict[str, Finding]:
     n = len(versions)
     linked = sum(1 for v in versions if v.run_id)
+    stored = sum(1 for v in versions if stored_with_run(v))
     described = sum(1 for v in versions if v.description.strip())
     return {
         P + "model_version_count": Finding(
@@ -67,6 +77,10 @@ def version_findings(versions: list[ModelVersion]) -> dict[str, Finding]:
         ),
         P + "model_versions_with_run_ratio": Finding(
             ratio(linked, n), share(linked, n, "model versions", "link to the run that produced them")
+        ),
+        P + "model_versions_with_run_artifacts_ratio": Finding(
+            ratio(stored, n),
+            share(stored, n, "model versions", "are stored as artifacts of the run that produced them"),
         ),
         P + "model_versions_with_description_ratio": Finding(
             ratio(described, n), share(described, n, "model versions", "have a description")
@@ -80,6 +94,7 @@ def lineage_findings(
     """`runs` maps each source run id that could be looked up to its facts (None: the run no longer exists)."""
     n = len(versions)
     traced = by_run = 0
+    owned = sum(1 for v in versions if owner(v, runs))
     for v in versions:
         run = runs.get(v.run_id) if v.run_id else None
         if run is None:
@@ -98,6 +113,10 @@ def lineage_findings(
             share(traced, n, "model versions", "trace to a run with parameters, a git commit and a dataset input")
             + note,
         ),
+        P + "model_versions_with_owner_ratio": Finding(
+            ratio(owned, n),
+            share(owned, n, "model versions", "name an owner (the registering user or their run's user)") + note,
+        ),
         P + "model_versions_registered_by_run_ratio": Finding(
             ratio(by_run, n),
             share(
@@ -105,6 +124,53 @@ def lineage_findings(
                 n,
                 "model versions",
                 "were registered while their run was active (or within 10 minutes of its end)",
+            )
+            + note,
+        ),
+    }
+
+
+def owner(version: ModelVersion, runs: Mapping[str, RunFacts | None]) -> str:
+    """Who the version belongs to: the user who registered it, else the user of its source run."""
+    run = runs.get(version.run_id) if version.run_id else None
+    return version.user_id.strip() or (run.user.strip() if run is not None else "")
+
+
+def released(models: list[RegisteredModel], versions: list[ModelVersion]) -> list[ModelVersion]:
+    """Versions handed over for use: those an alias points to, or in stage Staging or Production."""
+    aliased = {(m.name, a.version) for m in models for a in m.aliases}
+    return [v for v in versions if (v.name, v.version) in aliased or v.current_stage in RELEASE_STAGES]
+
+
+def provenance(version: ModelVersion, runs: Mapping[str, RunFacts | None]) -> bool:
+    """Training data (a dataset input), code version (git commit), training time (run start) and owner on record."""
+    run = runs.get(version.run_id) if version.run_id else None
+    if run is None:
+        return False
+    return bool(run.datasets and run.git_commit and run.start_time is not None and owner(version, runs))
+
+
+def release_findings(
+    models: list[RegisteredModel], versions: list[ModelVersion], runs: Mapping[str, RunFacts | None], unread: int
+) -> dict[str, Finding]:
+    chosen = released(models, versions)
+    n = len(chosen)
+    known = sum(1 for v in chosen if provenance(v, runs))
+    labels = sorted(f"{v.name} v{v.version}" for v in chosen)
+    note = f" ({unread} source runs were not read: max_run_lookups guard)" if unread else ""
+    return {
+        P + "released_model_versions": Finding(
+            n,
+            f"{n} model versions marked by an alias or in stage Staging/Production"
+            + (f": {sample(labels)}" if labels else ""),
+        ),
+        P + "released_versions_with_provenance_ratio": Finding(
+            ratio(known, n),
+            share(
+                known,
+                n,
+                "released model versions",
+                "trace to a run recording its dataset, git commit, start time and an owner",
             )
             + note,
         ),

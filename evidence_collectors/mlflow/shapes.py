@@ -21,6 +21,12 @@ USER = "mlflow.user"
 SOURCE_TYPE = "mlflow.source.type"
 LOGGED_MODELS = "mlflow.log-model.history"  # MLflow 2.x records logged models in this run tag
 STAGE_NONE = "None"
+# param names (lower case, after any "group." prefix) that set the budget of a hyperparameter search
+BUDGET_PARAMS = frozenset({
+    "n_trials", "num_trials", "max_trials", "total_trials", "max_total_trials", "max_trial_count", "n_iter",
+    "num_samples", "max_evals", "trial_budget", "timeout", "timeout_s", "time_budget", "time_budget_s", "time_limit",
+    "max_time", "max_runtime", "budget", "compute_budget", "max_budget",
+})  # fmt: skip
 _VERSION = re.compile(r"[0-9]{1,18}")
 
 
@@ -64,6 +70,7 @@ class ModelVersion(_Shape):
     description: str = ""
     source: str = ""
     run_id: str = ""
+    user_id: str = ""
     status: str = ""
 
     @property
@@ -89,6 +96,7 @@ class RunFacts:
     described: bool
     datasets: tuple[str, ...]  # "name@digest" of each dataset input
     logged_model: bool
+    budget: bool = False  # a param sets a search budget (BUDGET_PARAMS)
 
     @property
     def fully_tracked(self) -> bool:
@@ -109,6 +117,7 @@ def parse_run(run: Mapping[str, Any]) -> RunFacts:
     inputs = (run.get("inputs") or {}).get("dataset_inputs") or ()
     datasets = tuple(f"{d['dataset'].get('name', '')}@{d['dataset'].get('digest', '')}" for d in inputs)
     outputs = (run.get("outputs") or {}).get("model_outputs") or ()
+    params = data.get("params") or ()
     start, end = info.get("start_time"), info.get("end_time")
     return RunFacts(
         run_id=str(info.get("run_id") or info["run_uuid"]),
@@ -117,7 +126,7 @@ def parse_run(run: Mapping[str, Any]) -> RunFacts:
         start_time=int(start) if start is not None else None,
         end_time=int(end) if end is not None else None,
         user=tags.get(USER) or str(info.get("user_id", "")),
-        params=len(data.get("params") or ()),
+        params=len(params),
         metrics=len(data.get("metrics") or ()),
         git_commit=bool(tags.get(GIT_COMMIT, "").strip()),
         parent_run_id=tags.get(PARENT_RUN, ""),
@@ -125,4 +134,10 @@ def parse_run(run: Mapping[str, Any]) -> RunFacts:
         described=bool(tags.get(NOTE, "").strip()),
         datasets=datasets,
         logged_model=bool(outputs) or LOGGED_MODELS in tags,
+        budget=any(is_budget(str(p.get("key", ""))) for p in params),
     )
+
+
+def is_budget(key: str) -> bool:
+    """'n_trials', 'optuna.n_trials', 'tune/num_samples': the name, whatever group prefix it carries."""
+    return key.replace("/", ".").rsplit(".", 1)[-1].strip().lower() in BUDGET_PARAMS

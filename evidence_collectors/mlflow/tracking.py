@@ -101,6 +101,7 @@ def search_findings(runs: list[RunFacts], note: str) -> dict[str, Finding]:
     by_id = {r.run_id: r for r in runs}
     parents = [by_id[p] for p in searches if p in by_id]
     chosen = sum(1 for p in parents if p.params)
+    budgeted = sum(1 for p in parents if p.budget and p.end_time is not None)
     unseen = len(searches) - len(parents)
     mean = f", {len(trials) / len(searches):.1f} trials on average" if searches else ""
     return {
@@ -119,6 +120,17 @@ def search_findings(runs: list[RunFacts], note: str) -> dict[str, Finding]:
         P + "searches_recording_choice_ratio": Finding(
             ratio(chosen, len(parents)),
             share(chosen, len(parents), "searches", "record the chosen parameters on the parent run")
+            + (f"; {unseen} parent runs were not among the runs read" if unseen else "")
+            + suffix,
+        ),
+        P + "searches_with_budget_ratio": Finding(
+            ratio(budgeted, len(parents)),
+            share(
+                budgeted,
+                len(parents),
+                "searches",
+                "record a budget (a trial, time or compute limit param) on a parent run that has ended",
+            )
             + (f"; {unseen} parent runs were not among the runs read" if unseen else "")
             + suffix,
         ),

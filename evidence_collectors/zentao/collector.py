@@ -57,6 +57,7 @@ REQUIREMENT_PROBES = tuple(
         "requirements_with_estimate_ratio",
         "requirements_planned_ratio",
         "requirements_changed_after_review",
+        "requirements_reconfirmed_after_change_ratio",
     )
 )
 TRACE_PROBES = ("zentao.requirements_linked_to_test_cases_ratio",)
@@ -71,8 +72,10 @@ PLAN_PROBES = ("zentao.plans", "zentao.plans_with_dates_ratio", "zentao.plans_cl
 COMPLETION_PROBES = ("zentao.plan_completion_ratio",)
 RISK_PROBES = (
     "zentao.risks",
+    "zentao.risks_project_coverage_ratio",
     "zentao.risks_with_owner_and_mitigation_ratio",
     "zentao.risks_with_probability_and_impact_ratio",
+    "zentao.risks_with_category_and_rating_ratio",
     "zentao.risks_reviewed_in_window_ratio",
 )
 
@@ -162,7 +165,7 @@ class ZentaoCollector(Collector):
                 COMPLETION_PROBES,
                 lambda: self._completion(api, views(), plans.get(), stories),
             )
-            section("risks", RISK_PROBES, lambda: risk_findings(self._risks(api, projects.get()), start, now, days))
+            section("risks", RISK_PROBES, lambda: self._risk_findings(api, projects.get(), start, now, days))
         return in_catalogue_order(self, records)
 
     # --- reads ------------------------------------------------------------------------------------------------
@@ -258,6 +261,12 @@ class ZentaoCollector(Collector):
             raw += stories.get().pages.raw
         url = api.where("/executions/{id}/stories")
         return completion_findings(finished, members, product_stories, tuple(raw), url, note)
+
+    def _risk_findings(
+        self, api: ZentaoApi, projects: dict[int, Pages[Project]], start: dt.datetime, now: dt.datetime, days: int
+    ) -> list[ProbeFinding]:
+        listed = [p for listing in projects.values() for p in listing.items]
+        return risk_findings(self._risks(api, projects), start, now, days, listed)
 
     def _risks(self, api: ZentaoApi, projects: dict[int, Pages[Project]]) -> Pages[Risk]:
         ids = sorted({p.id for listing in projects.values() for p in listing.items if not p.deleted})

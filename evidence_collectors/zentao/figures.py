@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from evidence_collectors.criteria import measurable
 from evidence_collectors.outcome import ProbeFinding, counts, of, ratio, sample, share
 from evidence_collectors.rest import Pages
-from evidence_collectors.zentao.models import Bug, Execution, Product, ProductPlan, Risk, Story, TestCase
+from evidence_collectors.zentao.models import Bug, Execution, Product, ProductPlan, Project, Risk, Story, TestCase
 
 P = "zentao."
 PLANNED_STAGES = frozenset(
@@ -66,6 +66,16 @@ def is_planned(story: Story) -> bool:
 
 def changed_after_review(story: Story) -> bool:
     return story.reviewed_date is not None and (story.version > 1 or story.status == "changing")
+
+
+def reconfirmed(story: Story) -> bool:
+    """Changed after review and reviewed again since the last change: out of the changing, draft and review states,
+    with a review no earlier than the change (changedDate; where the answer lacks it, the last edit, which a later
+    review is itself). A story without either time does not count."""
+    if not changed_after_review(story) or story.status in UNREVIEWED_STATUSES | {"changing"}:
+        return False
+    reviewed, changed = story.reviewed_date, story.changed_date or story.last_edited_date
+    return reviewed is not None and changed is not None and reviewed >= changed
 
 
 def is_done(story: Story) -> bool:
@@ -124,6 +134,7 @@ def requirement_findings(stories: Pages[Story], start: dt.datetime, days: int, u
     estimated = sum(s.estimate > 0 for s in window)
     planned = sum(is_planned(s) for s in window)
     changed = [s for s in window if changed_after_review(s)]
+    renewed = [s for s in changed if reconfirmed(s)]
 
     def finding(probe: str, part: int, whole: int, predicate: str, extra: str = "") -> ProbeFinding:
         return ProbeFinding(P + probe, ratio(part, whole), share(part, whole, noun, predicate) + extra, raw, url)
@@ -164,6 +175,18 @@ def requirement_findings(stories: Pages[Story], start: dt.datetime, days: int, u
             len(changed),
             f"{len(changed)} of {len(window)} {noun} changed after review (version above 1 or status changing)"
             + (": " + sample(f"#{s.id} v{s.version}" for s in changed) if changed else ""),
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            P + "requirements_reconfirmed_after_change_ratio",
+            ratio(len(renewed), len(changed)),
+            share(
+                len(renewed),
+                len(changed),
+                f"{noun} changed after review",
+                "were reviewed again after their last change (reviewedDate not before changedDate)",
+            ),
             raw,
             url,
         ),
@@ -381,9 +404,16 @@ def completion_findings(
 # --- risks -------------------------------------------------------------------------------------------------------
 
 
-def risk_findings(risks: Pages[Risk], start: dt.datetime, now: dt.datetime, days: int) -> list[ProbeFinding]:
+def risk_findings(
+    risks: Pages[Risk], start: dt.datetime, now: dt.datetime, days: int, projects: Iterable[Project] = ()
+) -> list[ProbeFinding]:
+    """`projects`: the products' projects, of which those not closed should each keep a register."""
     items = [r for r in {r.id: r for r in risks.items if not r.deleted}.values()]
     counted = [r for r in items if r.status in OPEN_RISK or in_window(r.created_date, start)]
+    running = list({p.id: p for p in projects if not p.deleted and p.status != "closed"}.values())
+    with_risks = {r.project for r in counted}
+    registered = [p for p in running if p.id in with_risks]
+    without = [f"#{p.id} {p.name}" for p in running if p.id not in with_risks]
     raw, url = tuple(risks.raw), risks.url
     noun = f"risks open or identified in the last {days} days{risks.cap_note('risks')}"
     handled = sum(
@@ -391,6 +421,7 @@ def risk_findings(risks: Pages[Risk], start: dt.datetime, now: dt.datetime, days
         for r in counted
     )
     rated = sum(r.probability > 0 and r.impact > 0 for r in counted)
+    graded = sum(bool(r.category.strip()) and r.rate > 0 for r in counted)
     open_ = [r for r in counted if r.status in OPEN_RISK]
     recent = now - dt.timedelta(days=RISK_REVIEW_DAYS)
     tracked = [r for r in open_ if any(in_window(t, recent) for t in (r.tracked_date, r.edited_date, r.created_date))]
@@ -398,6 +429,14 @@ def risk_findings(risks: Pages[Risk], start: dt.datetime, now: dt.datetime, days
     return [
         ProbeFinding(
             P + "risks", len(counted), f"{len(counted)} {noun}: {counts(r.status for r in counted)}", raw, url
+        ),
+        ProbeFinding(
+            P + "risks_project_coverage_ratio",
+            ratio(len(registered), len(running)),
+            share(len(registered), len(running), "projects not closed", f"have a risk {noun.removeprefix('risks ')}")
+            + (f"; none in {sample(without)}" if without else ""),
+            raw,
+            url,
         ),
         ProbeFinding(
             P + "risks_with_owner_and_mitigation_ratio",
@@ -410,6 +449,13 @@ def risk_findings(risks: Pages[Risk], start: dt.datetime, now: dt.datetime, days
             P + "risks_with_probability_and_impact_ratio",
             ratio(rated, len(counted)),
             share(rated, len(counted), noun, "are rated for probability and impact"),
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            P + "risks_with_category_and_rating_ratio",
+            ratio(graded, len(counted)),
+            share(graded, len(counted), noun, "have a category and a rating (风险系数 above 0)"),
             raw,
             url,
         ),

@@ -158,6 +158,8 @@ class Story(_Model):
     plan: Ids = Field(default_factory=list)
     reviewed_by: Users = Field(default_factory=list, alias="reviewedBy")
     reviewed_date: Time = Field(default=None, alias="reviewedDate")
+    changed_date: Time = Field(default=None, alias="changedDate")  # the last change of the story's content
+    last_edited_date: Time = Field(default=None, alias="lastEditedDate")
     opened_date: Time = Field(default=None, alias="openedDate")
     assigned_to: Users = Field(default_factory=list, alias="assignedTo")
     closed_by: Users = Field(default_factory=list, alias="closedBy")
@@ -195,6 +197,7 @@ class Bug(_Model):
 class Project(_Model):
     id: Annotated[int, BeforeValidator(to_int), Field(ge=1)]
     name: Text = ""
+    status: Text = ""  # wait | doing | suspended | closed
     deleted: Flag = False
 
 
@@ -238,6 +241,8 @@ class Risk(_Model):
     remedy: Text = ""  # 应急措施
     probability: Int = 0
     impact: Int = 0
+    category: Text = ""  # 风险类别
+    rate: Int = 0  # 风险系数: probability x impact, the rating ZenTao ranks risks by
     created_date: Time = Field(default=None, alias="createdDate")
     edited_date: Time = Field(default=None, alias="editedDate")
     tracked_date: Time = Field(default=None, alias="trackedDate")

@@ -98,7 +98,7 @@ def start_server(root: Path) -> MlflowServer:
 #   no-data                                           x      x       x
 #   no-commit                                         x      x              d1
 #   crashed (FAILED)                                         x
-#   search-1 (parent, records the chosen params)      x      x       x      d2
+#   search-1 (parent, records the chosen params)      x      x       x      d2           also n_trials (a budget)
 #     trial-1a, trial-1b (JOB)                        x      x       x                    child of search-1
 #     trial-1c (JOB)                                  x              x                    child of search-1
 #   search-2 (parent, no params)                             x
@@ -159,6 +159,7 @@ def fill(server: MlflowServer) -> Filled:
         start: int | None = None,
         extra_tags: dict[str, str] | None = None,
         end: bool = True,
+        extra_params: dict[str, str] | None = None,
     ) -> str:
         tags = {"mlflow.user": user, "mlflow.source.type": "JOB" if job else "LOCAL", "mlflow.source.name": "train.py"}
         tags |= {"mlflow.source.git.commit": COMMIT} if commit else {}
@@ -171,7 +172,8 @@ def fill(server: MlflowServer) -> Filled:
         client.log_batch(
             run_id,
             metrics=[Metric("auc", 0.91, started, 0)] if metrics else [],
-            params=[Param("learning_rate", "0.1"), Param("max_depth", "6")] if params else [],
+            params=([Param("learning_rate", "0.1"), Param("max_depth", "6")] if params else [])
+            + [Param(k, v) for k, v in (extra_params or {}).items()],
         )
         if dataset:
             client.log_inputs(run_id, [datasets[dataset]])
@@ -184,7 +186,16 @@ def fill(server: MlflowServer) -> Filled:
     run("no-data", "fraud", "alice", params=True, metrics=True, commit=True)
     run("no-commit", "fraud", "alice", params=True, metrics=True, dataset="d1")
     run("crashed", "fraud", "alice", metrics=True, status="FAILED")
-    run("search-1", "fraud", "alice", params=True, metrics=True, commit=True, dataset="d2")
+    run(
+        "search-1",
+        "fraud",
+        "alice",
+        params=True,
+        metrics=True,
+        commit=True,
+        dataset="d2",
+        extra_params={"n_trials": "3"},
+    )
     for trial in ("trial-1a", "trial-1b"):
         run(trial, "fraud", "alice", params=True, metrics=True, commit=True, parent="search-1", job=True)
     run("trial-1c", "fraud", "alice", params=True, commit=True, parent="search-1", job=True)

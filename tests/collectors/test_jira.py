@@ -191,7 +191,7 @@ def test_a_failing_search_costs_only_its_own_probes(server: RecordedHttpServer) 
     assert (records["plans"].value, records["plans_with_dates_ratio"].value) == (2, 1.0)
     assert records["plans_closed_on_time_ratio"].value == 1.0
     requirement_probes = [p for p in status if p.startswith("requirements")]
-    assert len(requirement_probes) == 10
+    assert len(requirement_probes) == 11
     assert {status[p] for p in requirement_probes} == {EvidenceStatus.unavailable}
     assert records["requirements"].reason.startswith("requirement issues: HTTP 500 from ")
     assert {status[p] for p in status if p.startswith("test_cases")} == {EvidenceStatus.error}
@@ -210,7 +210,7 @@ def test_a_failing_search_costs_only_its_own_probes(server: RecordedHttpServer) 
 def test_an_unreadable_field_list_fails_the_issue_probes_only(server: RecordedHttpServer) -> None:
     records, _ = collect(config(f"{server.base_url}/nofields", "nofields"))
     issue_probes = [p for p in records if not p.startswith(("projects", "plan"))]
-    assert len(issue_probes) == 20
+    assert len(issue_probes) == 23
     assert {records[p].status for p in issue_probes} == {EvidenceStatus.unavailable}
     assert all("/nofields/rest/api/2/field" in (records[p].reason or "") for p in issue_probes)
     assert (records["projects"].value, records["plans"].value, records["plan_completion_ratio"].value) == (1, 0, 0.0)

@@ -44,6 +44,7 @@ EXPECTED: dict[str, Any] = {
     "hyperparameter_search_count": 2,
     "search_trials_logged_ratio": 0.8,
     "searches_recording_choice_ratio": 0.5,
+    "searches_with_budget_ratio": 0.5,
     "registered_model_count": 4,
     "registered_models_with_description_ratio": 0.5,
     "registered_models_with_tags_ratio": 0.25,
@@ -55,15 +56,25 @@ EXPECTED: dict[str, Any] = {
     "model_versions_with_lineage_ratio": 0.4,
     "model_versions_registered_by_run_ratio": 0.6,
     "latest_versions_with_signature_ratio": round(1 / 3, 4),
+    "model_versions_with_run_artifacts_ratio": 0.8,
+    "model_versions_with_owner_ratio": 0.8,
+    "released_model_versions": 2,
+    "released_versions_with_provenance_ratio": 1.0,
 }
 TRACKING = {
     p for p in EXPECTED if p.startswith(("experiment", "run", "distinct", "child", "hyper", "search", "failed"))
 }
 EXPERIMENTS_ONLY = {"experiment_count", "experiments_with_description_ratio"}
 RUNS = TRACKING - EXPERIMENTS_ONLY
-VERSIONS = {"model_version_count", "model_versions_with_run_ratio", "model_versions_with_description_ratio"}
+VERSIONS = {
+    "model_version_count", "model_versions_with_run_ratio", "model_versions_with_description_ratio",
+    "model_versions_with_run_artifacts_ratio",
+}  # fmt: skip
 MODELS = {p for p in EXPECTED if p.startswith("registered_model")} | {"model_lifecycle_labels"}
-LINEAGE = {"model_versions_with_lineage_ratio", "model_versions_registered_by_run_ratio"}
+LINEAGE = {
+    "model_versions_with_lineage_ratio", "model_versions_registered_by_run_ratio", "model_versions_with_owner_ratio",
+    "released_model_versions", "released_versions_with_provenance_ratio",
+}  # fmt: skip
 SIGNATURE = {"latest_versions_with_signature_ratio"}
 
 

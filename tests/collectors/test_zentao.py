@@ -47,6 +47,7 @@ SUFFIXES = [
     "requirements_planned_ratio",
     "requirements_linked_to_test_cases_ratio",
     "requirements_changed_after_review",
+    "requirements_reconfirmed_after_change_ratio",
     "test_cases",
     "test_cases_linked_to_requirement_ratio",
     "test_cases_with_steps_ratio",
@@ -58,8 +59,10 @@ SUFFIXES = [
     "plans_closed_on_time_ratio",
     "plan_completion_ratio",
     "risks",
+    "risks_project_coverage_ratio",
     "risks_with_owner_and_mitigation_ratio",
     "risks_with_probability_and_impact_ratio",
+    "risks_with_category_and_rating_ratio",
     "risks_reviewed_in_window_ratio",
 ]
 
