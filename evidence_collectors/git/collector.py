@@ -13,6 +13,7 @@ from pathlib import Path
 from evidence_collectors.base import CollectContext, Collector, load_probe_specs
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.git import (
+    buildchain,
     ci,
     data,
     datalayers,
@@ -25,6 +26,7 @@ from evidence_collectors.git import (
     pipelines,
     practices,
     refs,
+    serving_manifests,
     workloads,
 )
 from evidence_collectors.git import testsuite as tests
@@ -186,6 +188,8 @@ def _tree_findings(repo: GitRepo, config: GitTargetConfig, commit: str, resolve_
     found |= practices.practice_findings(snap, index, found_manifests, dependencies.packages)
     found |= datalayers.data_layer_findings(snap)
     found |= workloads.workload_findings(snap, found_manifests)
+    found |= serving_manifests.serving_manifest_findings(snap, found_manifests)
+    found |= buildchain.buildchain_findings(snap)
     for probe, finding in found.items():
         if probe in CODE_PROBES:
             finding.raw = sorted({*finding.raw, index_sha})

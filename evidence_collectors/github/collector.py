@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Generic, TypeVar
 from urllib.parse import quote
 
 from evidence_collectors.base import CollectContext, Collector, load_probe_specs
@@ -24,7 +25,10 @@ from evidence_collectors.github.figures import (
     protection_detail_findings,
     protection_findings,
     pull_findings,
+    queue_findings,
+    recheck_findings,
     release_findings,
+    review_findings,
     run_findings,
     tag_findings,
     workflow_findings,
@@ -41,6 +45,7 @@ from evidence_collectors.github.models import (
     PullRequest,
     Release,
     Repository,
+    Review,
     Tag,
     Workflow,
     WorkflowRun,
@@ -48,7 +53,9 @@ from evidence_collectors.github.models import (
 from evidence_collectors.http import CollectError, Unavailable
 from evidence_collectors.outcome import ProbeFinding, failed_read, in_catalogue_order, probe_section, recorded
 from evidence_collectors.records import EvidenceRecord, utc_now
+from evidence_collectors.rest import Pages
 
+T = TypeVar("T")
 PROBES = load_probe_specs(Path(__file__).with_name("probes.yaml"))
 MAX_STATUS_LOOKUPS = 300  # one request per deployment; the newest ones are read first
 MAX_PULL_LOOKUPS = 50  # four requests per merged pull request (checks and statuses of two commits); newest first
@@ -64,7 +71,13 @@ RUN_PROBES = (
     "github.default_branch_longest_broken_hours",
     "github.default_branch_last_conclusion",
 )
-PULL_PROBES = ("github.merged_pulls_checked_ratio", "github.merged_pulls_mainline_checked_ratio")
+PULL_PROBES = (
+    "github.merged_pulls_checked_ratio",
+    "github.merged_pulls_mainline_checked_ratio",
+    "github.merged_pulls_mainline_rechecked_ratio",
+)
+REVIEW_PROBES = ("github.merged_pulls_approved_ratio",)
+QUEUE_PROBES = ("github.merged_pulls_via_merge_queue_ratio",)
 PROTECTION_PROBES = ("github.default_branch_protected", "github.default_branch_required_status_checks")
 DETAIL_PROBES = (
     "github.default_branch_required_approvals",
@@ -129,23 +142,24 @@ class GitHubCollector(Collector):
                 WORKFLOW_PROBES,
                 lambda: workflow_findings(api.pages(f"{api.repo}/actions/workflows", Workflow, items_key="workflows")),
             )
-            section(
-                "workflow runs",
-                RUN_PROBES,
-                lambda: run_findings(
-                    api.pages(
-                        f"{api.repo}/actions/runs",
-                        WorkflowRun,
-                        items_key="workflow_runs",
-                        params={"exclude_pull_requests": "true"},
-                        stop=lambda page: any(r.created_at < start for r in page),
-                    ),
-                    start,
-                    branch,
-                    days,
-                ),
+            runs = _Once(
+                lambda: api.pages(
+                    f"{api.repo}/actions/runs",
+                    WorkflowRun,
+                    items_key="workflow_runs",
+                    params={"exclude_pull_requests": "true"},
+                    stop=lambda page: any(r.created_at < start for r in page),
+                )
             )
-            section("merged pull requests", PULL_PROBES, lambda: self._pulls(api, start, branch, days))
+            section("workflow runs", RUN_PROBES, lambda: run_findings(runs.get(), start, branch, days))
+            merged = _Merged(api, start, branch)
+            section("merged pull requests", PULL_PROBES, lambda: self._pulls(api, merged, branch, days))
+            section("pull request reviews", REVIEW_PROBES, lambda: self._reviews(api, merged, branch, days))
+            section(
+                "merge queue (merged pull requests and workflow runs)",
+                QUEUE_PROBES,
+                lambda: self._queue(merged, runs, branch, days),
+            )
             records.extend(self._protection(config, ctx, api, branch))
             section(
                 "environments",
@@ -189,19 +203,9 @@ class GitHubCollector(Collector):
         what = "branch protection settings (reading them needs admin rights on the repository)"
         return records + probe_section(self, config, ctx, what, DETAIL_PROBES, details)
 
-    def _pulls(self, api: GitHubApi, start: dt.datetime, branch: str, days: int) -> list[ProbeFinding]:
+    def _pulls(self, api: GitHubApi, pulls: _Merged, branch: str, days: int) -> list[ProbeFinding]:
         """Pull requests merged into the default branch in the window, and the checks on their two commits."""
-        listing = api.pages(
-            f"{api.repo}/pulls",
-            PullRequest,
-            params={"state": "closed", "base": branch, "sort": "updated", "direction": "desc"},
-            stop=lambda page: any(p.updated_at < start for p in page),  # merged_at <= updated_at
-        )
-        merged = sorted(
-            (p for p in listing.items if p.merged_at is not None and p.merged_at >= start),
-            key=lambda p: (p.merged_at, p.number),
-            reverse=True,
-        )
+        listing, merged = pulls.read()
         raw = list(listing.raw)
 
         def checks(sha: str) -> CommitChecks:
@@ -218,7 +222,33 @@ class GitHubCollector(Collector):
         if len(merged) > MAX_PULL_LOOKUPS:
             note += f" (checks read for the newest {MAX_PULL_LOOKUPS} merged pull requests)"
         period = f"in the last {days} days{note}"
-        return pull_findings(looked, head_checks, merge_checks, branch, (tuple(raw), listing.url), period)
+        source = (tuple(raw), listing.url)
+        return pull_findings(looked, head_checks, merge_checks, branch, source, period) + recheck_findings(
+            looked, head_checks, merge_checks, branch, source, period
+        )
+
+    def _reviews(self, api: GitHubApi, pulls: _Merged, branch: str, days: int) -> list[ProbeFinding]:
+        """The reviews of the same merged pull requests (one request each, newest MAX_PULL_LOOKUPS)."""
+        listing, merged = pulls.read()
+        raw = list(listing.raw)
+        reviews: dict[int, list[Review]] = {}
+        looked = merged[:MAX_PULL_LOOKUPS]
+        for pull in looked:
+            found = api.pages(f"{api.repo}/pulls/{pull.number}/reviews", Review, max_pages=1)
+            reviews[pull.number] = found.items
+            raw += found.raw
+        note = listing.cap_note("pull requests")
+        if len(merged) > MAX_PULL_LOOKUPS:
+            note += f" (reviews read for the newest {MAX_PULL_LOOKUPS} merged pull requests)"
+        return review_findings(looked, reviews, branch, (tuple(raw), listing.url), f"in the last {days} days{note}")
+
+    def _queue(self, pulls: _Merged, runs: _Once[Pages[WorkflowRun]], branch: str, days: int) -> list[ProbeFinding]:
+        listing, merged = pulls.read()
+        found = runs.get()
+        looked = merged[:MAX_PULL_LOOKUPS]
+        note = listing.cap_note("pull requests") + found.cap_note("workflow runs")
+        source = ((*listing.raw, *found.raw), listing.url)
+        return queue_findings(looked, found.items, branch, source, f"in the last {days} days{note}")
 
     def _deployments(self, api: GitHubApi, start: dt.datetime, days: int) -> list[ProbeFinding]:
         listing = api.pages(
@@ -236,3 +266,42 @@ class GitHubCollector(Collector):
         if len(window) > MAX_STATUS_LOOKUPS:
             note += f" (outcomes read for the newest {MAX_STATUS_LOOKUPS} deployments)"
         return deployment_findings(window, states, tuple(raw), listing.url, days, note)
+
+
+class _Merged:
+    """The pull requests merged into the default branch in the window, listed once for the sections that need them."""
+
+    def __init__(self, api: GitHubApi, start: dt.datetime, branch: str) -> None:
+        self.api, self.start, self.branch = api, start, branch
+        self._read: tuple[Pages[PullRequest], list[PullRequest]] | None = None
+
+    def read(self) -> tuple[Pages[PullRequest], list[PullRequest]]:
+        """(the listing, merged pull requests newest first); a failed listing is tried again by the next caller."""
+        if self._read is None:
+            start = self.start
+            listing = self.api.pages(
+                f"{self.api.repo}/pulls",
+                PullRequest,
+                params={"state": "closed", "base": self.branch, "sort": "updated", "direction": "desc"},
+                stop=lambda page: any(p.updated_at < start for p in page),  # merged_at <= updated_at
+            )
+            merged = sorted(
+                (p for p in listing.items if p.merged_at is not None and p.merged_at >= start),
+                key=lambda p: (p.merged_at or start, p.number),
+                reverse=True,
+            )
+            self._read = (listing, merged)
+        return self._read
+
+
+class _Once(Generic[T]):
+    """A read done at most once for the sections that share it; a failed read is tried again by the next caller."""
+
+    def __init__(self, read: Callable[[], T]) -> None:
+        self._read_it = read
+        self._value: T | None = None
+
+    def get(self) -> T:
+        if self._value is None:
+            self._value = self._read_it()
+        return self._value

@@ -18,6 +18,7 @@ from evidence_collectors.github.models import (
     Environment,
     PullRequest,
     Release,
+    Review,
     Tag,
     Workflow,
     WorkflowRun,
@@ -213,6 +214,102 @@ class CommitChecks:
         return runs or any(s.state != "pending" and s.created_at <= moment for s in self.statuses)
 
 
+_CONTEXT_VARIANT = re.compile(r"/(pr-merge|pr-head|mr-merge|mr-head|branch|push|pr|merge|head)$")
+
+
+def check_name(name: str) -> str:
+    """A check's name with the event-specific tail external CI servers add (Jenkins '/pr-merge' vs '/branch')."""
+    return _CONTEXT_VARIANT.sub("", name.strip().lower())
+
+
+def gating_names(checks: CommitChecks, moment: dt.datetime) -> set[str]:
+    """Names of the checks with a result on a pull request's head no later than the merge: its integration checks."""
+    runs = {
+        check_name(c.name)
+        for c in checks.check_runs
+        if c.status == "completed"
+        and c.conclusion not in NO_RESULT
+        and c.completed_at is not None
+        and c.completed_at <= moment
+    }
+    return runs | {check_name(s.context) for s in checks.statuses if s.state != "pending" and s.created_at <= moment}
+
+
+def rechecked(pull: PullRequest, head: CommitChecks, mainline: CommitChecks) -> bool:
+    """Every integration check that gated the merge also ran (finished or not) on the commit the merge produced."""
+    if pull.merged_at is None:
+        return False
+    gating = gating_names(head, pull.merged_at)
+    after = {check_name(c.name) for c in mainline.check_runs} | {check_name(s.context) for s in mainline.statuses}
+    return bool(gating) and gating <= after
+
+
+def recheck_findings(
+    merged: list[PullRequest],
+    head_checks: dict[int, CommitChecks],
+    merge_checks: dict[int, CommitChecks],
+    branch: str,
+    source: tuple[tuple[str, ...], str],
+    period: str,
+) -> list[ProbeFinding]:
+    raw, url = source
+    done = [
+        p
+        for p in merged
+        if rechecked(p, head_checks.get(p.number, CommitChecks()), merge_checks.get(p.number, CommitChecks()))
+    ]
+    missing = sorted(f"#{p.number}" for p in merged if p not in done)
+    return [
+        ProbeFinding(
+            "github.merged_pulls_mainline_rechecked_ratio",
+            ratio(len(done), len(merged)),
+            f"{of(len(done), len(merged))} pull requests merged into {branch} {period} had every check that gated "
+            f"them (a result on the head before the merge) run again on the commit the merge put on {branch}"
+            + (f"; not: {', '.join(missing[:10])}" if missing else ""),
+            raw,
+            url,
+        )
+    ]
+
+
+def via_merge_queue(pull: PullRequest, runs: list[WorkflowRun], branch: str) -> bool:
+    """A merge_group run for this pull request (on the queue's gh-readonly-queue/<branch>/pr-<n>- branch, or on the
+    commit the merge put on the branch) succeeded no later than the merge."""
+    if pull.merged_at is None:
+        return False
+    prefix = f"gh-readonly-queue/{branch}/pr-{pull.number}-"
+    return any(
+        r.event == "merge_group"
+        and r.conclusion == "success"
+        and r.created_at <= pull.merged_at
+        and ((r.head_branch or "").startswith(prefix) or bool(r.head_sha and r.head_sha == pull.merge_commit_sha))
+        for r in runs
+    )
+
+
+def queue_findings(
+    merged: list[PullRequest],
+    runs: list[WorkflowRun],
+    branch: str,
+    source: tuple[tuple[str, ...], str],
+    period: str,
+) -> list[ProbeFinding]:
+    raw, url = source
+    queued = [p for p in merged if via_merge_queue(p, runs, branch)]
+    missing = sorted(f"#{p.number}" for p in merged if p not in queued)
+    return [
+        ProbeFinding(
+            "github.merged_pulls_via_merge_queue_ratio",
+            ratio(len(queued), len(merged)),
+            f"{of(len(queued), len(merged))} pull requests merged into {branch} {period} went through the merge "
+            "queue (a successful merge_group run for them before the merge)"
+            + (f"; not: {', '.join(missing[:10])}" if missing else ""),
+            raw,
+            url,
+        )
+    ]
+
+
 def pull_findings(
     merged: list[PullRequest],
     head_checks: dict[int, CommitChecks],
@@ -244,6 +341,48 @@ def pull_findings(
             raw,
             url,
         ),
+    ]
+
+
+def approved_by_other(pull: PullRequest, reviews: list[Review]) -> bool:
+    """Someone other than the author approved the pull request, and that approval stood at the merge.
+
+    A dismissed approval has state DISMISSED and does not count; neither does an approval submitted after the merge.
+    """
+    author = pull.user.login if pull.user else ""
+    return any(
+        r.state == "APPROVED"
+        and r.user is not None
+        and r.user.login
+        and r.user.login != author
+        and r.submitted_at is not None
+        and pull.merged_at is not None
+        and r.submitted_at <= pull.merged_at
+        for r in reviews
+    )
+
+
+def review_findings(
+    merged: list[PullRequest],
+    reviews: dict[int, list[Review]],
+    branch: str,
+    source: tuple[tuple[str, ...], str],
+    period: str,
+) -> list[ProbeFinding]:
+    """`merged` are the pull requests merged into `branch` in the window whose reviews were read."""
+    raw, url = source
+    approved = [p for p in merged if approved_by_other(p, reviews.get(p.number, []))]
+    missing = sorted(f"#{p.number}" for p in merged if p not in approved)
+    return [
+        ProbeFinding(
+            "github.merged_pulls_approved_ratio",
+            ratio(len(approved), len(merged)),
+            f"{of(len(approved), len(merged))} pull requests merged into {branch} {period} had an approving review "
+            "by someone other than their author, submitted before the merge and not dismissed"
+            + (f"; without: {', '.join(missing[:10])}" if missing else ""),
+            raw,
+            url,
+        )
     ]
 
 

@@ -142,6 +142,15 @@ class PullRequest(_Model):
     merged_at: dt.datetime | None = None
     merge_commit_sha: str | None = None  # the commit the merge put on the base branch
     head: PullHead
+    user: Account | None = None  # the author
+
+
+class Review(_Model):
+    """A pull request review (GET /repos/{owner}/{repo}/pulls/{number}/reviews)."""
+
+    user: Account | None = None
+    state: str = ""  # APPROVED | CHANGES_REQUESTED | COMMENTED | DISMISSED | PENDING
+    submitted_at: dt.datetime | None = None
 
 
 class App(_Model):

@@ -23,6 +23,7 @@ from evidence_collectors.gitlab.figures import (
     approval_settings_findings,
     deployment_findings,
     environment_findings,
+    freeze_findings,
     merge_request_check_findings,
     merge_request_findings,
     pipeline_findings,
@@ -30,6 +31,9 @@ from evidence_collectors.gitlab.figures import (
     protected_branch_findings,
     protected_environment_findings,
     protecting,
+    recheck_findings,
+    train_findings,
+    trigger_record_findings,
 )
 from evidence_collectors.gitlab.models import (
     ApprovalRule,
@@ -37,6 +41,8 @@ from evidence_collectors.gitlab.models import (
     CommitStatus,
     Deployment,
     Environment,
+    FreezePeriod,
+    Job,
     MergeRequest,
     MergeRequestApprovals,
     Pipeline,
@@ -70,10 +76,17 @@ BRANCH_PROBES = (
 RULE_PROBES = ("gitlab.default_branch_required_approvals",)
 SETTING_PROBES = ("gitlab.author_approval_prevented", "gitlab.approvals_reset_on_push")
 MR_PROBES = ("gitlab.merged_mrs_in_window", "gitlab.merged_mr_approved_ratio")
-MR_CHECK_PROBES = ("gitlab.merged_mrs_checked_ratio", "gitlab.merged_mrs_mainline_checked_ratio")
+MR_CHECK_PROBES = (
+    "gitlab.merged_mrs_checked_ratio",
+    "gitlab.merged_mrs_mainline_checked_ratio",
+    "gitlab.merged_mrs_mainline_rechecked_ratio",
+)
 MAX_STATUS_LOOKUPS = 50  # two requests per merged merge request (head and mainline commit); newest merges first
 ENVIRONMENT_PROBES = ("gitlab.environments", "gitlab.production_environments")
 PROTECTED_ENV_PROBES = ("gitlab.protected_environments", "gitlab.environments_with_required_approval")
+FREEZE_PROBES = ("gitlab.deploy_freeze_periods",)
+TRAIN_PROBES = ("gitlab.merged_mrs_via_merge_train_ratio",)
+TRIGGER_PROBES = ("gitlab.pipelines_with_trigger_record_ratio",)
 DEPLOYMENT_PROBES = (
     "gitlab.deployments_in_window",
     "gitlab.deployment_success_ratio",
@@ -82,7 +95,7 @@ DEPLOYMENT_PROBES = (
 )
 
 Compute = Callable[[], list[ProbeFinding]]
-Dated = TypeVar("Dated", Pipeline, Deployment)
+Dated = TypeVar("Dated", Pipeline, Deployment, Job)
 
 
 class GitLabCollector(Collector):
@@ -110,10 +123,21 @@ class GitLabCollector(Collector):
             def section(what: str, probes: tuple[str, ...], compute: Compute) -> None:
                 records.extend(probe_section(self, config, ctx, what, probes, compute))
 
+            try:
+                pipelines: Pages[Pipeline] | Exception = _newest_first(api, "pipelines", Pipeline, start)
+            except Exception as exc:  # raised again, unchanged, by every section that needs the pipelines
+                pipelines = exc
             section(
                 "pipelines",
                 PIPELINE_PROBES,
-                lambda: pipeline_findings(_newest_first(api, "pipelines", Pipeline, start), start, branch, days),
+                lambda: pipeline_findings(_again(pipelines), start, branch, days),
+            )
+            section(
+                "pipeline jobs (who each pipeline ran for)",
+                TRIGGER_PROBES,
+                lambda: trigger_record_findings(
+                    _again(pipelines), _newest_first(api, "jobs", Job, start, sort=False), start, days
+                ),
             )
             try:
                 protected: Pages[ProtectedBranch] | Exception = api.pages(
@@ -143,6 +167,11 @@ class GitLabCollector(Collector):
                 lambda: self._merge_request_checks(api, _reraise(listing), start, branch, days),
             )
             section(
+                "merge trains (merged merge requests and pipelines)",
+                TRAIN_PROBES,
+                lambda: self._trains(_reraise(listing), _again(pipelines), start, branch, days),
+            )
+            section(
                 "environments",
                 ENVIRONMENT_PROBES,
                 lambda: environment_findings(api.pages(f"{api.project}/environments", Environment)),
@@ -153,6 +182,11 @@ class GitLabCollector(Collector):
                 lambda: protected_environment_findings(
                     api.pages(f"{api.project}/protected_environments", ProtectedEnvironment)
                 ),
+            )
+            section(
+                "deploy freeze periods",
+                FREEZE_PROBES,
+                lambda: freeze_findings(api.pages(f"{api.project}/freeze_periods", FreezePeriod)),
             )
             section(
                 "deployments",
@@ -213,7 +247,19 @@ class GitLabCollector(Collector):
         mainline = {m.iid: statuses(m.mainline_sha) for m in merged}
         note = listing.cap_note("merge requests")
         period = f"in the last {days} days{note}"
-        return merge_request_check_findings(merged, head, mainline, branch, (tuple(raw), listing.url), period)
+        source = (tuple(raw), listing.url)
+        return merge_request_check_findings(merged, head, mainline, branch, source, period) + recheck_findings(
+            merged, head, mainline, branch, source, period
+        )
+
+    def _trains(
+        self, listing: Pages[MergeRequest], pipelines: Pages[Pipeline], start: dt.datetime, branch: str, days: int
+    ) -> list[ProbeFinding]:
+        into = [m for m in listing.items if m.merged_at and m.merged_at >= start and m.target_branch == branch]
+        merged = sorted(into, key=lambda m: (m.merged_at, m.iid), reverse=True)[:MAX_STATUS_LOOKUPS]
+        note = listing.cap_note("merge requests") + pipelines.cap_note("pipelines")
+        source = ((*listing.raw, *pipelines.raw), listing.url)
+        return train_findings(merged, pipelines.items, branch, source, f"in the last {days} days{note}")
 
     def _merge_requests(
         self, api: GitLabApi, listing: Pages[MergeRequest], start: dt.datetime, days: int
@@ -231,14 +277,24 @@ class GitLabCollector(Collector):
         return merge_request_findings(merged, approvals, tuple(raw), listing.url, days, note)
 
 
-def _newest_first(api: GitLabApi, what: str, model: type[Dated], start: dt.datetime) -> Pages[Dated]:
-    """The project's pipelines or deployments, newest first, until a page reaches back past `start`."""
+def _newest_first(
+    api: GitLabApi, what: str, model: type[Dated], start: dt.datetime, *, sort: bool = True
+) -> Pages[Dated]:
+    """The project's pipelines, deployments or jobs, newest first, until a page reaches back past `start` (the jobs
+    API lists newest first by itself and takes no ordering parameters)."""
     return api.pages(
         f"{api.project}/{what}",
         model,
-        params={"order_by": "id", "sort": "desc"},
+        params={"order_by": "id", "sort": "desc"} if sort else None,
         stop=lambda page: any(item.created_at < start for item in page),
     )
+
+
+def _again(result: Pages[Pipeline] | Exception) -> Pages[Pipeline]:
+    """The pipeline listing, or the very exception its read raised."""
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 def _reraise(result: Pages[MergeRequest] | Exception) -> Pages[MergeRequest]:

@@ -12,6 +12,8 @@ from evidence_collectors.gitlab.models import (
     CommitStatus,
     Deployment,
     Environment,
+    FreezePeriod,
+    Job,
     MergeRequest,
     Pipeline,
     Project,
@@ -80,6 +82,26 @@ def project_findings(project: Project, raw: tuple[str, ...], url: str) -> list[P
 
 
 # --- pipelines ---------------------------------------------------------------------------------------------------
+
+
+def trigger_record_findings(
+    pipelines: Pages[Pipeline], jobs: Pages[Job], start: dt.datetime, days: int
+) -> list[ProbeFinding]:
+    """Pipelines in the window that record their source, their commit and the user they ran for (from their jobs)."""
+    window = [p for p in pipelines.items if p.created_at >= start]
+    users = {j.pipeline.id for j in jobs.items if j.pipeline is not None and j.user is not None and j.user.username}
+    recorded_ = [p for p in window if p.source and p.sha and p.id in users]
+    note = pipelines.cap_note("pipelines") + jobs.cap_note("jobs")
+    return [
+        ProbeFinding(
+            "gitlab.pipelines_with_trigger_record_ratio",
+            ratio(len(recorded_), len(window)),
+            f"{of(len(recorded_), len(window))} pipelines in the last {days} days{note} record their source, their "
+            "commit and the user they ran for",
+            (*pipelines.raw, *jobs.raw),
+            jobs.url,
+        )
+    ]
 
 
 def pipeline_findings(pipelines: Pages[Pipeline], start: dt.datetime, branch: str, days: int) -> list[ProbeFinding]:
@@ -296,6 +318,85 @@ def checked_by(statuses: list[CommitStatus], moment: dt.datetime) -> bool:
     return any(s.status in FINISHED and (s.finished_at or s.created_at) <= moment for s in integrating(statuses))
 
 
+MERGE_SLACK = dt.timedelta(minutes=1)  # a mainline pipeline may be created a moment before merged_at is stamped
+_CONTEXT_VARIANT = re.compile(r"/(pr-merge|pr-head|mr-merge|mr-head|branch|push|pr|merge|head)$")
+
+
+def job_name(name: str) -> str:
+    """A job's name with the event-specific tail external CI servers add (Jenkins '/mr-merge' vs '/branch')."""
+    return _CONTEXT_VARIANT.sub("", name.strip().lower())
+
+
+def rechecked(mr: MergeRequest, head: list[CommitStatus], mainline: list[CommitStatus]) -> bool:
+    """Every job that had a result on the head before the merge also ran (finished or not) on the mainline commit
+    after the merge (a fast-forward merge leaves the head as the mainline commit: its earlier jobs do not count)."""
+    if mr.merged_at is None:
+        return False
+    merged_at = mr.merged_at
+    gating = {
+        job_name(s.name)
+        for s in integrating(head)
+        if s.status in FINISHED and (s.finished_at or s.created_at) <= merged_at
+    }
+    after = {job_name(s.name) for s in integrating(mainline) if s.created_at >= merged_at - MERGE_SLACK}
+    return bool(gating) and gating <= after
+
+
+def recheck_findings(
+    merged: list[MergeRequest],
+    head: dict[int, list[CommitStatus]],
+    mainline: dict[int, list[CommitStatus]],
+    branch: str,
+    source: tuple[tuple[str, ...], str],
+    period: str,
+) -> list[ProbeFinding]:
+    raw, url = source
+    done = [m for m in merged if rechecked(m, head.get(m.iid, []), mainline.get(m.iid, []))]
+    missing = sorted(f"!{m.iid}" for m in merged if m not in done)
+    return [
+        ProbeFinding(
+            "gitlab.merged_mrs_mainline_rechecked_ratio",
+            ratio(len(done), len(merged)),
+            f"{of(len(done), len(merged))} merge requests merged into {branch} {period} had every job that gated "
+            f"them (a result on the head before the merge) run again on the commit the merge put on {branch}"
+            + (f"; not: {', '.join(missing[:10])}" if missing else ""),
+            raw,
+            url,
+        )
+    ]
+
+
+def via_merge_train(mr: MergeRequest, pipelines: list[Pipeline]) -> bool:
+    """A merge train pipeline for this merge request (ref refs/merge-requests/<iid>/train) succeeded by the merge."""
+    if mr.merged_at is None:
+        return False
+    ref = f"refs/merge-requests/{mr.iid}/train"
+    return any(p.ref == ref and p.status == "success" and p.created_at <= mr.merged_at for p in pipelines)
+
+
+def train_findings(
+    merged: list[MergeRequest],
+    pipelines: list[Pipeline],
+    branch: str,
+    source: tuple[tuple[str, ...], str],
+    period: str,
+) -> list[ProbeFinding]:
+    raw, url = source
+    trained = [m for m in merged if via_merge_train(m, pipelines)]
+    missing = sorted(f"!{m.iid}" for m in merged if m not in trained)
+    return [
+        ProbeFinding(
+            "gitlab.merged_mrs_via_merge_train_ratio",
+            ratio(len(trained), len(merged)),
+            f"{of(len(trained), len(merged))} merge requests merged into {branch} {period} went through a merge train "
+            "(a successful train pipeline for them before the merge)"
+            + (f"; not: {', '.join(missing[:10])}" if missing else ""),
+            raw,
+            url,
+        )
+    ]
+
+
 def merge_request_check_findings(
     merged: list[MergeRequest],
     head: dict[int, list[CommitStatus]],
@@ -352,6 +453,26 @@ def environment_findings(envs: Pages[Environment]) -> list[ProbeFinding]:
             raw,
             url,
         ),
+    ]
+
+
+def freeze_findings(periods: Pages[FreezePeriod]) -> list[ProbeFinding]:
+    """Deploy freeze periods; CI jobs see an active one as $CI_DEPLOY_FREEZE."""
+    shown = "; ".join(
+        f"{p.freeze_start} -> {p.freeze_end}" + (f" ({p.cron_timezone})" if p.cron_timezone else "")
+        for p in periods.items[:5]
+    )
+    more = f" (+{len(periods.items) - 5} more)" if len(periods.items) > 5 else ""
+    return [
+        ProbeFinding(
+            "gitlab.deploy_freeze_periods",
+            len(periods.items),
+            f"{len(periods.items)} deploy freeze period(s)"
+            + (f": {shown}{more}" if shown else "")
+            + periods.cap_note("freeze periods"),
+            tuple(periods.raw),
+            periods.url,
+        )
     ]
 
 

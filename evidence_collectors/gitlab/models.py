@@ -27,7 +27,25 @@ class Pipeline(_Model):
     status: str  # created | pending | running | success | failed | canceled | skipped | manual | scheduled | ...
     source: str | None = None  # push | web | schedule | merge_request_event | api | trigger | ...
     ref: str | None = None
+    sha: str | None = None
     created_at: dt.datetime
+
+
+class JobUser(_Model):
+    username: str = ""
+
+
+class JobPipeline(_Model):
+    id: int
+
+
+class Job(_Model):
+    """A CI job (GET /projects/:id/jobs): the user it ran for (the pipeline's starter) and its pipeline."""
+
+    id: int
+    created_at: dt.datetime
+    user: JobUser | None = None
+    pipeline: JobPipeline | None = None
 
 
 class AccessLevel(_Model):
@@ -110,6 +128,14 @@ class Environment(_Model):
     name: str
     state: str = "available"  # available | stopping | stopped
     tier: str | None = None  # production | staging | testing | development | other
+
+
+class FreezePeriod(_Model):
+    """A deploy freeze period (GET /projects/:id/freeze_periods): cron start and end, with their time zone."""
+
+    freeze_start: str = ""
+    freeze_end: str = ""
+    cron_timezone: str | None = None
 
 
 class EnvironmentApprovalRule(_Model):

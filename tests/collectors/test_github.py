@@ -69,6 +69,9 @@ def test_figures_match_the_recorded_repository(server: RecordedHttpServer) -> No
         "github.default_branch_last_conclusion": "success",  # the newest main run is still in progress
         "github.merged_pulls_checked_ratio": 0.5,  # added with 2022.10.4 checks (test_github_checks_c2.py)
         "github.merged_pulls_mainline_checked_ratio": 0.75,
+        "github.merged_pulls_mainline_rechecked_ratio": 0.5,  # added in the second pass (test_github_checks2_c2.py)
+        "github.merged_pulls_approved_ratio": 0.5,  # added in the second pass (test_github_checks2_c2.py)
+        "github.merged_pulls_via_merge_queue_ratio": 0.0,  # added in the second pass: no merge_group runs
         "github.default_branch_protected": True,
         "github.default_branch_required_status_checks": ["ci / lint", "ci / test"],  # ruleset + classic
         "github.default_branch_required_approvals": 2,  # classic 1, organisation ruleset 2

@@ -57,6 +57,7 @@ def test_figures_match_the_recorded_project(server: RecordedHttpServer) -> None:
         "gitlab.pipeline_success_ratio": 0.6667,  # 4 of 6
         "gitlab.pipeline_sources": ["merge_request_event", "push", "schedule", "web"],
         "gitlab.automatic_pipeline_ratio": 0.875,  # one started from the web UI
+        "gitlab.pipelines_with_trigger_record_ratio": 0.75,  # added in the second pass (test_gitlab_checks2_c2.py)
         "gitlab.default_branch_pipeline_success_ratio": 0.6667,  # main: 2 of 3 (one running, one canceled)
         "gitlab.default_branch_last_status": "success",
         "gitlab.default_branch_protected": True,
@@ -70,10 +71,13 @@ def test_figures_match_the_recorded_project(server: RecordedHttpServer) -> None:
         "gitlab.merged_mr_approved_ratio": 0.6667,  # !10 was merged without approval
         "gitlab.merged_mrs_checked_ratio": 0.6667,  # added with 2022.10.4 checks (test_gitlab_checks_c2.py)
         "gitlab.merged_mrs_mainline_checked_ratio": 1.0,
+        "gitlab.merged_mrs_mainline_rechecked_ratio": 0.6667,  # added in the second pass (test_gitlab_checks2_c2.py)
+        "gitlab.merged_mrs_via_merge_train_ratio": 0.0,  # added in the second pass: no train pipelines
         "gitlab.environments": ["production", "staging"],  # the review app is stopped
         "gitlab.production_environments": ["production"],
         "gitlab.protected_environments": ["production", "staging"],
         "gitlab.environments_with_required_approval": ["production"],
+        "gitlab.deploy_freeze_periods": 2,  # added in the second pass (test_gitlab_checks2_c2.py)
         "gitlab.deployments_in_window": 4,  # the fifth is 45 days old
         "gitlab.deployment_success_ratio": 0.6667,  # 2 success, 1 failed (1 running)
         "gitlab.deployments_with_outcome_ratio": 0.75,
