@@ -10,7 +10,7 @@ import pytest
 
 from assessors.assessment import Answer, Status
 from assessors.evidence import decide, expectation_holds, merge
-from capability_model.schema import Framework, Operator, ProbeExpectation
+from capability_model.schema import Framework, Operator, ProbeExpectation, Verification
 from capability_model.sourcefile import SourceError
 from evidence_collectors.base import CollectContext, Collector, ProbeSpec, Remediation
 from evidence_collectors.bundle import read_records, verify_bundle, write_bundle
@@ -208,7 +208,9 @@ def test_audit_mode_counts_only_cited_claims(part1) -> None:  # type: ignore[no-
 def _one_requirement(part1, expectations: list, mode: str = "sufficient"):  # type: ignore[no-untyped-def]
     fw = part1.framework
     item = fw.domains[0].subdomains[0].items[0]
-    req = item.requirements[0].model_copy(update={"expectations": expectations, "expectation_mode": mode})
+    verification = Verification.automated if mode == "sufficient" else Verification.assisted
+    update = {"expectations": expectations, "verification": verification, "expectation_mode": None}
+    req = item.requirements[0].model_copy(update=update)
     new_item = item.model_copy(update={"requirements": [req, *item.requirements[1:]]})
     sub = fw.domains[0].subdomains[0].model_copy(update={"items": [new_item, *fw.domains[0].subdomains[0].items[1:]]})
     dom = fw.domains[0].model_copy(update={"subdomains": [sub, *fw.domains[0].subdomains[1:]]})
