@@ -16,7 +16,7 @@ import streamlit as st
 from app.workshop.bundles import checked_path
 from app.workshop.service import Scores, score_workshop
 from assessors.evidence import EvidenceDecision, decide
-from assessors.sqlite_store import SqliteStore
+from assessors.proposal_store import ProposalStore
 from assessors.store import Workshop
 from assessors.workflow import BundleError, EvidenceBundle, open_bundle
 from capability_model.catalog import resolve
@@ -28,10 +28,10 @@ OPEN_WAIT_S = 3.0
 
 
 @st.cache_resource(show_spinner=False)
-def store(db: str) -> SqliteStore:
+def store(db: str) -> ProposalStore:
     """The store, checked when first opened; a refused database (DatabaseProblem) is not cached, so each run checks
     it again until it is fixed."""
-    return SqliteStore(db, open_wait_s=OPEN_WAIT_S)
+    return ProposalStore(db, open_wait_s=OPEN_WAIT_S)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -117,8 +117,16 @@ def requirement_order(scores: Scores) -> list[tuple[str, str]]:
 def next_open(scores: Scores, item_id: str | None, after_requirement: str | None) -> tuple[str, str] | None:
     """The next requirement still unknown after `after_requirement` (else from the start of `item_id`), wrapping
     round to the first part; None when every requirement has a verdict."""
-    order = requirement_order(scores)
     status = {rid: o.status for part in scores.parts for rid, o in part.outcomes.items()}
+    return next_where(scores, item_id, after_requirement, lambda rid: status.get(rid, "unknown") == "unknown")
+
+
+def next_where(
+    scores: Scores, item_id: str | None, after_requirement: str | None, wanted: Callable[[str], bool]
+) -> tuple[str, str] | None:
+    """The next requirement that is `wanted` after `after_requirement` (else from the start of `item_id`), wrapping
+    round to the first part; None when no requirement is."""
+    order = requirement_order(scores)
     start = 0
     if after_requirement is not None:
         start = next((n + 1 for n, (_, rid) in enumerate(order) if rid == after_requirement), 0)
@@ -126,7 +134,7 @@ def next_open(scores: Scores, item_id: str | None, after_requirement: str | None
         start = next((n for n, (iid, _) in enumerate(order) if iid == item_id), 0)
     for n in range(len(order)):
         iid, rid = order[(start + n) % len(order)]
-        if status.get(rid, "unknown") == "unknown":
+        if wanted(rid):
             return iid, rid
     return None
 

@@ -87,6 +87,10 @@ _UI: dict[str, dict[str, str]] = {
     "answered_by": {"zh": "{who} 于 {at} 作答", "en": "answered by {who} at {at}"},
     "not_answered": {"zh": "尚未作答", "en": "not answered yet"},
     "evidence_decides": {"zh": "采集证据判定：{status}", "en": "Collected evidence: {status}"},
+    "evidence_confirmed": {
+        "zh": "采集证据：{status}（证据建议已由人员确认）",
+        "en": "Collected evidence: {status} (its proposal was confirmed by a person)",
+    },
     "evidence_undecided": {"zh": "采集证据未能判定", "en": "The collected evidence decides nothing"},
     "evidence_supports": {"zh": "证据仅作佐证，人工答复为准", "en": "Evidence supports; the manual answer decides"},
     "conflict_flag": {
@@ -101,6 +105,86 @@ _UI: dict[str, dict[str, str]] = {
     "fails": {"zh": "不通过", "en": "fails"},
     "no_value": {"zh": "无可用值", "en": "no usable value"},
     "focus_marker": {"zh": "👉 下一条未作答", "en": "👉 next unanswered"},
+    # --- answers proposed by evidence ---
+    "proposal_badge": {"zh": "证据建议", "en": "Proposed by evidence"},
+    "proposal_line": {"zh": "建议：{status}（{verification}）", "en": "Proposed: {status} ({verification})"},
+    "proposal_was": {
+        "zh": "证据曾建议：{status}（{verification}）",
+        "en": "The evidence proposed: {status} ({verification})",
+    },
+    "verification_automated": {"zh": "自动判定", "en": "automated"},
+    "verification_assisted": {"zh": "辅助判定", "en": "assisted"},
+    "proposal_records": {"zh": "证据记录：{records}", "en": "Evidence records: {records}"},
+    "accept": {"zh": "确认", "en": "Accept"},
+    "override": {"zh": "推翻", "en": "Override"},
+    "override_status": {"zh": "改答为", "en": "Answer instead"},
+    "override_reason": {"zh": "推翻理由（必填）", "en": "Why the evidence is wrong (required)"},
+    "override_needs_reason": {
+        "zh": "{id}：推翻证据建议须写明理由，本次未保存。",
+        "en": "{id}: an override needs a reason saying why the evidence is wrong; nothing was saved.",
+    },
+    "override_pick": {
+        "zh": "{id}：请选择要改答的状态。",
+        "en": "{id}: choose the status to answer instead.",
+    },
+    "accepted": {"zh": "已确认 {id} 的证据建议。", "en": "Accepted the evidence's proposal for {id}."},
+    "overridden_saved": {"zh": "已推翻 {id} 的证据建议。", "en": "Overrode the evidence's proposal for {id}."},
+    "answer_changed": {
+        "zh": "{id} 的答复在您打开后已被他人修改，本次未保存。请查看最新答复后再操作。",
+        "en": "Someone saved another answer to {id} after you opened it; nothing was saved. Look at the new answer "
+        "and try again.",
+    },
+    "answer_refused": {"zh": "{id}：未保存（{reason}）。", "en": "{id}: not saved ({reason})."},
+    "use_override": {
+        "zh": "{id} 的状态与证据建议不同须写明理由：请确认建议，或在“推翻”中选择状态并写明理由。",
+        "en": "A status for {id} other than the evidence's proposal needs a reason: accept the proposal, or use "
+        "Override with a status and a reason.",
+    },
+    "prov_evidence": {"zh": "由证据判定", "en": "decided by evidence"},
+    "prov_proposed": {"zh": "证据建议，待确认", "en": "proposed by evidence, awaiting confirmation"},
+    "prov_confirmed": {"zh": "{who} 于 {at} 确认", "en": "confirmed by {who} at {at}"},
+    "prov_overridden": {
+        "zh": "{who} 于 {at} 推翻证据（理由：{reason}）",
+        "en": "overridden by {who} at {at} (reason: {reason})",
+    },
+    "prov_answer": {"zh": "人工作答", "en": "a person's answer"},
+    "prov_confirmed_answer": {"zh": "已确认的建议", "en": "a confirmed proposal"},
+    "prov_override": {"zh": "推翻证据的答复", "en": "an override"},
+    "tree_show": {"zh": "显示", "en": "Show"},
+    "show_all": {"zh": "全部能力项", "en": "All items"},
+    "show_proposed": {"zh": "待确认的建议", "en": "Proposed, not yet confirmed"},
+    "proposed_waiting": {"zh": "证据建议待确认：{n} 条", "en": "Proposed by evidence, awaiting confirmation: {n}"},
+    "none_proposed": {"zh": "没有待确认的建议。", "en": "No proposal awaits confirmation."},
+    "next_proposed": {"zh": "下一条待确认建议 ⏭", "en": "Next proposal to confirm ⏭"},
+    "all_confirmed": {
+        "zh": "所有证据建议均已确认或推翻。",
+        "en": "Every proposal is accepted or overridden.",
+    },
+    "focus_proposal": {"zh": "👉 待确认的建议", "en": "👉 proposal to confirm"},
+    "draft_answers": {"zh": "根据证据生成建议答案", "en": "Draft answers from evidence"},
+    "draft_help": {
+        "zh": "只为尚无人作答的要求写入建议；已有的答复和已确认的建议保持不变。",
+        "en": "Writes proposals only where nobody has answered; answers and confirmed proposals stay as they are.",
+    },
+    "drafted": {
+        "zh": "已生成建议：自动判定 {automated} 条，辅助判定 {assisted} 条（其中 {replaced} 条替换旧建议）；"
+        "未变 {unchanged} 条，撤回 {withdrawn} 条，保留已有答复 {kept} 条。",
+        "en": "Proposed: {automated} automated, {assisted} assisted ({replaced} of them replace earlier proposals); "
+        "{unchanged} unchanged, {withdrawn} withdrawn, {kept} answers kept.",
+    },
+    "draft_skipped": {
+        "zh": "以下要求在生成期间已有人作答，未写入建议：{ids}",
+        "en": "Answered by someone meanwhile, so no proposal was written: {ids}",
+    },
+    "disagreements": {
+        "zh": "证据与已有答复不一致之处（答复保持不变）",
+        "en": "Where the evidence disagrees with an answer (the answer is kept)",
+    },
+    "disagreement_text": {
+        "zh": "答复“{answer}”（{provenance}），证据“{evidence}”（{verification}）：{reason}",
+        "en": "answer '{answer}' ({provenance}), evidence '{evidence}' ({verification}): {reason}",
+    },
+    "no_disagreements": {"zh": "证据与已有答复没有矛盾。", "en": "The evidence contradicts no answer."},
     # --- dashboard ---
     "gap_table": {"zh": "差距与路线图", "en": "Gap and roadmap"},
     "filter_part": {"zh": "评估部分", "en": "Part"},

@@ -4,7 +4,9 @@ Nobody in the browser names a server path. A bundle arrives as an upload, is unp
 data folder and verified against its manifest (an altered bundle is refused); collectors run only on the targets
 file given to `mlops-maturity workshop --targets`, shown here read-only, with the credentials its entries name on the
 server. Either way the bundle lives in a new folder of the data folder and is saved with the workshop, so every tab
-and a restarted server score with the same evidence.
+and a restarted server score with the same evidence. With a bundle loaded, the team can draft answers from it:
+proposals where nobody has answered, to accept or override in the interview; the evidence's disagreements with
+answers already given are listed, each leading to its requirement.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from app.workshop import bundles, cached, state
 from app.workshop.archive import ArchiveRefused
 from app.workshop.context import Context
 from app.workshop.failures import guarded, logger
-from app.workshop.service import Scores
+from app.workshop.proposals import DraftReport, draft_workshop
+from app.workshop.service import Scores, status_label
 from app.workshop.targets import TargetsProblem, operator_targets, target_rows
 from app.workshop.words import plain, t
 from assessors.workflow import BundleError
@@ -25,6 +28,7 @@ from capability_model.schema import Lang
 from reports.labels import EVIDENCE_STATUS_LABELS
 
 ARCHIVE = "ev:archive"
+DRAFTED = "ev:drafted"  # the last draft's report in this session, shown until the bundle changes
 
 
 @guarded
@@ -39,12 +43,64 @@ def _load(db: str, workshop_id: int, lang: Lang) -> None:
         state.flash("error", t("archive_refused", lang, reason=plain(exc)))
         return
     cached.store(db).set_evidence_bundle(workshop_id, stored)
+    st.session_state.pop(DRAFTED, None)
     state.flash("success", t("archive_loaded", lang))
 
 
 @guarded
 def _unload(db: str, workshop_id: int) -> None:
     cached.store(db).set_evidence_bundle(workshop_id, None)
+    st.session_state.pop(DRAFTED, None)
+
+
+@guarded
+def _draft(db: str, workshop_id: int, who: str) -> None:
+    """Draft proposals from the bundle over the workshop as saved now; keep the report for this session to show."""
+    report = draft_workshop(cached.store(db), cached.scores(db, workshop_id), who)
+    st.session_state[DRAFTED] = (workshop_id, report)
+
+
+def _go_to(item_id: str, requirement_id: str) -> None:
+    state.select_item(item_id, requirement_id)
+    state.go_to("interview")
+
+
+_PROVENANCE_WORD = {"answered": "prov_answer", "confirmed": "prov_confirmed_answer", "overridden": "prov_override"}
+
+
+def _drafted(ctx: Context, workshop_id: int) -> None:
+    """The last draft's counts and the evidence's disagreements with answers given, each a way to its requirement."""
+    kept = st.session_state.get(DRAFTED)
+    if kept is None or kept[0] != workshop_id:
+        return
+    report: DraftReport = kept[1]
+    counts = report.model_dump(include={"automated", "assisted", "replaced", "unchanged", "withdrawn", "kept"})
+    st.success(ctx.t("drafted", **counts))
+    if report.skipped:
+        st.warning(ctx.t("draft_skipped", ids=", ".join(report.skipped)))
+    if not report.disagreements:
+        st.caption(ctx.t("no_disagreements"))
+        return
+    st.markdown(f"**{ctx.t('disagreements')}**")
+    for item_id, d in report.disagreements:
+        link, text = st.columns([1, 4])
+        link.button(
+            d.requirement,
+            key=f"ev:goto:{d.requirement}",
+            on_click=_go_to,
+            args=(item_id, d.requirement),
+            type="tertiary",
+        )
+        text.markdown(
+            ctx.t(
+                "disagreement_text",
+                answer=status_label(d.answer, ctx.lang),
+                provenance=ctx.t(_PROVENANCE_WORD[d.provenance]),
+                evidence=status_label(d.evidence, ctx.lang),
+                verification=ctx.t(f"verification_{d.verification}"),
+                reason=plain(d.reason.get(ctx.lang)),
+            )
+        )
 
 
 def _current(ctx: Context, scores: Scores) -> None:
@@ -68,7 +124,17 @@ def _current(ctx: Context, scores: Scores) -> None:
     conflicts = sum(len(p.conflicts) for p in scores.parts)
     if conflicts:
         st.warning(ctx.t("conflicts_found", n=conflicts))
-    st.button(ctx.t("unload_bundle"), key="ev:unload", on_click=_unload, args=(ctx.db, scores.workshop.id))
+    draft_col, unload_col = st.columns(2)
+    draft_col.button(
+        ctx.t("draft_answers"),
+        key="ev:draft",
+        on_click=_draft,
+        args=(ctx.db, scores.workshop.id, ctx.who),
+        help=ctx.t("draft_help"),
+        type="primary",
+    )
+    unload_col.button(ctx.t("unload_bundle"), key="ev:unload", on_click=_unload, args=(ctx.db, scores.workshop.id))
+    _drafted(ctx, scores.workshop.id)
     rows = [
         {
             ctx.t("probe"): r.probe,
@@ -108,6 +174,7 @@ def _collect(ctx: Context, scores: Scores) -> None:
         shutil.rmtree(root, ignore_errors=True)
         raise
     ctx.store.set_evidence_bundle(scores.workshop.id, bundles.stored_form(ctx.db, root))
+    st.session_state.pop(DRAFTED, None)
     state.flash("success", ctx.t("collected", n=len(collection.records)))
     st.rerun()
 

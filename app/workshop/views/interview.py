@@ -3,10 +3,16 @@
 An answer's widgets keep one key per requirement, so a rerun never replaces the box someone is typing in. Their
 values come from the store: when the requirement's saved revision moved (another tab or person saved it) and the
 saved answer differs from what the widgets hold, the widgets are reset to it before they are drawn.
+
+An answer proposed by evidence shows as such (badge, reason, records, verification class) with Accept and Override
+(another status and a reason, required); every answered requirement says who or what decided it. Accepting and
+overriding write only when the stored answer is still the one shown (ProposalStore), so nobody's newer answer is
+overwritten; the sidebar can list just the proposals nobody has confirmed yet.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import streamlit as st
@@ -15,9 +21,12 @@ from app.workshop import cached, state
 from app.workshop.context import Context
 from app.workshop.failures import guarded
 from app.workshop.forms import STATUS_CHOICES, format_references, parse_references
-from app.workshop.service import PartScore, Scores, first_item, next_open, part_name, status_label
+from app.workshop.proposals import awaiting, shown_provenance
+from app.workshop.service import PartScore, Scores, first_item, next_open, next_where, part_name, status_label
 from app.workshop.words import plain, t
+from assessors.answering import AnswerRefusedError
 from assessors.assessment import Answer, Status
+from assessors.proposal_store import AnswerChangedError, NeedsOverrideError
 from capability_model.schema import LEVELS, CapabilityItem, Lang, Requirement
 from reports.labels import level_text, score_text
 
@@ -27,14 +36,23 @@ class _Keys:
     status: str
     note: str
     evidence: str
+    override_open: str
+    override_status: str
+    override_reason: str
 
 
 _SYNCED = "_synced"  # requirement key -> the saved revision the widgets were last compared with
+SHOW = "tree:show"  # the sidebar's choice: every item, or only the proposals nobody has confirmed yet
+SHOW_CHOICES = ("all", "proposed")
 
 
 def _keys(requirement_id: str, workshop_id: int) -> _Keys:
     suffix = f"{requirement_id}:{workshop_id}"
-    return _Keys(f"st:{suffix}", f"note:{suffix}", f"ev:{suffix}")
+    return _Keys(f"st:{suffix}", f"note:{suffix}", f"ev:{suffix}", f"ovx:{suffix}", f"ovs:{suffix}", f"why:{suffix}")
+
+
+def _showing_proposals() -> bool:
+    return st.session_state.get(SHOW) == "proposed"
 
 
 def _sync(keys: _Keys, answer: Answer, revision: int) -> None:
@@ -49,22 +67,80 @@ def _sync(keys: _Keys, answer: Answer, revision: int) -> None:
 
 
 @guarded
-def _save(db: str, workshop_id: int, framework_id: str, requirement_id: str, keys: _Keys, who: str) -> None:
+def _save(
+    db: str, workshop_id: int, framework_id: str, requirement_id: str, keys: _Keys, who: str, shown: Answer
+) -> None:
+    """Save what the widgets hold onto the stored answer, keeping where its verdict came from."""
     ss = st.session_state
-    answer = Answer(
-        status=ss.get(keys.status),
-        note=str(ss.get(keys.note) or "").strip(),
-        evidence=parse_references(str(ss.get(keys.evidence) or "")),
+    status = ss.get(keys.status)
+    edit = (
+        Status(status) if status else None,
+        str(ss.get(keys.note) or "").strip(),
+        parse_references(str(ss.get(keys.evidence) or "")),
     )
-    cached.store(db).save_answer(workshop_id, framework_id, requirement_id, answer, who)
+    try:
+        cached.store(db).save_edit(workshop_id, framework_id, requirement_id, edit, who)
+    except NeedsOverrideError:
+        ss[keys.status] = shown.status  # the status goes back to the one shown; the note box keeps what was typed
+        state.flash("error", t("use_override", state.lang(), id=requirement_id))
+        return
     st.session_state[state.FOCUS] = requirement_id
 
 
 @guarded
+def _accept(db: str, workshop_id: int, framework_id: str, requirement_id: str, seen: int, who: str) -> None:
+    lang = state.lang()
+    try:
+        cached.store(db).confirm_proposal(workshop_id, framework_id, requirement_id, seen, who)
+    except AnswerChangedError:
+        state.flash("error", t("answer_changed", lang, id=requirement_id))
+    except AnswerRefusedError as exc:
+        state.flash("error", t("answer_refused", lang, id=requirement_id, reason=plain(exc)))
+    else:
+        state.flash("success", t("accepted", lang, id=requirement_id))
+    st.session_state[state.FOCUS] = requirement_id
+
+
+@guarded
+def _override(
+    db: str, workshop_id: int, framework_id: str, requirement_id: str, seen: int, keys: _Keys, who: str
+) -> None:
+    """Answer another status against the proposal, with the reason typed; refused with a message without one."""
+    ss = st.session_state
+    lang = state.lang()
+    st.session_state[state.FOCUS] = requirement_id
+    reason = str(ss.get(keys.override_reason) or "").strip()
+    status = ss.get(keys.override_status)
+    if not reason:
+        state.flash("error", t("override_needs_reason", lang, id=requirement_id))
+        return
+    if status is None:
+        state.flash("error", t("override_pick", lang, id=requirement_id))
+        return
+    try:
+        cached.store(db).override_proposal(workshop_id, framework_id, requirement_id, seen, Status(status), reason, who)
+    except AnswerChangedError:
+        state.flash("error", t("answer_changed", lang, id=requirement_id))
+        return
+    except AnswerRefusedError as exc:
+        state.flash("error", t("answer_refused", lang, id=requirement_id, reason=plain(exc)))
+        return
+    ss[keys.override_reason] = ""
+    state.flash("success", t("overridden_saved", lang, id=requirement_id))
+
+
+@guarded
 def _next(db: str, workshop_id: int, lang: Lang) -> None:
-    found = next_open(cached.scores(db, workshop_id), state.item(), state.focus())
+    scores = cached.scores(db, workshop_id)
+    if _showing_proposals():
+        waiting = {rid for _, rid in awaiting(scores)}
+        found = next_where(scores, state.item(), state.focus(), waiting.__contains__)
+        done = "all_confirmed"
+    else:
+        found = next_open(scores, state.item(), state.focus())
+        done = "all_answered"
     if found is None:
-        state.flash("success", t("all_answered", lang))
+        state.flash("success", t(done, lang))
     else:
         state.select_item(*found)
 
@@ -78,10 +154,38 @@ def _short(item_id: str) -> str:
     return ".".join(item_id.split(".")[-2:])
 
 
+def _proposals(ctx: Context, waiting: list[tuple[str, str]]) -> None:
+    """The proposals nobody has confirmed yet, each a way to its requirement."""
+    if not waiting:
+        st.info(ctx.t("none_proposed"))
+    for item_id, rid in waiting:
+        st.button(
+            rid,
+            key=f"prop:{rid}",
+            on_click=state.select_item,
+            args=(item_id, rid),
+            type="primary" if rid == state.focus() else "tertiary",
+        )
+
+
 def _tree(ctx: Context, scores: Scores, current: str) -> None:
-    """Sidebar tree: each part's domains (level, score) with their subdomains' items (level, open requirements)."""
+    """Sidebar tree: each part's domains (level, score) with their subdomains' items (level, open requirements);
+    or, when chosen, only the proposals awaiting confirmation."""
     lang = ctx.lang
     st.markdown(f"**{ctx.t('tree')}**")
+    waiting = awaiting(scores)
+    st.radio(
+        ctx.t("tree_show"),
+        SHOW_CHOICES,
+        format_func=lambda choice: ctx.t(f"show_{choice}"),
+        key=SHOW,
+        horizontal=True,
+    )
+    if waiting or _showing_proposals():
+        st.caption(ctx.t("proposed_waiting", n=len(waiting)))
+    if _showing_proposals():
+        _proposals(ctx, waiting)
+        return
     for part in scores.parts:
         names = cached.names(part.framework.ref)
         st.caption(part_name(part.framework, lang))
@@ -109,7 +213,7 @@ def _tree(ctx: Context, scores: Scores, current: str) -> None:
                         )
 
 
-def _evidence(ctx: Context, part: PartScore, req: Requirement) -> None:
+def _evidence(ctx: Context, part: PartScore, req: Requirement, answer: Answer) -> None:
     """The collected evidence that decides this requirement, and a flag when the manual answer contradicts it."""
     decision = part.decisions.get(req.id)
     conflict = part.conflicts.get(req.id)
@@ -124,7 +228,9 @@ def _evidence(ctx: Context, part: PartScore, req: Requirement) -> None:
     if decision is None:
         return
     outcome = part.outcomes[req.id]
-    if outcome.source == "evidence":
+    if shown_provenance(outcome, answer) == "confirmed" and decision.verdict is not None:
+        head = ctx.t("evidence_confirmed", status=status_label(decision.verdict, ctx.lang))
+    elif outcome.source == "evidence" and outcome.provenance == "evidence":
         head = ctx.t("evidence_decides", status=status_label(outcome.status, ctx.lang))
     elif decision.verification == "assisted" and all(c.holds for c in decision.checks):
         head = ctx.t("evidence_supports")
@@ -144,16 +250,79 @@ def _evidence(ctx: Context, part: PartScore, req: Requirement) -> None:
     st.info("  \n".join([f"**{head}**", *lines]))
 
 
+def _when(at: dt.datetime | None) -> str:
+    return at.astimezone().strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+def _provenance(ctx: Context, part: PartScore, req: Requirement, answer: Answer) -> str:
+    """Who or what decided the verdict: evidence, a person who confirmed, answered or overrode, or nobody yet."""
+    shown = shown_provenance(part.outcomes[req.id], answer)
+    if shown == "evidence":
+        return ctx.t("prov_evidence")
+    if shown == "proposed":
+        return ctx.t("prov_proposed")
+    if shown == "confirmed":
+        return ctx.t("prov_confirmed", who=plain(answer.confirmed_by or "?"), at=_when(answer.confirmed_at))
+    if shown == "overridden":
+        who, at, why = plain(answer.answered_by or "?"), _when(answer.answered_at), plain(answer.override_reason)
+        return ctx.t("prov_overridden", who=who, at=at, reason=why)
+    if answer.answered_by or answer.answered_at:
+        return ctx.t("answered_by", who=plain(answer.answered_by or "?"), at=_when(answer.answered_at))
+    return ctx.t("not_answered")
+
+
+def _proposal(ctx: Context, scores: Scores, part: PartScore, req: Requirement, answer: Answer, keys: _Keys) -> None:
+    """The evidence's proposal: badge, status, class, reason and records; Accept while nobody confirmed it, and
+    Override (another status, with a reason) while it stands beside the answer."""
+    proposal = answer.proposal
+    if proposal is None:
+        return
+    lang = ctx.lang
+    head = "proposal_line" if answer.source == "evidence" else "proposal_was"
+    line = ctx.t(
+        head,
+        status=status_label(proposal.status, lang),
+        verification=ctx.t(f"verification_{proposal.verification}"),
+    )
+    records = ctx.t("proposal_records", records=plain(", ".join(proposal.records) or "-"))
+    badge = f":orange-badge[{ctx.t('proposal_badge')}] " if answer.provenance == "proposed" else ""
+    st.markdown(f"{badge}**{line}**  \n{plain(proposal.reason.get(lang))}  \n{records}")
+    seen = scores.workshop.answer_revisions.get(req.id, 0)
+    where = (ctx.db, scores.workshop.id, part.framework.id, req.id, seen)
+    if answer.provenance == "proposed":
+        st.button(ctx.t("accept"), key=f"acc:{req.id}:{scores.workshop.id}", on_click=_accept, args=(*where, ctx.who))
+    # keyed, it keeps its place in the page: a rerun (a message shown above, say) does not fold it mid-typing
+    with st.expander(ctx.t("override"), key=keys.override_open):
+        choices = [s for s in STATUS_CHOICES if s.value != proposal.status]
+        status_col, reason_col = st.columns([1, 2])
+        status_col.selectbox(
+            ctx.t("override_status"),
+            choices,
+            format_func=lambda s: status_label(Status(s).value, lang),
+            key=keys.override_status,
+        )
+        reason_col.text_input(ctx.t("override_reason"), key=keys.override_reason)
+        st.button(
+            ctx.t("override"),
+            key=f"ovr:{req.id}:{scores.workshop.id}",
+            on_click=_override,
+            args=(*where, keys, ctx.who),
+        )
+
+
 def _requirement(ctx: Context, scores: Scores, part: PartScore, req: Requirement) -> None:
     lang = ctx.lang
     answer = part.assessment.answers.get(req.id) or Answer()
     keys = _keys(req.id, scores.workshop.id)
     _sync(keys, answer, scores.workshop.answer_revisions.get(req.id, 0))
-    args = (ctx.db, scores.workshop.id, part.framework.id, req.id, keys, ctx.who)
+    args = (ctx.db, scores.workshop.id, part.framework.id, req.id, keys, ctx.who, answer)
     # Elements inside the box are the same in every run (only their content changes): inserting one above the
     # widgets would move them, and the browser would then drop what someone is typing.
-    jumped_here = state.focus() == req.id and part.outcomes[req.id].status == "unknown"
-    marker = f"**{ctx.t('focus_marker')}** " if jumped_here else ""
+    marker = ""
+    if state.focus() == req.id and _showing_proposals() and answer.provenance == "proposed":
+        marker = f"**{ctx.t('focus_proposal')}** "
+    elif state.focus() == req.id and part.outcomes[req.id].status == "unknown":
+        marker = f"**{ctx.t('focus_marker')}** "
     with st.container(border=True):
         st.markdown(f"{marker}`{req.id}` {req.text.get(lang)}", help=req.guidance.get(lang))
         status_col, text_col = st.columns([2, 3])
@@ -166,16 +335,14 @@ def _requirement(ctx: Context, scores: Scores, part: PartScore, req: Requirement
                 on_change=_save,
                 args=args,
                 label_visibility="collapsed",
+                disabled=answer.source == "evidence",  # a proposal's status changes by Accept or Override only
             )
-            if answer.answered_by or answer.answered_at:
-                at = answer.answered_at.astimezone().strftime("%Y-%m-%d %H:%M") if answer.answered_at else ""
-                st.caption(ctx.t("answered_by", who=plain(answer.answered_by or "?"), at=at))
-            else:
-                st.caption(ctx.t("not_answered"))
+            st.caption(_provenance(ctx, part, req, answer))
         with text_col:
             st.text_area(ctx.t("note"), key=keys.note, on_change=_save, args=args, height=68)
             st.text_input(ctx.t("evidence_refs"), key=keys.evidence, on_change=_save, args=args)
-        _evidence(ctx, part, req)
+        _proposal(ctx, scores, part, req, answer, keys)
+        _evidence(ctx, part, req, answer)
 
 
 def _item(ctx: Context, scores: Scores, part: PartScore, item: CapabilityItem) -> None:
@@ -194,7 +361,8 @@ def _item(ctx: Context, scores: Scores, part: PartScore, item: CapabilityItem) -
             named = ctx.t("level_named", n=level, name=fw.level_name(level, lang))
         st.markdown(ctx.t("item_level_now", level=f"**{named}**"))
     with action:
-        st.button(ctx.t("next_unanswered"), key="next_open", on_click=_next, args=(ctx.db, scores.workshop.id, lang))
+        label = ctx.t("next_proposed" if _showing_proposals() else "next_unanswered")
+        st.button(label, key="next_open", on_click=_next, args=(ctx.db, scores.workshop.id, lang))
     if item.purpose:
         st.markdown(item.purpose.get(lang))
     with st.expander(ctx.t("levels")):
