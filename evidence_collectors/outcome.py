@@ -178,3 +178,27 @@ def sample(items: Iterable[str], limit: int = 5) -> str:
     items = list(items)
     shown = ", ".join(items[:limit])
     return f"{shown}, … (+{len(items) - limit})" if len(items) > limit else shown
+
+
+def share_finding(
+    probe: str,
+    population: Iterable[T],
+    holds: Callable[[T], bool],
+    statement: str,
+    source: tuple[tuple[str, ...], str],
+    label: Callable[[T], str] | None = None,
+    missing: str = "not",
+) -> ProbeFinding:
+    """The share of `population` for which `holds` is true, as a probe finding.
+
+    The summary is '<n of m (p%)> <statement>', followed by up to ten labels of the members that fail
+    ('; not: #12, #15') when `label` is given: the reader sees which merges or runs to look at.
+    """
+    raw, url = source
+    members = list(population)
+    failing = [m for m in members if not holds(m)]
+    passed = len(members) - len(failing)
+    text = f"{of(passed, len(members))} {statement}"
+    if label is not None and failing:
+        text += f"; {missing}: {', '.join(sorted(label(m) for m in failing)[:10])}"
+    return ProbeFinding(probe, ratio(passed, len(members)), text, raw, url)

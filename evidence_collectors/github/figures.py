@@ -23,7 +23,7 @@ from evidence_collectors.github.models import (
     Workflow,
     WorkflowRun,
 )
-from evidence_collectors.outcome import ProbeFinding, counts, of, ratio
+from evidence_collectors.outcome import ProbeFinding, counts, of, ratio, share_finding
 from evidence_collectors.rest import Pages
 
 MANUAL_EVENTS = frozenset({"workflow_dispatch"})
@@ -252,22 +252,17 @@ def recheck_findings(
     source: tuple[tuple[str, ...], str],
     period: str,
 ) -> list[ProbeFinding]:
-    raw, url = source
-    done = [
-        p
-        for p in merged
-        if rechecked(p, head_checks.get(p.number, CommitChecks()), merge_checks.get(p.number, CommitChecks()))
-    ]
-    missing = sorted(f"#{p.number}" for p in merged if p not in done)
     return [
-        ProbeFinding(
+        share_finding(
             "github.merged_pulls_mainline_rechecked_ratio",
-            ratio(len(done), len(merged)),
-            f"{of(len(done), len(merged))} pull requests merged into {branch} {period} had every check that gated "
-            f"them (a result on the head before the merge) run again on the commit the merge put on {branch}"
-            + (f"; not: {', '.join(missing[:10])}" if missing else ""),
-            raw,
-            url,
+            merged,
+            lambda p: rechecked(
+                p, head_checks.get(p.number, CommitChecks()), merge_checks.get(p.number, CommitChecks())
+            ),
+            f"pull requests merged into {branch} {period} had every check that gated them (a result on the head "
+            f"before the merge) run again on the commit the merge put on {branch}",
+            source,
+            label=lambda p: f"#{p.number}",
         )
     ]
 
@@ -294,18 +289,15 @@ def queue_findings(
     source: tuple[tuple[str, ...], str],
     period: str,
 ) -> list[ProbeFinding]:
-    raw, url = source
-    queued = [p for p in merged if via_merge_queue(p, runs, branch)]
-    missing = sorted(f"#{p.number}" for p in merged if p not in queued)
     return [
-        ProbeFinding(
+        share_finding(
             "github.merged_pulls_via_merge_queue_ratio",
-            ratio(len(queued), len(merged)),
-            f"{of(len(queued), len(merged))} pull requests merged into {branch} {period} went through the merge "
-            "queue (a successful merge_group run for them before the merge)"
-            + (f"; not: {', '.join(missing[:10])}" if missing else ""),
-            raw,
-            url,
+            merged,
+            lambda p: via_merge_queue(p, runs, branch),
+            f"pull requests merged into {branch} {period} went through the merge queue (a successful merge_group "
+            "run for them before the merge)",
+            source,
+            label=lambda p: f"#{p.number}",
         )
     ]
 
@@ -319,27 +311,24 @@ def pull_findings(
     period: str,
 ) -> list[ProbeFinding]:
     """`merged` are the pull requests merged into `branch` in the window whose commits were looked up."""
-    raw, url = source
-    before = [p for p in merged if p.merged_at and head_checks.get(p.number, CommitChecks()).finished_by(p.merged_at)]
-    after = [p for p in merged if merge_checks.get(p.number, CommitChecks()).exists()]
-    unchecked = sorted(f"#{p.number}" for p in merged if p not in before)
     return [
-        ProbeFinding(
+        share_finding(
             "github.merged_pulls_checked_ratio",
-            ratio(len(before), len(merged)),
-            f"{of(len(before), len(merged))} pull requests merged into {branch} {period} had a finished check run "
-            "or commit status on their head commit before the merge"
-            + (f"; without: {', '.join(unchecked[:10])}" if unchecked else ""),
-            raw,
-            url,
+            merged,
+            lambda p: p.merged_at is not None and head_checks.get(p.number, CommitChecks()).finished_by(p.merged_at),
+            f"pull requests merged into {branch} {period} had a finished check run or commit status on their head "
+            "commit before the merge",
+            source,
+            label=lambda p: f"#{p.number}",
+            missing="without",
         ),
-        ProbeFinding(
+        share_finding(
             "github.merged_pulls_mainline_checked_ratio",
-            ratio(len(after), len(merged)),
-            f"{of(len(after), len(merged))} pull requests merged into {branch} {period} got a check run or commit "
-            f"status on the commit the merge put on {branch}",
-            raw,
-            url,
+            merged,
+            lambda p: merge_checks.get(p.number, CommitChecks()).exists(),
+            f"pull requests merged into {branch} {period} got a check run or commit status on the commit the merge "
+            f"put on {branch}",
+            source,
         ),
     ]
 
@@ -370,18 +359,16 @@ def review_findings(
     period: str,
 ) -> list[ProbeFinding]:
     """`merged` are the pull requests merged into `branch` in the window whose reviews were read."""
-    raw, url = source
-    approved = [p for p in merged if approved_by_other(p, reviews.get(p.number, []))]
-    missing = sorted(f"#{p.number}" for p in merged if p not in approved)
     return [
-        ProbeFinding(
+        share_finding(
             "github.merged_pulls_approved_ratio",
-            ratio(len(approved), len(merged)),
-            f"{of(len(approved), len(merged))} pull requests merged into {branch} {period} had an approving review "
-            "by someone other than their author, submitted before the merge and not dismissed"
-            + (f"; without: {', '.join(missing[:10])}" if missing else ""),
-            raw,
-            url,
+            merged,
+            lambda p: approved_by_other(p, reviews.get(p.number, [])),
+            f"pull requests merged into {branch} {period} had an approving review by someone other than their "
+            "author, submitted before the merge and not dismissed",
+            source,
+            label=lambda p: f"#{p.number}",
+            missing="without",
         )
     ]
 

@@ -20,7 +20,7 @@ from evidence_collectors.gitlab.models import (
     ProtectedBranch,
     ProtectedEnvironment,
 )
-from evidence_collectors.outcome import ProbeFinding, counts, of, ratio
+from evidence_collectors.outcome import ProbeFinding, counts, of, ratio, share_finding
 from evidence_collectors.rest import Pages
 
 MANUAL_SOURCES = frozenset({"web", "webide", "chat"})  # started by a person in the UI or chat
@@ -350,18 +350,15 @@ def recheck_findings(
     source: tuple[tuple[str, ...], str],
     period: str,
 ) -> list[ProbeFinding]:
-    raw, url = source
-    done = [m for m in merged if rechecked(m, head.get(m.iid, []), mainline.get(m.iid, []))]
-    missing = sorted(f"!{m.iid}" for m in merged if m not in done)
     return [
-        ProbeFinding(
+        share_finding(
             "gitlab.merged_mrs_mainline_rechecked_ratio",
-            ratio(len(done), len(merged)),
-            f"{of(len(done), len(merged))} merge requests merged into {branch} {period} had every job that gated "
-            f"them (a result on the head before the merge) run again on the commit the merge put on {branch}"
-            + (f"; not: {', '.join(missing[:10])}" if missing else ""),
-            raw,
-            url,
+            merged,
+            lambda m: rechecked(m, head.get(m.iid, []), mainline.get(m.iid, [])),
+            f"merge requests merged into {branch} {period} had every job that gated them (a result on the head "
+            f"before the merge) run again on the commit the merge put on {branch}",
+            source,
+            label=lambda m: f"!{m.iid}",
         )
     ]
 
@@ -381,18 +378,15 @@ def train_findings(
     source: tuple[tuple[str, ...], str],
     period: str,
 ) -> list[ProbeFinding]:
-    raw, url = source
-    trained = [m for m in merged if via_merge_train(m, pipelines)]
-    missing = sorted(f"!{m.iid}" for m in merged if m not in trained)
     return [
-        ProbeFinding(
+        share_finding(
             "gitlab.merged_mrs_via_merge_train_ratio",
-            ratio(len(trained), len(merged)),
-            f"{of(len(trained), len(merged))} merge requests merged into {branch} {period} went through a merge train "
-            "(a successful train pipeline for them before the merge)"
-            + (f"; not: {', '.join(missing[:10])}" if missing else ""),
-            raw,
-            url,
+            merged,
+            lambda m: via_merge_train(m, pipelines),
+            f"merge requests merged into {branch} {period} went through a merge train (a successful train pipeline "
+            "for them before the merge)",
+            source,
+            label=lambda m: f"!{m.iid}",
         )
     ]
 
@@ -406,26 +400,22 @@ def merge_request_check_findings(
     period: str,
 ) -> list[ProbeFinding]:
     """`merged` are the merge requests merged into `branch` in the window whose commit statuses were read."""
-    raw, url = source
-    before = [m for m in merged if m.merged_at and checked_by(head.get(m.iid, []), m.merged_at)]
-    after = [m for m in merged if integrating(mainline.get(m.iid, []))]
-    unchecked = sorted(f"!{m.iid}" for m in merged if m not in before)
     return [
-        ProbeFinding(
+        share_finding(
             "gitlab.merged_mrs_checked_ratio",
-            ratio(len(before), len(merged)),
-            f"{of(len(before), len(merged))} merge requests merged into {branch} {period} had a finished CI job on "
-            "their head commit before the merge" + (f"; without: {', '.join(unchecked[:10])}" if unchecked else ""),
-            raw,
-            url,
+            merged,
+            lambda m: m.merged_at is not None and checked_by(head.get(m.iid, []), m.merged_at),
+            f"merge requests merged into {branch} {period} had a finished CI job on their head commit before the merge",
+            source,
+            label=lambda m: f"!{m.iid}",
+            missing="without",
         ),
-        ProbeFinding(
+        share_finding(
             "gitlab.merged_mrs_mainline_checked_ratio",
-            ratio(len(after), len(merged)),
-            f"{of(len(after), len(merged))} merge requests merged into {branch} {period} got a CI job on the commit "
-            f"the merge put on {branch}",
-            raw,
-            url,
+            merged,
+            lambda m: bool(integrating(mainline.get(m.iid, []))),
+            f"merge requests merged into {branch} {period} got a CI job on the commit the merge put on {branch}",
+            source,
         ),
     ]
 
