@@ -7,15 +7,21 @@ import json
 import subprocess
 import textwrap
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 
+from evidence_collectors.prometheus.collector import PrometheusCollector
+from evidence_collectors.prometheus.config import PrometheusConfig
+from evidence_collectors.records import EvidenceRecord
+from tests.support import collecting
 from tests.support.local_http import Fault, LocalFake, LocalServer, QuietHandler, json_answer
-from tests.support.servers import free_port, wait_for_http
+from tests.support.servers import free_port, require_binary, wait_for_http
 
 # ---------------------------------------------------------------------------------------------------------------------
 # What the test puts in: exporters, scrape jobs and rules. The expected figures in test_prometheus.py follow from these.
@@ -279,3 +285,20 @@ def _one_group_per_page(full: dict[str, Any], query: dict[str, list[str]]) -> by
     if start + 1 < len(groups):
         page["groupNextToken"] = groups[start + 1]["name"]
     return json.dumps({"status": "success", "data": page}).encode()
+
+
+@pytest.fixture(scope="module", name="prometheus")
+def prometheus_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusServer]:
+    """A real Prometheus with the rule file and exporters above, for one test module."""
+    server = start_prometheus(require_binary("prometheus"), tmp_path_factory.mktemp("prometheus"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def collect_prometheus(url: str) -> dict[str, EvidenceRecord]:
+    """Collect one Prometheus target; records by probe id without the `prometheus.` prefix."""
+    cfg = collecting.target_config(PrometheusConfig, {"collector": "prometheus", "name": "prom", "url": url}, {})
+    records, _ = collecting.collect_records(PrometheusCollector, cfg, prefix="prometheus.")
+    return records

@@ -12,10 +12,8 @@ Merged pull requests in model-service (pulls.json), window 30 days:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from evidence_collectors.github import GitHubCollector
-from evidence_collectors.github.config import GitHubConfig
 from evidence_collectors.github.figures import CommitChecks, broken_spells, pull_findings, trigger_recorded
 from evidence_collectors.github.models import (
     Account,
@@ -30,19 +28,10 @@ from evidence_collectors.records import EvidenceStatus
 from tests.support import collecting
 from tests.support.recorded_http import RecordedHttpServer
 
-from .test_github import ENV, FIXTURES, TOKEN
+from .test_github import ENV, FIXTURES, TOKEN, config
 
 server = collecting.recorded_server(FIXTURES / "routes.yaml")
 token = collecting.env_token(ENV, TOKEN)
-
-
-def config(url: str, repository: str, **extra: Any) -> GitHubConfig:
-    name = repository.replace("/", "-")
-    return collecting.target_config(
-        GitHubConfig,
-        {"collector": "github", "name": name, "url": url, "repository": repository, "token_env": ENV},
-        extra,
-    )
 
 
 def test_merged_pull_requests_and_build_records(server: RecordedHttpServer) -> None:

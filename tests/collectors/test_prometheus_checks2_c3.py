@@ -7,20 +7,21 @@ real server has accepted every rule expression as valid PromQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from evidence_collectors.prometheus.collector import PrometheusCollector
-from evidence_collectors.prometheus.config import PrometheusConfig
 from evidence_collectors.prometheus.retention import duration_days
-from evidence_collectors.records import EvidenceRecord, EvidenceStatus
-from tests.collectors.prometheus_support import FaultProxy, PrometheusServer, answer, start_prometheus
-from tests.support import collecting
+from evidence_collectors.records import EvidenceStatus
+from tests.collectors.prometheus_support import (
+    FaultProxy,
+    PrometheusServer,
+    answer,
+    prometheus_fixture,  # noqa: F401  (the module-scoped real Prometheus)
+)
+from tests.collectors.prometheus_support import collect_prometheus as run
 from tests.support.local_http import status
-from tests.support.servers import require_binary
 
 FLAGS = "/api/v1/status/flags"
 
@@ -44,21 +45,6 @@ FORECAST_GROUPS: list[dict[str, Any]] = [
         ],
     }
 ]
-
-
-@pytest.fixture(scope="module")
-def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusServer]:
-    server = start_prometheus(require_binary("prometheus"), tmp_path_factory.mktemp("prometheus-checks2"))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def run(url: str) -> dict[str, EvidenceRecord]:
-    cfg = collecting.target_config(PrometheusConfig, {"collector": "prometheus", "name": "prom", "url": url}, {})
-    records, _ = collecting.collect_records(PrometheusCollector, cfg, prefix="prometheus.")
-    return records
 
 
 def test_real_server_keeps_the_default_retention_and_has_no_key_forecast(prometheus: PrometheusServer) -> None:

@@ -7,19 +7,19 @@ the same server, after the real server has accepted every one of its expressions
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
-from evidence_collectors.prometheus.collector import PrometheusCollector
-from evidence_collectors.prometheus.config import PrometheusConfig
-from evidence_collectors.records import EvidenceRecord, EvidenceStatus
-from tests.collectors.prometheus_support import FaultProxy, PrometheusServer, answer, start_prometheus
-from tests.support import collecting
+from evidence_collectors.records import EvidenceStatus
+from tests.collectors.prometheus_support import (
+    FaultProxy,
+    PrometheusServer,
+    answer,
+    prometheus_fixture,  # noqa: F401  (the module-scoped real Prometheus)
+)
+from tests.collectors.prometheus_support import collect_prometheus as run
 from tests.support.local_http import status
-from tests.support.servers import require_binary
 
 NEW = ("anomaly_alerting_rules", "forecast_alerting_rules")
 
@@ -72,21 +72,6 @@ ADAPTIVE_GROUPS: list[dict[str, Any]] = [
 ]
 EXPECTED_ANOMALY = ["DriftTrendSmoothed", "ModelLatencyAnomaly", "PredictionVolumeWeekOverWeek"]
 EXPECTED_FORECAST = ["DriftTrendSmoothed", "ErrorBudgetExhaustedSoon"]
-
-
-@pytest.fixture(scope="module")
-def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusServer]:
-    server = start_prometheus(require_binary("prometheus"), tmp_path_factory.mktemp("prometheus-c3"))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def run(url: str) -> dict[str, EvidenceRecord]:
-    cfg = collecting.target_config(PrometheusConfig, {"collector": "prometheus", "name": "prom", "url": url}, {})
-    records, _ = collecting.collect_records(PrometheusCollector, cfg, prefix="prometheus.")
-    return records
 
 
 def test_fixed_threshold_rules_give_zero(prometheus: PrometheusServer) -> None:
