@@ -41,6 +41,8 @@ def next_hop(
     if content is not None:
         headers["Content-Type"] = request.headers.get("content-type", "application/json")
     if not credentials.at_home(url):
+        if content:  # a body (a sign-in's password, say) kept by a 307/308 is not carried to another origin
+            raise CollectError(f"redirect of a {method} with a body from {here} to another origin: not followed")
         url = credentials.without_query_credentials(url)
         if credentials.redactor.contains(str(url)):  # in the path or the host: it cannot be taken out, only refused
             raise CollectError(f"redirect from {here} to another origin with the credential in its URL: not followed")

@@ -36,7 +36,7 @@ from evidence_collectors.jira.figures import (
     test_case_findings,
 )
 from evidence_collectors.jira.models import History, Issue, JiraField, Named, Sprint
-from evidence_collectors.outcome import Fetched, ProbeFinding, in_catalogue_order, probe_section, recorded
+from evidence_collectors.outcome import Fetched, ProbeFinding, in_catalogue_order, probe_section, recorded, sample
 from evidence_collectors.records import EvidenceRecord, utc_now
 
 PROBES = load_probe_specs(Path(__file__).with_name("probes.yaml"))
@@ -165,9 +165,15 @@ class _Reader:
         issues = in_window(found.issues, self.start)
         full: dict[str, list[History]] = {}
         partial = [i for i in issues if i.changelog is not None and i.changelog.partial]
+        cut: list[str] = []
         for issue in partial[: self.config.max_changelog_reads]:
-            full[issue.key], raw = self.api.changelog(issue.key)
-            found.raw += raw
+            changes = self.api.changelog(issue.key)
+            full[issue.key] = changes.items
+            found.raw += changes.raw
+            if changes.stopped:
+                cut.append(f"{issue.key} {changes.stopped}")
+        if cut:
+            found.note += f" (changelogs read only in part: {sample(cut, 3)})"
         if len(partial) > self.config.max_changelog_reads:
             found.note += (
                 f" (only the newest changes of {len(partial) - self.config.max_changelog_reads} long changelog(s) "

@@ -7,6 +7,7 @@ or a risk, by issue type name (`Kinds`, from the target's lists, compared withou
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from evidence_collectors.rest import Pages
 
 REVIEW_DAYS = 30  # an open risk untouched for longer is not being reviewed
 ON_TIME_GRACE = dt.timedelta(days=1)
+_ISSUE_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits, few enough for int() (it refuses more than 4300)
 BASE_FIELDS = ("summary", "issuetype", "status", "assignee", "priority", "created", "updated", "resolutiondate")
 
 # custom field names (lower case, "contains") for each role
@@ -230,7 +232,9 @@ def requirement_facts(
 def key_order(key: str) -> tuple[str, int, str]:
     """ML-2 before ML-10."""
     project, _, number = key.rpartition("-")
-    return (project, int(number), "") if number.isdigit() else (key, 0, key)
+    if _ISSUE_NUMBER.fullmatch(number):  # not str.isdigit(): it takes '²', which int() refuses
+        return (project, int(number), "")
+    return (key, 0, key)
 
 
 def in_window(issues: Iterable[Issue], start: dt.datetime) -> list[Issue]:
@@ -386,7 +390,8 @@ def closed(sprints: Iterable[Sprint]) -> list[Sprint]:
 
 
 def on_time(sprint: Sprint) -> bool:
-    return sprint.complete is not None and sprint.end is not None and sprint.complete <= sprint.end + ON_TIME_GRACE
+    # a difference, not `end + grace`: an end on the last day a datetime holds would overflow
+    return sprint.complete is not None and sprint.end is not None and sprint.complete - sprint.end <= ON_TIME_GRACE
 
 
 def plan_findings(

@@ -6,10 +6,12 @@ Pure functions. Headings come out of ADF as wiki-style "hN. text" lines, so one 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 MAX_DEPTH = 64  # ADF nesting followed at most (a hostile document cannot exhaust the stack)
+MAX_TEXT = 1_000_000  # characters of a description searched for its sections
 _BLOCKS = frozenset(
     {
         "paragraph",
@@ -115,7 +117,9 @@ def _as_text(value: Any, depth: int) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, int | float):
+    if isinstance(value, int):
+        return str(value)  # `:g` would turn it into a float, which no integer of 309 digits or more fits
+    if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, list):
         return "\n".join(t for t in (_as_text(v, depth + 1).strip() for v in value) if t)
@@ -148,13 +152,20 @@ def positive(value: Any) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=64)
+def _longest_first(labels: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(labels, key=len, reverse=True))
+
+
 def _label(line: str, labels: tuple[str, ...]) -> tuple[bool, str] | None:
     """If `line` opens a section named by one of `labels` (a heading, "Label:" or the bare label), what follows the
     label on the same line."""
     heading = bool(_MARKUP_HEADING.match(line))
     text = _MARKUP_HEADING.sub("", line).strip(_EMPHASIS)
     lowered = text.lower()
-    for label in sorted(labels, key=len, reverse=True):
+    if not lowered.startswith(labels):  # most lines: one call, not one per label (a description may hold millions)
+        return None
+    for label in _longest_first(labels):
         if not lowered.startswith(label):
             continue
         rest = text[len(label) :]
@@ -178,8 +189,9 @@ def _opens_section(line: str) -> bool:
 
 
 def section(text: str, labels: tuple[str, ...]) -> str:
-    """The text of the first section named by one of `labels`, up to the next heading or known label."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    """The text of the first section named by one of `labels`, up to the next heading or known label; only the first
+    MAX_TEXT characters are searched (each line costs a little, and a description may hold millions)."""
+    lines = [line.strip() for line in text[:MAX_TEXT].splitlines() if line.strip()]
     for n, line in enumerate(lines):
         found = _label(line, labels)
         if found is None:

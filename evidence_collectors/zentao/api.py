@@ -4,13 +4,14 @@ Everything goes through `HttpSession` (deadlines, size caps, budgets, retries, r
 The token travels in ZenTao's `Token` header. Signing in with a password is the one POST sent (POST /tokens, which
 only opens a session); the token it returns is registered with the redactor before the answer is stored, so the raw
 evidence never holds it. Listings answer `{"page": N, "total": T, "limit": L, "<items>": [...]}` and are read page
-by page until `total` items have been read, a page comes back empty or short, the server repeats a page, or
-`max_items` is reached.
+by page until `total` items have been read, a page comes back empty or short, the server repeats a page (or its
+items), or `max_items` is reached; only the items that fit under `max_items` are validated, however long a page is.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, TypeVar
 
 import httpx
@@ -38,6 +39,9 @@ from evidence_collectors.zentao.models import (
 API = "/api.php/v1"
 TOKENS = f"{API}/tokens"
 TOKEN_HEADER = "Token"
+MAX_TOKEN = 4096
+HEADER_SAFE = re.compile(rf"[\x21-\x7e]{{1,{MAX_TOKEN}}}")  # what a header value can carry as it is
+WITHHELD = b"(the sign-in answer was not JSON: not kept, since the credentials in it could not be told apart)"
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -45,28 +49,39 @@ class ZentaoSession(HttpSession):
     """An `HttpSession` that learns the token from the sign-in answer before that answer is stored, and takes a
     refused token (HTTP 401) as no usable answer: the system could not be read, which says nothing about it."""
 
+    signing_in = False  # the sign-in request is under way (its answer may come from a redirect, by GET)
+
     def request(
         self, method: str, path: str, *, params: dict[str, Any] | None = None, json_body: Any = None
     ) -> tuple[httpx.Response, str]:
+        self.signing_in = method == "POST" and path == TOKENS
         try:
             return super().request(method, path, params=params, json_body=json_body)
         except CollectError as exc:
             if exc.status == 401:
                 raise Unavailable(str(exc), 401) from None
             raise
+        finally:
+            self.signing_in = False
 
     def keep(self, response: httpx.Response) -> str:
-        if response.request.method == "POST" and response.request.url.path.endswith(TOKENS):
-            self._learn_token(response.content)
+        if self.signing_in and not self._learn_token(response.content):
+            return self.raw.add(
+                WITHHELD,
+                url=self.url(str(response.request.url)),
+                status=response.status_code,
+                content_type="text/plain; charset=utf-8",
+            )
         return super().keep(response)
 
-    def _learn_token(self, content: bytes) -> None:
+    def _learn_token(self, content: bytes) -> bool:
         """Register every credential-like value of the sign-in answer (`token` at the top, or nested in an answer
-        of another shape) before the answer is stored; a token too short to be masked is refused."""
+        of another shape) before the answer is stored; a token too short to be masked is refused. False when the
+        answer is not JSON (an HTML page, say): what in it is a credential cannot be told, so none of it is kept."""
         try:
             data = json.loads(content)
         except (ValueError, RecursionError):
-            return
+            return False
         token = data.get("token") if isinstance(data, dict) else None
         if isinstance(token, str) and len(token) < MIN_SECRET:
             raise CollectError(
@@ -75,6 +90,7 @@ class ZentaoSession(HttpSession):
             )
         for secret in _credentials_in(data):
             self.redactor.add(secret)
+        return True
 
 
 def _credentials_in(data: Any, depth: int = 0) -> list[str]:
@@ -111,6 +127,11 @@ class ZentaoApi(SessionApi):
         data, _, _ = self.session.post_json(TOKENS, {"account": self.config.account, "password": password})
         token = parse(Token, data, self.url(TOKENS)).token
         self.session.redactor.add(token)  # already learnt from the answer; a no-op unless the answer was odd
+        if not HEADER_SAFE.fullmatch(token):
+            raise CollectError(
+                f"the server issued a token that cannot be sent in an HTTP header (not printable ASCII without spaces, "
+                f"or longer than {MAX_TOKEN} characters): {self.url(TOKENS)}"
+            )
         self.session.guard = Credentials({TOKEN_HEADER: token}, self.session.redactor, self.session.home)
 
     # --- listings -----------------------------------------------------------------------------------------
@@ -121,30 +142,36 @@ class ZentaoApi(SessionApi):
         result: Pages[M] = Pages(items=[], url=self.url(full))
         cap = self.config.max_items
         page = 1
-        previous = ""
+        served: dict[str, int] = {}  # each page's answer, by the page number it first came for
+        known: set[object] = set()  # the ids of the items read
         while True:
             data, _, sha = self.session.get_json(full, {**(params or {}), "page": page, "limit": self.config.page_size})
             where = self.url(full)
             found = data.get(key) if isinstance(data, dict) else None
             if not isinstance(found, list):
                 raise CollectError(f"unexpected response from {where}: expected a list under '{key}'")
-            if sha == previous:
-                result.stopped = f"stopped after {result.pages} pages: the server sent page {page - 1} again"
+            if sha in served:  # the page again, or an earlier one (a listing going round in a circle)
+                result.stopped = f"stopped after {result.pages} pages: the server sent page {served[sha]} again"
                 return result
+            served[sha] = page
+            room = cap - len(result.items)  # only what fits under the cap is validated, however long the page
+            items = [parse(model, item, where) for item in found[:room]]
+            ids = {getattr(item, "id", None) for item in items}
+            if items and ids <= known:  # the same items under another page number
+                result.stopped = f"stopped after {result.pages} pages: the server sent the items of a page again"
+                return result
+            known |= ids
             result.raw.append(sha)
             result.pages += 1
-            items = [parse(model, item, where) for item in found]
             result.items += items
             total = to_int(data.get("total"))
             limit = to_int(data.get("limit")) or self.config.page_size
-            more = len(result.items) < total if total else len(items) >= limit
-            if len(result.items) >= cap and (more or len(result.items) > cap):
-                result.items = result.items[:cap]
+            more = len(result.items) < total if total else len(found) >= limit
+            if len(found) > room or (len(result.items) >= cap and more):
                 result.stopped = f"stopped at max_items ({cap})"
                 return result
-            if not items or not more:
+            if not found or not more:
                 return result
-            previous = sha
             page += 1
 
     def where(self, path: str) -> str:

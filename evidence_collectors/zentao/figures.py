@@ -28,7 +28,7 @@ OPEN_RISK = frozenset({"active", "hangup"})
 PLACEHOLDER_DATE = dt.date(2030, 1, 1)  # ZenTao's "long term / to be decided" (长期 / 待定) plan date
 RISK_REVIEW_DAYS = 30
 
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")  # "<" not closed: each scan ends at the next "<" (linear, not quadratic)
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
 # --- story rules -----------------------------------------------------------------------------------------------
 
@@ -336,7 +336,8 @@ def plan_views(executions: Iterable[Execution], plans: Iterable[ProductPlan], st
 def on_time(view: PlanView) -> bool:
     if view.end is None or view.actual_end is None:
         return False
-    return view.actual_end.date() <= view.end.date() + dt.timedelta(days=1)
+    # a difference, not `end + 1 day`: a planned end of 9999-12-31 would overflow
+    return view.actual_end.date() - view.end.date() <= dt.timedelta(days=1)
 
 
 def plan_findings(views: list[PlanView], raw: tuple[str, ...], url: str, days: int, note: str) -> list[ProbeFinding]:
