@@ -1,5 +1,8 @@
 """`answer confirm` and `answer override`: a person's word on answers drafted from evidence, recorded with who and
-when, written back into the questionnaire in place (atomically, through the same writer as every other command)."""
+when, written back into the questionnaire in place (atomically, through the same writer as every other command).
+
+Each command holds the file's lock from reading it to writing it back: two commands on one file take turns, and a
+file another program rewrote meanwhile is refused with nothing written."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from app.options import LangOption, fail, say
 
 if TYPE_CHECKING:
     from assessors.assessment import Assessment
+    from assessors.storage import Update
     from assessors.workflow import OpenAssessment
 
 answer_app = typer.Typer(
@@ -33,10 +37,11 @@ def _open(file: Path) -> OpenAssessment:
     return open_file(file, None)
 
 
-def _write(opened: OpenAssessment, assessment: Assessment, lang: LangOption | None) -> None:
+def _write(opened: OpenAssessment, assessment: Assessment, lang: LangOption | None, update: Update) -> None:
     """Rewrite the file in place, its comments in the language it was written in unless --lang says otherwise."""
     from app.assess_cmd import _save, file_language
 
+    update.check_unchanged()
     _save(assessment, opened.path, opened.framework.framework, lang.lang if lang else file_language(opened.path))
 
 
@@ -54,22 +59,25 @@ def confirm(
     import datetime as dt
 
     from assessors import answering
+    from assessors.assessment import clean_name
+    from assessors.storage import locked_for_update
 
-    opened = _open(file)
-    wanted = list(requirements or [])
-    if all_proposed:
-        wanted += answering.proposed(opened.assessment)
-        if not wanted:
-            say(f"{file}: no proposals waiting for confirmation; nothing changed")
-            return
-    try:
-        done = answering.confirm(opened.assessment, wanted, by, dt.datetime.now(dt.UTC))
-    except answering.AnswerRefusedError as exc:
-        fail(f"{file}: {exc}; nothing changed")
-    if done.confirmed:
-        _write(opened, done.assessment, lang)
+    with locked_for_update(file) as update:
+        opened = _open(file)
+        wanted = list(requirements or [])
+        if all_proposed:
+            wanted += answering.proposed(opened.assessment)
+            if not wanted:
+                say(f"{file}: no proposals waiting for confirmation; nothing changed")
+                return
+        try:
+            done = answering.confirm(opened.assessment, wanted, by, dt.datetime.now(dt.UTC))
+        except answering.AnswerRefusedError as exc:
+            fail(f"{file}: {exc}; nothing changed")
+        if done.confirmed:
+            _write(opened, done.assessment, lang, update)
     say(
-        f"{file}: confirmed {len(done.confirmed)} proposals by {by.strip()}"
+        f"{file}: confirmed {len(done.confirmed)} proposals by {clean_name(by)}"
         + (f"; already confirmed: {', '.join(done.already)}" if done.already else "")
     )
 
@@ -93,10 +101,13 @@ def override(
         verdict = Status(status)
     except ValueError:
         fail(f"--status {status!r}: use one of {', '.join(s.value for s in Status)}")
-    opened = _open(file)
-    try:
-        changed = answering.override(opened.assessment, requirement, verdict, reason, by, dt.datetime.now(dt.UTC))
-    except answering.AnswerRefusedError as exc:
-        fail(f"{file}: {exc}; nothing changed")
-    _write(opened, changed, lang)
-    say(f"{file}: {requirement} overridden to {verdict.value} by {by.strip()}")
+    from assessors.storage import locked_for_update
+
+    with locked_for_update(file) as update:
+        opened = _open(file)
+        try:
+            changed = answering.override(opened.assessment, requirement, verdict, reason, by, dt.datetime.now(dt.UTC))
+        except answering.AnswerRefusedError as exc:
+            fail(f"{file}: {exc}; nothing changed")
+        _write(opened, changed, lang, update)
+    say(f"{file}: {requirement} overridden to {verdict.value} by {changed.answers[requirement].answered_by}")

@@ -14,6 +14,8 @@ import typer
 from app.options import LangArg, LangOption, fail, refuse_overwriting_inputs, refuse_writing_into_bundle, say
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from assessors.assessment import Assessment
     from assessors.results import AssessmentResult
     from assessors.workflow import EvidenceBundle, OpenAssessment
@@ -121,6 +123,7 @@ def assess(
     """Score an assessment: level 0-5 per item, subdomain, domain and part, blocking requirements, gap and roadmap."""
     if not draft:
         refuse_overwriting_inputs(output, [file], "assessment file")
+    in_place = not draft or _refuse_drafting_over(output, file)
     opened = _open(file, framework)
     bundle = None
     evidence = opened.evidence_path(evidence)
@@ -137,7 +140,13 @@ def assess(
             fail("--draft writes into the file's own framework version: leave out --framework (or `migrate` first)")
         if bundle is None:
             fail("--draft drafts answers from evidence: give --evidence BUNDLE (or name evidence_bundle in the file)")
-        _draft(opened, bundle, output or file, lang.lang)
+        if output is not None and not in_place:  # a new file: the input is only read
+            _draft(opened, bundle, output, lang.lang, lambda: None)
+            return
+        from assessors.storage import locked_for_update
+
+        with locked_for_update(file) as update:  # in place: draft into what is there once it is ours
+            _draft(_open(file, None), bundle, file, lang.lang, update.check_unchanged)
         return
     result = opened.score(target, evidence=bundle, audit=audit)
     fw = opened.framework.framework
@@ -182,7 +191,10 @@ def assess(
             from capability_model.atomicfile import write_atomic
 
             write_atomic(output, text)
-    say(provenance_line(result), err=not (fmt is AssessFormat.table and output is None))
+    to_stderr = not (fmt is AssessFormat.table and output is None)
+    say(provenance_line(result), err=to_stderr)
+    for line in unverified_lines(result):
+        say(line, err=to_stderr)
     level = result.overall.level
     if fail_under is not None and (level or 0) < fail_under:
         typer.echo(f"overall level {level} is below --fail-under {fail_under}", err=True)
@@ -199,6 +211,23 @@ def provenance_line(result: AssessmentResult) -> str:
     )
 
 
+def unverified_lines(result: AssessmentResult) -> list[str]:
+    """Drafted answers the evidence at hand does not bear out: one line each, or one count when there was no bundle
+    to check them against."""
+    unchecked = [u for u in result.unverified if u.problem == "no_bundle"]
+    lines = []
+    if unchecked:
+        lines.append(
+            f"{len(unchecked)} proposals could not be verified (no evidence bundle): "
+            "they count as drafted; give --evidence BUNDLE to check them"
+        )
+    for u in result.unverified:
+        if u.problem != "no_bundle":
+            who = f"confirmed by {u.confirmed_by}; counts as their answer" if u.confirmed_by else "not confirmed"
+            lines.append(f"unverified proposal {u.requirement}: {u.proposed} ({who}) — {u.detail}")
+    return lines
+
+
 def file_language(path: Path, default: Lang = "zh") -> Lang:
     """The language of a questionnaire's comments, so that rewriting the file keeps it."""
     from assessors.questionnaire import written_language
@@ -210,10 +239,58 @@ def file_language(path: Path, default: Lang = "zh") -> Lang:
     return written_language(text) or default
 
 
-def _draft(opened: OpenAssessment, bundle: EvidenceBundle, path: Path, lang: Lang) -> None:
+def _refuse_drafting_over(output: Path | None, file: Path) -> bool:
+    """Whether drafting writes in place (no --output, or one naming the input); exit 2 for an existing other file.
+
+    `--draft -o OTHER` writes a whole questionnaire: an existing OTHER (say, the drafted copy of an earlier run, with
+    the confirmations made in it since) would be replaced by the input's answers. Draft into it in place instead."""
+    import os
+
+    if output is None:
+        return True
+    if output.is_dir():
+        fail(f"{output} is a directory; --output names the questionnaire file to write")
+    if not output.exists() and not output.is_symlink():
+        return False
+    try:
+        same = os.path.samefile(output, file)
+    except OSError:
+        same = False
+    if not same:
+        fail(
+            f"{output} exists and is not {file}; it may hold confirmations and overrides that drafting from {file} "
+            f"would lose. Draft into it in place (`assess {output} --evidence BUNDLE --draft`) or remove it first"
+        )
+    return True
+
+
+def _rebased(assessment: Assessment, source: Path, path: Path) -> Assessment:
+    """The assessment as written to `path`: the bundle it names (relative to the file) still found from there."""
+    import os
+
+    named = assessment.evidence_bundle
+    if not named or os.path.isabs(named):
+        return assessment
+    bundle = os.path.abspath(os.path.join(source.parent, named))
+    try:
+        moved = os.path.relpath(bundle, os.path.abspath(path.parent))
+    except ValueError:  # another drive: only an absolute path reaches it
+        moved = bundle
+    return assessment if moved == named else assessment.model_copy(update={"evidence_bundle": moved})
+
+
+def _draft(
+    opened: OpenAssessment, bundle: EvidenceBundle, path: Path, lang: Lang, before_write: Callable[[], None]
+) -> None:
     """Write proposals into the questionnaire and say what was drafted, kept and contradicted."""
     drafted = opened.draft(bundle)
-    _save(drafted.assessment, path, opened.framework.framework, file_language(opened.path, lang))
+    before_write()
+    _save(
+        _rebased(drafted.assessment, opened.path, path),
+        path,
+        opened.framework.framework,
+        file_language(opened.path, lang),
+    )
     by_class = drafted.proposed_by_class()
     say(
         f"wrote {path}: proposed {len(drafted.proposed)} (automated {by_class['automated']}, "
@@ -233,6 +310,8 @@ def _draft(opened: OpenAssessment, bundle: EvidenceBundle, path: Path, lang: Lan
         )
     rescored = dataclasses.replace(opened, assessment=drafted.assessment).score(evidence=bundle)
     say(provenance_line(rescored))
+    for line in unverified_lines(rescored):
+        say(f"  {line}")
 
 
 def migrate(

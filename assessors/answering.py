@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from assessors.assessment import Answer, Assessment, Status
+from assessors.assessment import REASON_MAX, Answer, Assessment, Status, clean_name, is_blank_text
 
 
 class AnswerRefusedError(ValueError):
@@ -25,9 +25,26 @@ class Confirmed(BaseModel):
 
 
 def _who(by: str) -> str:
-    if not by.strip():
+    """The name recorded, cleaned as the workshop cleans names; one with nothing visible in it is no name."""
+    who = clean_name(by)
+    if not who:
         raise AnswerRefusedError("say who you are: --by NAME (it is recorded with the answer)")
-    return by.strip()
+    return who
+
+
+def _reason(requirement: str, reason: str) -> str:
+    """The override's reason, its surrounding white space removed; refused when it shows nothing or is too long."""
+    if is_blank_text(reason):
+        raise AnswerRefusedError(
+            f"{requirement}: an override needs a reason (--reason TEXT) saying why the evidence is wrong"
+        )
+    text = reason.strip()
+    if len(text) > REASON_MAX:
+        raise AnswerRefusedError(
+            f"{requirement}: the reason has {len(text)} characters, at most {REASON_MAX} are kept with an answer; "
+            "say it shorter and cite longer documents in the answer's evidence"
+        )
+    return text
 
 
 def _known(assessment: Assessment, requirement: str) -> Answer:
@@ -73,10 +90,7 @@ def override(
     The proposal (when there is one) is kept beside it, so the file shows what was overridden. An override to the
     very status the proposal states is refused: that is a confirmation.
     """
-    if not reason.strip():
-        raise AnswerRefusedError(
-            f"{requirement}: an override needs a reason (--reason TEXT) saying why the evidence is wrong"
-        )
+    why = _reason(requirement, reason)
     who = _who(by)
     answer = _known(assessment, requirement)
     if answer.proposal is not None and status.value == answer.proposal.status:
@@ -91,6 +105,6 @@ def override(
         answered_at=now,
         source="person",
         proposal=answer.proposal,
-        override_reason=reason.strip(),
+        override_reason=why,
     )
     return assessment.model_copy(update={"answers": {**assessment.answers, requirement: overridden}})

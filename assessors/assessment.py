@@ -6,6 +6,7 @@ One shape for the CLI's YAML/JSON questionnaire, the workshop UI's storage and t
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -33,6 +34,29 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
 
 
 Provenance = Literal["unanswered", "proposed", "confirmed", "answered", "overridden"]
+
+REASON_MAX = 2000  # characters of an override reason: a paragraph, not a document (cite documents in `evidence`)
+NAME_MAX = 80  # characters of a name recorded with an answer, as the workshop records names
+# Characters that show nothing by themselves: controls, invisible formatting (zero-width, bidi), surrogates,
+# unassigned code points, and every kind of space or line break.
+_BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp"})
+_DROPPED_FROM_NAMES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
+
+
+def is_blank_text(text: str) -> bool:
+    """Whether `text` shows nothing a reader could take for a word: only spaces, line breaks, control or zero-width
+    characters. A reason or a name made of those is no reason or name."""
+    return all(c.isspace() or unicodedata.category(c) in _BLANK_CATEGORIES for c in text)
+
+
+def clean_name(raw: str) -> str:
+    """A name as it is recorded with an answer: NFC, without control or invisible formatting characters, any run of
+    white space (line breaks too) as one space, at most NAME_MAX characters ('' when nothing visible is left)."""
+    text = unicodedata.normalize("NFC", raw)
+    kept = "".join(
+        " " if c.isspace() else c for c in text if c.isspace() or unicodedata.category(c) not in _DROPPED_FROM_NAMES
+    )
+    return " ".join(kept.split())[:NAME_MAX].strip()
 
 
 class Proposal(BaseModel):
@@ -66,7 +90,7 @@ class Answer(BaseModel):
     proposal: Proposal | None = None
     confirmed_by: str | None = None
     confirmed_at: dt.datetime | None = None
-    override_reason: str = ""
+    override_reason: Annotated[str, Field(max_length=REASON_MAX)] = ""
 
     @field_validator("note", mode="before")
     @classmethod
@@ -81,7 +105,17 @@ class Answer(BaseModel):
     @field_validator("override_reason", mode="before")
     @classmethod
     def _no_reason_is_empty(cls, v: object) -> object:
-        return "" if v is None else v
+        """No reason, or one of only spaces, control or zero-width characters, is an empty reason."""
+        if v is None or (isinstance(v, str) and is_blank_text(v)):
+            return ""
+        return v
+
+    @field_validator("confirmed_by")
+    @classmethod
+    def _someone_confirmed(cls, v: str | None) -> str | None:
+        if v is not None and is_blank_text(v):
+            raise ValueError("confirmed_by names nobody: give the name of the person who confirmed the proposal")
+        return v
 
     @model_validator(mode="after")
     def _consistent_provenance(self) -> Answer:
@@ -96,6 +130,8 @@ class Answer(BaseModel):
                 )
             if self.override_reason:
                 raise ValueError("override_reason belongs to a person's answer (source 'person')")
+            if (self.confirmed_by is None) != (self.confirmed_at is None):
+                raise ValueError("a confirmation records both who and when: give confirmed_by and confirmed_at")
         else:
             if self.confirmed_by is not None or self.confirmed_at is not None:
                 raise ValueError("confirmed_by / confirmed_at belong to a drafted answer (source 'evidence')")

@@ -13,6 +13,11 @@ Rules:
   stands and is reported as overridden, not as a conflict;
 - an answer drafted from evidence (`source: evidence`) counts once a person confirmed it; unconfirmed, it is shown
   as proposed and counts as unknown (where evidence decides, the evidence counts of course);
+- a proposal is a claim that evidence supports a verdict, and a file can be edited by hand: it is evidence-backed only
+  when the bundle at hand bears it out — the requirement is checked by evidence in the proposal's class, the proposal
+  was drafted from this bundle, the bundle's verdict is the proposal's status and every record it cites is in the
+  bundle. Otherwise it is listed as unverified and counts as the answer of the person who confirmed it at most (not
+  as confirmed evidence; its records are not citations); without a bundle, proposals are counted as not verifiable;
 - in audit mode a manual `met` counts only when the answer cites evidence.
 """
 
@@ -26,8 +31,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from assessors.assessment import Answer, Status
-from assessors.results import Conflict, RequirementOutcome
-from capability_model.schema import AnyOf, Framework, Operator, ProbeExpectation, Verification
+from assessors.results import Conflict, ProposalProblem, RequirementOutcome, UnverifiedProposal
+from capability_model.schema import AnyOf, Framework, Operator, ProbeExpectation, Requirement, Verification
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
 
 
@@ -53,10 +58,18 @@ class EvidenceDecision(BaseModel):
         return sorted({c.record for c in self.checks if c.record})
 
 
+class BundleFacts(BaseModel):
+    """What a proposal is checked against: the bundle's manifest hash and the ids of the records it holds."""
+
+    manifest_sha256: str
+    records: frozenset[str]
+
+
 class MergedStatuses(BaseModel):
     outcomes: dict[str, RequirementOutcome]
     conflicts: list[Conflict]
     decisions: dict[str, EvidenceDecision]
+    unverified: list[UnverifiedProposal] = []
 
     def statuses(self) -> dict[str, Status | None]:
         return {rid: (None if o.status == "unknown" else Status(o.status)) for rid, o in self.outcomes.items()}
@@ -180,6 +193,63 @@ def _person_outcome(req_id: str, answer: Answer, supporting: list[str], audit: b
     )
 
 
+def proposal_problem(
+    req: Requirement, answer: Answer, decision: EvidenceDecision | None, bundle: BundleFacts | None
+) -> tuple[ProposalProblem, str] | None:
+    """Why the evidence at hand does not bear out a drafted answer's proposal (None: it does), with a short detail.
+
+    Checked without a bundle: that evidence checks the requirement at all, in the proposal's class (a newer framework
+    version may have moved it). With one: that the proposal was drafted from it, that its verdict is the proposal's
+    status and that it holds every record the proposal cites.
+    """
+    proposal = answer.proposal
+    if answer.source != "evidence" or proposal is None:
+        return None
+    if not req.expectations:
+        return "not_checked", "no evidence check decides this requirement; a proposal for it cannot come from evidence"
+    cls = "assisted" if req.verification_class is Verification.assisted else "automated"
+    if proposal.verification != cls:
+        return "class_changed", f"the proposal says {proposal.verification}, the requirement is now {cls}"
+    if bundle is None:
+        return "no_bundle", "no evidence bundle given to verify it against"
+    if proposal.bundle is not None and proposal.bundle != bundle.manifest_sha256:
+        return "other_bundle", (
+            f"drafted from bundle {proposal.bundle[:16]}, not from this one ({bundle.manifest_sha256[:16]})"
+        )
+    verdict = decision.verdict if decision is not None else None
+    if verdict is None:
+        return "no_verdict", "this bundle gives no verdict for the requirement"
+    if verdict != proposal.status:
+        return "verdict_differs", f"this bundle's verdict is {verdict}, the proposal says {proposal.status}"
+    if not proposal.records:
+        return "records_missing", "the proposal cites no evidence record"
+    missing = [r for r in proposal.records if r not in bundle.records]
+    if missing:
+        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        return "records_missing", f"records not in this bundle: {shown}"
+    return None
+
+
+def _unverified_outcome(req_id: str, answer: Answer, supporting: list[str], audit: bool) -> RequirementOutcome:
+    """A proposal the evidence does not bear out: a confirmation is the confirmer's own answer, nothing more."""
+    assert answer.proposal is not None
+    if answer.confirmed_by is None:
+        return RequirementOutcome(
+            id=req_id,
+            status="unknown",
+            source="none",
+            evidence=[*supporting, *answer.evidence],
+            manual=None,
+            provenance="proposed",
+            proposed=answer.proposal.status,
+        )
+    as_persons = Answer(status=answer.status, note=answer.note, evidence=answer.evidence)
+    outcome = _person_outcome(req_id, as_persons, supporting, audit)
+    return outcome.model_copy(
+        update={"by": answer.confirmed_by, "at": answer.confirmed_at, "proposed": answer.proposal.status}
+    )
+
+
 def _drafted_outcome(req_id: str, answer: Answer, supporting: list[str]) -> RequirementOutcome:
     """An answer drafted from evidence, where the current evidence does not decide: it counts once confirmed."""
     assert answer.proposal is not None and answer.status is not None  # guaranteed by Answer's validation
@@ -199,14 +269,36 @@ def _drafted_outcome(req_id: str, answer: Answer, supporting: list[str]) -> Requ
 
 
 def merge(
-    framework: Framework, answers: Mapping[str, Answer], decisions: Mapping[str, EvidenceDecision], audit: bool = False
+    framework: Framework,
+    answers: Mapping[str, Answer],
+    decisions: Mapping[str, EvidenceDecision],
+    audit: bool = False,
+    bundle: BundleFacts | None = None,
 ) -> MergedStatuses:
-    """Combine evidence verdicts and answers into one status per requirement, saying who or what decided each."""
+    """Combine evidence verdicts and answers into one status per requirement, saying who or what decided each.
+
+    `bundle` is the bundle `decisions` come from; every drafted answer's proposal is checked against it (without it,
+    proposals are listed as not verifiable and count as before).
+    """
     outcomes: dict[str, RequirementOutcome] = {}
     conflicts: list[Conflict] = []
+    unverified: list[UnverifiedProposal] = []
     for _, req in framework.requirements():
         answer = answers.get(req.id) or Answer()
         decision = decisions.get(req.id)
+        problem = proposal_problem(req, answer, decision, bundle)
+        if problem is not None:
+            assert answer.proposal is not None
+            unverified.append(
+                UnverifiedProposal(
+                    requirement=req.id,
+                    proposed=answer.proposal.status,
+                    confirmed_by=answer.confirmed_by,
+                    problem=problem[0],
+                    detail=problem[1],
+                    evidence=decision.verdict if decision is not None and bundle is not None else None,
+                )
+            )
         # what a person said: their own answer, or a drafted answer they confirmed
         said = answer.status.value if answer.status and answer.provenance != "proposed" else None
         person = answer.source == "person"
@@ -230,6 +322,8 @@ def merge(
         supporting = decision.records if decision else []  # e.g. passing checks of an assisted requirement
         if person:
             outcomes[req.id] = _person_outcome(req.id, answer, supporting, audit)
+        elif problem is not None and (problem[0] != "no_bundle" or audit):  # audit mode counts nothing unverified
+            outcomes[req.id] = _unverified_outcome(req.id, answer, supporting, audit)
         else:
             outcomes[req.id] = _drafted_outcome(req.id, answer, supporting)
-    return MergedStatuses(outcomes=outcomes, conflicts=conflicts, decisions=dict(decisions))
+    return MergedStatuses(outcomes=outcomes, conflicts=conflicts, decisions=dict(decisions), unverified=unverified)

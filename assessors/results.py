@@ -93,6 +93,34 @@ class Conflict(BaseModel):
     records: list[str]
 
 
+# Why a drafted answer's proposal is not borne out by the evidence at hand:
+# no_bundle        no bundle was given to check it against (it counts as before, outside audit mode)
+# not_checked      no evidence check decides the requirement, so no proposal can come from evidence
+# class_changed    the requirement's verification class is no longer the proposal's (a newer framework version)
+# other_bundle     it was drafted from another bundle
+# no_verdict       the bundle gives no verdict for the requirement
+# verdict_differs  the bundle's verdict is not the proposal's status
+# records_missing  a record it cites is not in the bundle (or it cites none)
+ProposalProblem = Literal[
+    "no_bundle", "not_checked", "class_changed", "other_bundle", "no_verdict", "verdict_differs", "records_missing"
+]
+
+
+class UnverifiedProposal(BaseModel):
+    """A drafted answer (`source: evidence`) that the evidence at hand does not bear out — possibly written by hand.
+
+    Except for `no_bundle`, it counts as the answer of the person who confirmed it (provenance `answered`) at most,
+    and not at all while unconfirmed.
+    """
+
+    requirement: str
+    proposed: Literal["met", "not_met"]
+    confirmed_by: str | None
+    problem: ProposalProblem
+    detail: str
+    evidence: Literal["met", "not_met"] | None = None  # the bundle's verdict, when a bundle was given
+
+
 class EvidenceSummary(BaseModel):
     manifest_sha256: str
     records: int
@@ -111,6 +139,7 @@ class AssessmentResult(BaseModel):
     roadmap: list[RoadmapPhase]
     requirements: list[RequirementOutcome] = []
     conflicts: list[Conflict] = []
+    unverified: list[UnverifiedProposal] = []  # drafted answers the evidence at hand does not bear out
     evidence: EvidenceSummary | None = None
     audit: bool = False
     provenance: dict[OutcomeProvenance, int] = {}  # requirements per provenance, every provenance listed

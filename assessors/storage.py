@@ -2,13 +2,23 @@
 
 The writer is the reader's inverse: a file is only written after its text has been read back, exactly as
 `load_assessment` would read it, into the assessment that was saved. Text that no file could carry (lone surrogates,
-which are not Unicode) is refused before anything is written.
+which are not Unicode) is refused before anything is written. A command that changes a file in place holds
+`locked_for_update` from reading it to writing it back, so two such commands on one file take turns.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import hashlib
 import json
+import os
 import re
+import stat
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,22 +26,67 @@ from assessors.assessment import Answer, Assessment
 from assessors.questionnaire import render_questionnaire
 from capability_model.atomicfile import TargetIsDirectoryError, write_atomic
 from capability_model.schema import Framework, Lang
-from capability_model.sourcefile import Positioned, SourceError, load_positioned, parse_positioned, validate_as
+from capability_model.sourcefile import (
+    Positioned,
+    SourceError,
+    SourceIssue,
+    capped,
+    load_positioned,
+    parse_positioned,
+    validate_as,
+)
 
 
 class UnwritableAssessmentError(ValueError):
     """The assessment holds a value that no assessment file can carry; nothing was written."""
 
 
-def read_assessment(path: Path | str) -> tuple[Assessment, Positioned]:
-    """Parse and validate an assessment file, keeping positions for later checks against the framework."""
+# How far a recorded time may lie ahead of this machine's clock: clocks of the machines that wrote and read a file
+# differ, and a local time written without its zone reads as UTC. Beyond that, a time is a typo or made up.
+FUTURE_SLACK = dt.timedelta(days=1)
+_TIMES = (("answered_at",), ("confirmed_at",), ("proposal", "proposed_at"))
+
+
+def _aware(at: dt.datetime) -> dt.datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+
+
+def _future_times(assessment: Assessment, doc: Positioned, now: dt.datetime) -> list[SourceIssue]:
+    """Every answer's time (answered, confirmed, proposed) that lies in the future: a record of who did what when
+    cannot be dated after the moment it is read."""
+    issues = []
+    for group in ("answers", "orphaned"):
+        for rid, answer in getattr(assessment, group).items():
+            for path in _TIMES:
+                value: Any = answer
+                for key in path:
+                    value = getattr(value, key, None)
+                if isinstance(value, dt.datetime) and _aware(value) > now + FUTURE_SLACK:
+                    issues.append(
+                        doc.issue(
+                            [group, rid, *path],
+                            f"{value.isoformat()} lies in the future (this machine's clock says "
+                            f"{now.isoformat(timespec='seconds')}); correct the time",
+                        )
+                    )
+    return issues
+
+
+def read_assessment(path: Path | str, now: dt.datetime | None = None) -> tuple[Assessment, Positioned]:
+    """Open an assessment file to be used (scored, reported, confirmed): parse and validate it, refuse answers dated
+    in the future, and keep positions for later checks against the framework."""
     doc = load_positioned(path)
-    return validate_as(doc, Assessment), doc
+    assessment = validate_as(doc, Assessment)
+    future = _future_times(assessment, doc, now or dt.datetime.now(dt.UTC))
+    if future:
+        raise SourceError(capped(future))
+    return assessment, doc
 
 
 def load_assessment(path: Path | str) -> Assessment:
-    """Parse and validate an assessment file; raise SourceError naming file, line, column and field on bad input."""
-    return read_assessment(path)[0]
+    """Parse and validate an assessment file exactly as written (the writer's inverse, whatever the clock says);
+    raise SourceError naming file, line, column and field on bad input."""
+    return validate_as(load_positioned(path), Assessment)
 
 
 # Characters the YAML reader (which also reads .json files) refuses raw or reads as line breaks: DEL, C1 controls
@@ -153,3 +208,87 @@ def save_assessment(
     if Path(path).is_dir():
         raise TargetIsDirectoryError(path)
     write_atomic(path, dump_assessment(assessment, framework, path, lang))
+
+
+class FileBusyError(OSError):
+    """Another command is changing the same assessment file and did not finish in time."""
+
+
+class FileChangedError(OSError):
+    """The assessment file changed on disk while a command was changing it; nothing was written."""
+
+
+class ReadOnlyAssessmentError(PermissionError):
+    """The assessment file is marked read-only: a command that would change it leaves it alone."""
+
+
+class Update:
+    """An assessment file held for one read-change-write: `check_unchanged()` before writing refuses a file that a
+    program not taking the lock (an editor) rewrote meanwhile."""
+
+    def __init__(self, path: Path, sha256: str) -> None:
+        self.path = path
+        self._sha256 = sha256
+
+    def check_unchanged(self) -> None:
+        try:
+            now = hashlib.sha256(self.path.read_bytes()).hexdigest()
+        except OSError:
+            now = ""
+        if now != self._sha256:
+            raise FileChangedError(
+                errno.EAGAIN,
+                "the file changed while this command ran; nothing written, run the command again",
+                str(self.path),
+            )
+
+
+@contextlib.contextmanager
+def locked_for_update(path: Path | str, timeout: float = 30.0) -> Iterator[Update]:
+    """Hold an exclusive lock on an assessment file from reading it to writing it back.
+
+    The lock is taken on the file itself (a link is followed). Writing replaces the file with a new one, so a command
+    that waited for the lock checks it still holds the file the path names, and otherwise takes the new file's
+    lock: two commands on one file run one after the other and neither loses the other's change. A file without
+    write permission is refused rather than replaced.
+    """
+    target = Path(os.path.realpath(path))
+    deadline = time.monotonic() + timeout
+    while True:
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block; a directory is refused below
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise TargetIsDirectoryError(path)
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(errno.EINVAL, "not a regular file; an assessment file is changed in place", str(path))
+            if not info.st_mode & 0o222:
+                raise ReadOnlyAssessmentError(
+                    errno.EACCES, "the file is read-only; make it writable to change it (nothing changed)", str(path)
+                )
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP):
+                        break  # a file system without locks: the check before writing still guards the file
+                    if not isinstance(exc, BlockingIOError):
+                        raise
+                    if time.monotonic() > deadline:
+                        raise FileBusyError(
+                            errno.EBUSY, "another command is changing this file; nothing changed", str(path)
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                current = os.stat(target)
+            except FileNotFoundError:
+                current = None
+            if current is None or (current.st_dev, current.st_ino) != (info.st_dev, info.st_ino):
+                continue  # replaced while we waited: lock the file that is there now
+            with os.fdopen(os.dup(fd), "rb") as fh:
+                sha = hashlib.sha256(fh.read()).hexdigest()
+            yield Update(target, sha)
+            return
+        finally:
+            os.close(fd)

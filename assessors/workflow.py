@@ -11,7 +11,7 @@ from assessors.assessment import Assessment
 from assessors.binding import MigrationReport, bind
 from assessors.checks import bundle_targets, check_report
 from assessors.draft import DraftResult, draft
-from assessors.evidence import decide, merge
+from assessors.evidence import BundleFacts, decide, merge
 from assessors.results import AssessmentResult, EvidenceSummary
 from assessors.scoring import score
 from assessors.storage import read_assessment
@@ -45,7 +45,12 @@ class OpenAssessment:
         fw = self.framework.framework
         target = target_level or self.assessment.target_level
         decisions = decide(fw, evidence.records) if evidence else {}
-        merged = merge(fw, self.assessment.answers, decisions, audit=audit)
+        facts = (
+            BundleFacts(manifest_sha256=evidence.manifest_sha256, records=frozenset(r.id for r in evidence.records))
+            if evidence
+            else None
+        )
+        merged = merge(fw, self.assessment.answers, decisions, audit=audit, bundle=facts)
         result = score(fw, merged.statuses(), target, self.framework.sha256)
         summary = None
         if evidence is not None:
@@ -72,6 +77,7 @@ class OpenAssessment:
                 "checks": checks,
                 "requirements": outcomes,
                 "conflicts": merged.conflicts,
+                "unverified": merged.unverified,
                 "evidence": summary,
                 "audit": audit,
                 "provenance": AssessmentResult.tally(outcomes),

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from assessors.assessment import Answer, Assessment, Proposal, Status
+from assessors.assessment import Answer, Assessment, Proposal, Status, is_blank_text
 from assessors.draft import REASON_MAX, DraftResult, draft, reason
 from assessors.evidence import EvidenceDecision, ExpectationCheck, merge
 from assessors.storage import load_assessment, save_assessment
@@ -88,6 +88,11 @@ classes = st.sampled_from(["automated", "assisted"])
 words = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 
 
+def has_text(text: str) -> bool:
+    """A reason counts when it shows something: spaces, controls and zero-width characters alone are no reason."""
+    return not is_blank_text(text)
+
+
 @st.composite
 def any_answer(draw: st.DrawFn) -> Answer:
     kind = draw(st.sampled_from(["blank", "person", "override", "proposed", "confirmed", "who_only"]))
@@ -105,7 +110,7 @@ def any_answer(draw: st.DrawFn) -> Answer:
     proposal = _proposal(draw(verdicts), draw(classes), draw(words))
     if kind == "override":
         return Answer(
-            status=draw(statuses), proposal=proposal, override_reason=draw(words.filter(str.strip)), answered_by="p"
+            status=draw(statuses), proposal=proposal, override_reason=draw(words.filter(has_text)), answered_by="p"
         )
     confirmed = kind == "confirmed"
     return Answer(
