@@ -57,6 +57,8 @@ def main() -> None:
         if exc.code == 1 and (pacified or _identity(1) != stdout):
             sys.exit(128 + 13)
         raise
+    except KeyboardInterrupt:  # Ctrl+C before a command installed its own handling: no traceback
+        sys.exit(128 + 2)
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         say(f"error: {where}{exc.strerror or exc}", err=True)
