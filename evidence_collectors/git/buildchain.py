@@ -21,7 +21,7 @@ from evidence_collectors.git.snapshot import Snapshot
 TEST_REPORTS = re.compile(
     r"--junit-?xml\b|^\s*-?\s*junit(\s+|\s*[:(]\s*)[\w'\"$./]|\bxunit\s*\(|go-junit-report|gotestsum\b.*--junitfile|jest-junit"
     r"|--reporters?[= ]\S*junit|dorny/test-reporter|mikepenz/action-junit-report|publish-unit-test-result-action"
-    r"|test-summary/action|--json-report\b|--report-junit|--logger[= ]\S*trx|--alluredir\b",
+    r"|test-summary/action|--json-report\b|--report-junit|--junit-report\b|--logger[= ]\S*trx|--alluredir\b",
     re.IGNORECASE,
 )
 
@@ -60,7 +60,9 @@ CONFIG_LINTERS: dict[str, re.Pattern[str]] = {
     "gitlab_ci_lint": re.compile(r"\bglab ci (lint|validate)\b|/ci/lint\b|gitlab-ci-lint", re.IGNORECASE),
     "jenkinsfile_lint": re.compile(r"declarative-linter|pipeline-model-converter/validate", re.IGNORECASE),
     "yamllint": re.compile(r"\byamllint\b", re.IGNORECASE),
-    "k8s_schema": re.compile(r"\bkubeconform\b|\bkubeval\b|\bkube-linter\b|\bhelm lint\b", re.IGNORECASE),
+    "k8s_schema": re.compile(
+        r"\bkubeconform\b|\bkubeval\b|\bkube-linter\b|\bhelm lint\b|\bct lint\b|\bflux-schema validate\b", re.IGNORECASE
+    ),
     "terraform_validate": re.compile(
         r"\bterraform[ _]validate\b|\b(terraform_)?tflint\b|\btofu[ _]validate\b", re.IGNORECASE
     ),
@@ -147,25 +149,45 @@ def _comment(line: str) -> bool:
     return stripped.startswith(("#", "//", "*", "/*"))
 
 
+# A trailing YAML or shell comment (`packages: write # for attestations, see slsa-github-generator`) names tools it
+# does not run; `#` inside a word or URL (`${#x}`, `page#anchor`) is not a comment.
+_TRAILING_COMMENT = re.compile(r"\s#(\s.*)?$")
+
+
 def _lines(snap: Snapshot, paths: Iterable[str]) -> list[tuple[str, int, str]]:
-    """(path, line number, line) of the given files, comment lines left out."""
+    """(path, line number, line) of the given files, comment lines and trailing comments left out."""
     found: list[tuple[str, int, str]] = []
     for path in sorted(paths):
         for number, line in enumerate(snap.text(path).splitlines(), start=1):
             if line.strip() and not _comment(line):
-                found.append((path, number, line))
+                found.append((path, number, _TRAILING_COMMENT.sub("", line) if "#" in line else line))
     return found
 
 
+# A shell script a CI line runs (`./test/unit.sh`, `bash hack/release.sh`): its steps are CI steps too.
+_SCRIPT = re.compile(r"(?:^|[\s;&|(\"'=])(?:\./)?((?:[\w.-]+/)*[\w.-]+\.sh)\b")
+
+
 def _ci_files(snap: Snapshot) -> list[str]:
-    """CI files, plus the YAML files under CI include folders (.gitlab/, ci/) that GitLab jobs are often split into."""
+    """CI files, the YAML files under CI include folders (.gitlab/, ci/) that GitLab jobs are often split into, and
+    the local composite actions (.github/actions/*/action.yml) GitHub workflows call."""
     paths = [e.path for e in snap.entries if ci_system(e.path) is not None]
     paths += [
         e.path
         for e in snap.entries
-        if e.lower.startswith((".gitlab/ci/", "ci/", ".ci/", ".gitlab-ci/")) and e.lower.endswith((".yml", ".yaml"))
+        if (
+            e.lower.startswith((".gitlab/ci/", "ci/", ".ci/", ".gitlab-ci/"))
+            or (e.lower.startswith(".github/actions/") and e.name.lower() in {"action.yml", "action.yaml"})
+        )
+        and e.lower.endswith((".yml", ".yaml"))
     ]
     return sorted(p for p in set(paths) if p in snap.contents)
+
+
+def _ci_scripts(snap: Snapshot, ci_lines: list[tuple[str, int, str]]) -> list[str]:
+    """Repository shell scripts that CI lines run (one level: scripts those scripts call are not followed)."""
+    named = {posixpath.normpath(m) for hit in ci_lines for m in _SCRIPT.findall(hit[2])}
+    return sorted(p for p in named if p in snap.contents)
 
 
 def _public(host: str) -> bool:
@@ -189,6 +211,9 @@ def _pre_commit_lines(snap: Snapshot, ci_lines: list[tuple[str, int, str]]) -> l
 def buildchain_findings(snap: Snapshot) -> Findings:
     ci_paths = _ci_files(snap)
     ci_lines = _lines(snap, ci_paths)
+    scripts = [p for p in _ci_scripts(snap, ci_lines) if p not in ci_paths]
+    ci_lines += _lines(snap, scripts)
+    ci_paths += scripts
     test_config = [p for p in snap.contents if posixpath.basename(p).lower() in TEST_CONFIG_FILES]
     test_lines = ci_lines + _lines(snap, test_config)
     raw_ci = snap.raws(set(ci_paths))

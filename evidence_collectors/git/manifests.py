@@ -3,6 +3,7 @@ resources, progressive-delivery settings (canary, traffic split, mirroring), Git
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ _WORTH_PARSING = re.compile(
     r"|^method:|pipelineSpec|pipelineInfo",
     re.MULTILINE,
 )
+KUSTOMIZATION_FILES = {"kustomization.yaml", "kustomization.yml"}
 _KIND = re.compile(r"^kind:\s*['\"]?(\w+)", re.MULTILINE)
 _API = re.compile(r"^apiVersion:\s*['\"]?([\w./-]+)", re.MULTILINE)
 
@@ -58,6 +60,9 @@ class Manifests:
     kfp_compiled: set[str] = field(default_factory=set)
     crossplane: set[str] = field(default_factory=set)
     docs: list[tuple[str, Any]] = field(default_factory=list)  # (path, parsed document) of every YAML file
+    kustomizations: list[tuple[str, Any]] = field(
+        default_factory=list
+    )  # kustomization files, with or without apiVersion
 
     def add(self, table: dict[str, set[str]], key: str, path: str) -> None:
         table.setdefault(key, set()).add(path)
@@ -126,9 +131,12 @@ def scan(snap: Snapshot) -> Manifests:
         if not lower.endswith((".yml", ".yaml")) or ci_system(path):
             continue
         text = snap.text(path)
-        if not _WORTH_PARSING.search(text):
+        kustomization = posixpath.basename(lower) in KUSTOMIZATION_FILES  # often written without apiVersion
+        if not kustomization and not _WORTH_PARSING.search(text):
             continue
         docs = _documents(text)
+        if kustomization:
+            result.kustomizations += [(path, d) for d in docs]
         result.docs += [(path, d) for d in docs]
         if not docs and _KIND.search(text) and _API.search(text):  # a template that stays unparsable
             for kind in _KIND.findall(text):
@@ -168,6 +176,22 @@ def scan(snap: Snapshot) -> Manifests:
             if "crossplane.io" in api:
                 result.crossplane.add(path)
     return result
+
+
+def kustomize_patch_files(kustomizations: list[tuple[str, Any]]) -> set[str]:
+    """Files that kustomization files apply as patches: partial documents (a HelmRelease's values, a Deployment's
+    replicas) that change a resource defined elsewhere, so they are not resources of their own."""
+    found: set[str] = set()
+    for path, doc in kustomizations:
+        if not isinstance(doc, dict):
+            continue
+        base = posixpath.dirname(path)
+        named: list[Any] = []
+        for key in ("patches", "patchesStrategicMerge"):  # items {path: ...} or, in the older key, file names
+            items = doc.get(key)
+            named += [i.get("path") if isinstance(i, dict) else i for i in items] if isinstance(items, list) else []
+        found |= {posixpath.normpath(posixpath.join(base, n)) for n in named if isinstance(n, str) and "\n" not in n}
+    return found
 
 
 def manifest_findings(snap: Snapshot, found: Manifests) -> Findings:

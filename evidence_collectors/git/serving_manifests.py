@@ -14,7 +14,7 @@ from typing import Any
 
 from evidence_collectors import model_metrics as vocab
 from evidence_collectors.git.findings import Finding, Findings, sample
-from evidence_collectors.git.manifests import SELDON_V2, SERVING_KINDS, Manifests
+from evidence_collectors.git.manifests import SELDON_V2, SERVING_KINDS, Manifests, kustomize_patch_files
 from evidence_collectors.git.snapshot import Snapshot
 
 CONTROL_ORDER = ("rate_limit", "attribute_routing", "circuit_breaker", "timeout", "retry")
@@ -76,8 +76,23 @@ def _walk(node: Any, trail: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...],
     return found
 
 
+# Schema documents name every field a resource may have (timeout, outlierDetection, canaryTrafficPercent...) without
+# setting any: kserve, flagger and istio ship them next to their examples.
+SCHEMA_KINDS = {
+    "CustomResourceDefinition",
+    "APIService",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+}
+
+
 def _is_resource(doc: Any) -> bool:
-    return isinstance(doc, dict) and bool(doc.get("apiVersion")) and bool(doc.get("kind"))
+    return (
+        isinstance(doc, dict)
+        and bool(doc.get("apiVersion"))
+        and bool(doc.get("kind"))
+        and str(doc["kind"]) not in SCHEMA_KINDS
+    )
 
 
 def _knative_or_other(kind: str, api: str) -> bool:
@@ -155,7 +170,30 @@ def model_uri_pinned(uri: str) -> bool:
     return any(VERSION_SEGMENT.match(s) for s in segments[1:])  # the first segment is the bucket or volume
 
 
-def serving_refs(doc: dict[str, Any]) -> list[tuple[str, bool]]:
+def kustomize_images(kustomizations: list[tuple[str, Any]]) -> dict[str, bool]:
+    """Image name -> pinned, from the `images:` overrides of kustomization files: a base that names a placeholder
+    (kserve-sklearnserver:replace) runs the newName:newTag or digest a kustomization sets. A name overridden in
+    several kustomizations is pinned only when every override is."""
+    found: dict[str, bool] = {}
+    for _, doc in kustomizations:
+        for item in _list(_dict(doc).get("images")):
+            name = str(_dict(item).get("name", ""))
+            if not name:
+                continue
+            digest, tag = str(item.get("digest", "")), str(item.get("newTag", ""))
+            pinned = bool(digest.startswith("sha256:")) or bool(tag and image_pinned(f"image:{tag}"))
+            found[name] = found.get(name, True) and pinned
+    return found
+
+
+def _base_name(image: str) -> str:
+    """An image reference without its tag or digest (a registry port stays)."""
+    image = image.split("@", 1)[0]
+    head, _, last = image.rpartition("/")
+    return f"{head}/{last.split(':', 1)[0]}" if head else last.split(":", 1)[0]
+
+
+def serving_refs(doc: dict[str, Any], overrides: dict[str, bool] | None = None) -> list[tuple[str, bool]]:
     """(reference, pinned) for every image and model location a serving resource names; templated values skipped."""
     kind, api = str(doc.get("kind", "")), str(doc.get("apiVersion", ""))
     if not (kind in SERVING_KINDS or (kind in SELDON_V2 and "seldon" in api)):
@@ -169,7 +207,9 @@ def serving_refs(doc: dict[str, Any]) -> list[tuple[str, bool]]:
             if not item or "TEMPLATED" in item or "$" in item:
                 continue
             if key == "image":
-                refs.append((item, image_pinned(item)))
+                # a placeholder counts as pinned when every kustomization overriding it pins it; an override never
+                # unpins an image written with its version (rendered manifests elsewhere in the tree are read too)
+                refs.append((item, image_pinned(item) or bool((overrides or {}).get(_base_name(item)))))
             elif key in MODEL_URI_KEYS and ("://" in item or item.startswith("models:/")):
                 refs.append((item, model_uri_pinned(item)))
             elif key == "bento" and kind == "BentoDeployment":
@@ -202,6 +242,7 @@ def self_heals(doc: dict[str, Any]) -> bool | None:
 
 ANALYSIS_KINDS = {"AnalysisTemplate", "ClusterAnalysisTemplate"}
 FLAGGER_BUILTIN = {"request-success-rate": {"errors"}, "request-duration": {"latency"}}
+SUCCESS_RATE = re.compile(r"success[-_ ]?(rate|ratio)", re.IGNORECASE)  # the share of non-error responses
 MANUAL_WEBHOOKS = {"confirm-rollout", "confirm-promotion", "confirm-traffic-increase"}
 
 
@@ -226,7 +267,9 @@ def canary_is_automatic(doc: dict[str, Any]) -> bool | None:
     if kind == "Rollout" and "argoproj.io" in api and "canary" in _dict(spec, "strategy"):
         canary = _dict(spec, "strategy", "canary")
         steps = [s for s in _list(canary.get("steps")) if isinstance(s, dict)]
-        analysed = bool(canary.get("analysis")) or any("analysis" in s for s in steps)
+        analysed = bool(canary.get("analysis")) or any(
+            "analysis" in s or _list(_dict(s, "experiment").get("analyses")) for s in steps
+        )
         waits = any("pause" in s and not _dict(s, "pause").get("duration") for s in steps)
         return analysed and not waits
     if kind == "Canary" and "flagger" in api:
@@ -237,7 +280,7 @@ def canary_is_automatic(doc: dict[str, Any]) -> bool | None:
             and spec.get("skipAnalysis") is not True
             and not gates & MANUAL_WEBHOOKS
         )
-    if any(key == "canaryTrafficPercent" for _, key, _ in _walk(doc)):
+    if kind == "InferenceService" and any(key == "canaryTrafficPercent" for _, key, _ in _walk(spec)):
         return False
     annotations = _dict(doc, "metadata", "annotations")
     if str(annotations.get("nginx.ingress.kubernetes.io/canary", "")).lower() == "true":
@@ -252,7 +295,8 @@ def _metric_categories(metrics: Any, queries: dict[str, str]) -> set[str]:
         name = str(_dict(metric).get("name", ""))
         query = str(_dict(metric).get("provider") or _dict(metric).get("query") or "")
         query = query or queries.get(str(_dict(metric, "templateRef").get("name")), "")
-        found |= FLAGGER_BUILTIN.get(name) or vocab.titled_categories(name, query)
+        named = FLAGGER_BUILTIN.get(name) or ({"errors"} if SUCCESS_RATE.search(name) else set())
+        found |= named or vocab.titled_categories(name, query)
     return found
 
 
@@ -285,8 +329,12 @@ def canary_categories(doc: dict[str, Any], catalogue: AnalysisCatalogue) -> set[
     spec = _dict(doc, "spec")
     if kind == "Rollout" and "argoproj.io" in api:
         canary = _dict(spec, "strategy", "canary")
-        analyses = [_dict(canary, "analysis")] + [_dict(s, "analysis") for s in _list(canary.get("steps"))]
-        names = {str(_dict(t).get("templateName", "")) for a in analyses for t in _list(a.get("templates"))}
+        steps = _list(canary.get("steps"))
+        analyses = [_dict(canary, "analysis")] + [_dict(s, "analysis") for s in steps]
+        # templates: [{templateName}] or the older single templateName; an experiment step lists analyses
+        refs = [t for a in analyses for t in [*_list(a.get("templates")), a]]
+        refs += [t for s in steps for t in _list(_dict(s, "experiment").get("analyses"))]
+        names = {str(_dict(t).get("templateName", "")) for t in refs} - {""}
         return set().union(*(catalogue.argo.get(n, set()) for n in names))
     if kind == "Canary" and "flagger" in api:
         analysis = _dict(spec, "analysis") or _dict(spec, "canaryAnalysis")
@@ -306,6 +354,8 @@ def serving_manifest_findings(snap: Snapshot, manifests: Manifests) -> Findings:
     canaries: list[tuple[str, bool]] = []
     measured: list[set[str]] = []  # what each automatic canary's analysis measures
     catalogue = AnalysisCatalogue.of(manifests.docs)
+    overrides = kustomize_images(manifests.kustomizations)
+    patches = kustomize_patch_files(manifests.kustomizations)
     for path, doc in manifests.docs:
         if not _is_resource(doc):
             continue
@@ -316,8 +366,8 @@ def serving_manifest_findings(snap: Snapshot, manifests: Manifests) -> Findings:
             measured.append(canary_categories(doc, catalogue))
         for control in controls_of(doc):
             controls.setdefault(control, set()).add(path)
-        refs += [(_name(path, doc), ref, pinned) for ref, pinned in serving_refs(doc)]
-        heals = self_heals(doc)
+        refs += [(_name(path, doc), ref, pinned) for ref, pinned in serving_refs(doc, overrides)]
+        heals = None if path in patches else self_heals(doc)  # a patch changes an application defined elsewhere
         if heals is not None:
             apps.append((_name(path, doc), heals))
     found = [c for c in CONTROL_ORDER if c in controls]

@@ -72,7 +72,7 @@ class TreeEntry(BaseModel):
 
 def _priority(entry: TreeEntry) -> int | None:
     """0 = configuration (read first), 1 = code; None = never read (data, binaries, too large, symlinks)."""
-    if entry.mode == "120000":
+    if entry.mode == "120000" or entry.size < 0:
         return None
     name = entry.name.lower()
     limit = MAX_NOTEBOOK_BYTES if name.endswith(".ipynb") else MAX_TEXT_BYTES
@@ -118,8 +118,8 @@ class Snapshot:
             name = path.decode("utf-8", "replace")
             if kind == "commit":
                 submodules.append(name)
-            elif kind == "blob":
-                entries.append(TreeEntry(path=name, oid=oid, size=int(size), mode=mode))
+            elif kind == "blob":  # size "BAD" when the object is absent (partial or damaged clone): listed, never read
+                entries.append(TreeEntry(path=name, oid=oid, size=int(size) if size.isdigit() else -1, mode=mode))
         snap = cls(repo=repo, commit=commit, entries=entries, listing_sha=sha, submodules=submodules)
         wanted = sorted(((p, e.path, e) for e in entries if (p := _priority(e)) is not None), key=lambda t: t[:2])
         chosen = [e for _, _, e in wanted[:max_files_read]]

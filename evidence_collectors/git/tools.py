@@ -238,6 +238,10 @@ EARLY_STOPPING = {
     "hyperopt_early_stop": _t(
         "hyperopt.early_stop", r"\bno_progress_loss\s*\(", packages="hyperopt", within="hyperopt"
     ),
+    # the Katib SDK's form of an Experiment's spec.earlyStopping (same name as the manifest finding)
+    "katib_early_stopping": _t(
+        code=r"(?<!class )\bV1beta1EarlyStoppingSpec\s*\(", packages="kubeflow-katib", within="kubeflow.katib"
+    ),
 }
 
 FEATURE_PIPELINES = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from evidence_collectors.git.findings import Finding, Findings, sample
-from evidence_collectors.git.manifests import Manifests
+from evidence_collectors.git.manifests import Manifests, kustomize_patch_files
 from evidence_collectors.git.snapshot import Snapshot
 
 WORKLOAD_KINDS = {
@@ -77,8 +77,14 @@ def has_owner_label(doc: dict[str, Any]) -> bool:
 def workload_findings(snap: Snapshot, manifests: Manifests) -> Findings:
     workloads: list[str] = []
     unlabelled: list[str] = []
+    patches = kustomize_patch_files(manifests.kustomizations)  # partial documents: the resource they patch is counted
     for path, doc in manifests.docs:
-        if not isinstance(doc, dict) or not doc.get("apiVersion") or str(doc.get("kind", "")) not in WORKLOAD_KINDS:
+        if (
+            path in patches
+            or not isinstance(doc, dict)
+            or not doc.get("apiVersion")
+            or str(doc.get("kind", "")) not in WORKLOAD_KINDS
+        ):
             continue
         meta = doc.get("metadata")
         name = str(meta.get("name", "?")) if isinstance(meta, dict) else "?"
