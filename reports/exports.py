@@ -38,6 +38,12 @@ CSV_COLUMNS: tuple[str, ...] = (
     "source",
     "evidence",
     "note",
+    # appended after the first release's columns, so that their positions stay where spreadsheets expect them
+    "provenance",
+    "by",
+    "at",
+    "override_reason",
+    "proposed",
 )
 _HEADERS: dict[str, str] = {
     "framework": "framework",
@@ -55,6 +61,11 @@ _HEADERS: dict[str, str] = {
     "source": "col_source",
     "evidence": "col_evidence",
     "note": "col_note",
+    "provenance": "col_provenance",
+    "by": "col_by",
+    "at": "col_at",
+    "override_reason": "col_override_reason",
+    "proposed": "col_proposed",
 }
 
 
@@ -169,6 +180,11 @@ def requirement_records(view: ReportView) -> list[dict[str, object]]:
                                 "source": r.source_label,
                                 "evidence": "; ".join(r.evidence),
                                 "note": r.note,
+                                "provenance": r.how.label,
+                                "by": r.how.by,
+                                "at": r.how.at,
+                                "override_reason": r.how.reason,
+                                "proposed": r.how.proposed,
                             }
                         )
     return rows

@@ -138,8 +138,8 @@ _WORDS: dict[str, dict[str, str]] = {
     "no_item_gap": {"zh": "已达到目标等级。", "en": "The target level is reached."},
     "blocking_mark": {"zh": "阻碍升级", "en": "blocking"},
     "conflict_text": {
-        "zh": "人工答复“{manual}”与证据“{evidence}”不一致，以证据为准（{records}）。",
-        "en": "The manual answer '{manual}' contradicts the evidence '{evidence}'; the evidence decided ({records}).",
+        "zh": "人工答复“{manual}”{by}与证据结论“{evidence}”不一致，以证据为准（{records}）。",
+        "en": "The answer '{manual}'{by} contradicts the evidence's '{evidence}'; the evidence decided ({records}).",
     },
     "conflicts_found": {"zh": "{n} 项人工答复与证据不一致", "en": "{n} manual answers contradict the evidence"},
     "no_roadmap": {"zh": "已达到目标等级，无需改进阶段。", "en": "The target level is reached; no phase is needed."},
@@ -265,6 +265,89 @@ _WORDS: dict[str, dict[str, str]] = {
         "only a person or a document decides.",
     },
     "verification_rule": {"zh": "验证方式的确定规则", "en": "How the verification class is chosen"},
+    # --- how each verdict was reached (provenance) and answers the evidence contradicts ---
+    "prov_line_evidence": {"zh": "由采集证据判定", "en": "Decided by evidence"},
+    "prov_line_evidence_by": {
+        "zh": "由采集证据判定（证据提议已由 {by} 确认{when}）",
+        "en": "Decided by evidence (the proposal was confirmed by {by}{when})",
+    },
+    "prov_line_confirmed": {
+        "zh": "证据提议，已确认：{by}{when}",
+        "en": "Proposed by evidence, confirmed by {by}{when}",
+    },
+    "prov_line_answered": {"zh": "人工答复：{by}{when}", "en": "Answered by {by}{when}"},
+    "prov_line_overridden": {"zh": "推翻证据：{by}{when}", "en": "Overridden by {by}{when}"},
+    "prov_line_overridden_proposal": {
+        "zh": "推翻证据：{by}{when}（证据提议“{proposed}”）",
+        "en": "Overridden by {by}{when} (evidence proposed '{proposed}')",
+    },
+    "prov_line_proposed": {
+        "zh": "证据提议“{proposed}”，尚未确认，不计入",
+        "en": "Proposed by evidence: {proposed}, not yet confirmed (not counted)",
+    },
+    "prov_line_unanswered": {"zh": "未作答", "en": "Unanswered"},
+    "prov_when": {"zh": "，{at}", "en": " on {at}"},
+    "prov_nobody": {"zh": "（未记录姓名）", "en": "(name not recorded)"},
+    "prov_reason": {"zh": "；理由：", "en": "; reason: "},
+    "prov_tally": {"zh": "判定方式", "en": "How decided"},
+    "prov_title": {"zh": "各项要求的判定方式", "en": "How each verdict was reached"},
+    "prov_intro": {
+        "zh": "每项要求的结论均注明其来源。证据提议在人员确认之前不计入等级，按未作答计。",
+        "en": "Every requirement's verdict says where it came from. A proposal drafted from evidence does not count "
+        "towards a level until a person confirms it; until then it counts as unknown.",
+    },
+    "col_provenance": {"zh": "判定方式", "en": "How decided"},
+    "col_meaning": {"zh": "含义", "en": "Meaning"},
+    "col_by": {"zh": "确认或答复人", "en": "By"},
+    "col_at": {"zh": "确认或答复时间", "en": "At"},
+    "col_override_reason": {"zh": "推翻理由", "en": "Override reason"},
+    "col_proposed": {"zh": "证据提议", "en": "Proposed by evidence"},
+    "col_answer_given": {"zh": "人员答复", "en": "Answer given"},
+    "col_evidence_verdict": {"zh": "证据结论", "en": "Evidence verdict"},
+    "col_records": {"zh": "证据记录", "en": "Records"},
+    "unanswered_ids": {"zh": "未作答的要求（{n} 项）", "en": "Unanswered requirements ({n})"},
+    "conflicts_title": {"zh": "与采集证据相矛盾的答案", "en": "Contradictions with collected evidence"},
+    "conflicts_intro": {
+        "zh": "下列要求的人员答复与采集证据的结论相矛盾；答复未给出推翻理由，因此以证据为准。请核实后修正答复，"
+        "或说明理由推翻证据。",
+        "en": "For the requirements below, a person's answer contradicts what the collected evidence shows; no reason "
+        "was given to override the evidence, so the evidence decided. Check each one, then correct the answer or "
+        "override the evidence with a reason.",
+    },
+    "no_conflicts": {"zh": "没有与采集证据相矛盾的答案。", "en": "No answer contradicts the collected evidence."},
+    "conflict_flag": {"zh": "与证据矛盾", "en": "Contradicts the evidence"},
+    "by_paren": {"zh": "（{by}）", "en": " ({by})"},
+}
+
+# The short name of each way a verdict was reached (executive summary, methodology table, CSV).
+PROVENANCE_LABELS: dict[str, dict[str, str]] = {
+    "evidence": {"zh": "证据判定", "en": "decided by evidence"},
+    "confirmed": {"zh": "证据提议经确认", "en": "confirmed"},
+    "proposed": {"zh": "证据提议待确认（不计入）", "en": "proposed (not counted)"},
+    "answered": {"zh": "人工答复", "en": "answered"},
+    "overridden": {"zh": "人工推翻证据", "en": "overridden"},
+    "unanswered": {"zh": "未作答", "en": "unanswered"},
+}
+
+PROVENANCE_MEANINGS: dict[str, dict[str, str]] = {
+    "evidence": {
+        "zh": "采集证据直接判定：自动判定的要求，或证据不通过的证据辅助要求。",
+        "en": "The collected evidence decided it: an automated requirement, or an assisted one whose evidence fails.",
+    },
+    "confirmed": {
+        "zh": "依据证据起草的答复，经人员确认后计入。",
+        "en": "An answer drafted from the evidence, counted because a person confirmed it.",
+    },
+    "proposed": {
+        "zh": "依据证据起草、尚无人确认的答复，按未作答计。",
+        "en": "An answer drafted from the evidence that nobody has confirmed; it counts as unknown.",
+    },
+    "answered": {"zh": "人员自行作答。", "en": "A person's own answer."},
+    "overridden": {
+        "zh": "人员说明理由、与证据结论不同的答复，以该答复为准。",
+        "en": "A person's answer given against the evidence with a stated reason; it stands.",
+    },
+    "unanswered": {"zh": "既无证据判定，也无人作答。", "en": "Neither the evidence nor a person decided it."},
 }
 
 # The systems a collector reads, as their makers spell them.

@@ -18,6 +18,16 @@ from reports import chart_data, svg
 from reports.checks_view import checks_view, coverage_view, rows_by_requirement
 from reports.labels import EVIDENCE_STATUS_LABELS, SOURCE_LABELS, level_text, score_text, word
 from reports.phrases import gap_text, strength_text
+from reports.provenance_view import (
+    conflict_text,
+    conflict_views,
+    outcome_of,
+    provenance_table,
+    provenance_view,
+    requirement_anchor,
+    tally_line,
+    who_answered,
+)
 from reports.viewmodel import (
     BundleView,
     CheckView,
@@ -89,11 +99,11 @@ def _requirement_rows(
     rows = []
     blocking, gap = set(result.blocking), set(result.gap)
     for req in item.requirements:
-        outcome = outcomes.get(req.id)
         answer = answers.get(req.id)
-        status = outcome.status if outcome else (answer.status.value if answer and answer.status else "unknown")
-        source = outcome.source if outcome else ("manual" if answer and answer.status else "none")
-        if source == "evidence" and outcome is not None:
+        outcome = outcomes.get(req.id) or outcome_of(req.id, answer)
+        status = outcome.status
+        source = outcome.source
+        if source == "evidence":
             evidence = tuple(_record_reference(records[r]) if r in records else r for r in outcome.evidence)
         else:
             evidence = tuple(answer.evidence) if answer else ()
@@ -114,6 +124,8 @@ def _requirement_rows(
                 blocking=req.id in blocking,
                 in_gap=req.id in gap,
                 conflict=conflicts.get(req.id, ""),
+                anchor=requirement_anchor(req.id) if req.id in conflicts else "",
+                how=provenance_view(outcome, lang),
                 verification=req.verification_class.value,
                 verification_label=verification_label,
                 verification_short=verification_short,
@@ -162,14 +174,7 @@ def _part_view(part: ScoredPart, lang: Lang) -> PartView:
     answers = part.opened.assessment.answers
     outcomes = {o.id: o for o in result.requirements}
     conflicts = {
-        c.requirement: word(
-            "conflict_text",
-            lang,
-            manual=STATUS_LABELS[c.manual][lang] if c.manual in STATUS_LABELS else c.manual,
-            evidence=STATUS_LABELS[c.evidence][lang] if c.evidence in STATUS_LABELS else c.evidence,
-            records=", ".join(c.records),
-        )
-        for c in result.conflicts
+        c.requirement: conflict_text(c, who_answered(answers.get(c.requirement)), lang) for c in result.conflicts
     }
     by_item = {i.id: i for i in result.items()}
     items = {i.id: i for _, _, i in fw.items()}
@@ -226,6 +231,7 @@ def _part_view(part: ScoredPart, lang: Lang) -> PartView:
         for phase in result.roadmap
         if phase.requirements
     )
+    texts = {c.requirement: reqs[c.requirement][1].text.get(lang) for c in result.conflicts if c.requirement in reqs}
     counts = tuple(
         (STATUS_LABELS[state][lang], result.counts.get(state, 0))
         for state in ("met", "partial", "not_met", "not_applicable", "unknown")
@@ -254,6 +260,8 @@ def _part_view(part: ScoredPart, lang: Lang) -> PartView:
         audit=result.audit,
         orphaned=tuple(sorted(part.opened.assessment.orphaned)),
         checks=checks_view(report, lang),
+        provenance_line=tally_line(result, lang),
+        conflict_list=conflict_views(result.conflicts, answers, texts, lang),
     )
 
 
@@ -343,6 +351,7 @@ def build_view(parts: Sequence[ScoredPart], lang: Lang, report_date: dt.date | N
     by_id = {fw.id: fw for fw in frameworks}
     names = {i.id: i.name.get(lang) for fw in frameworks for _, _, i in fw.items()}
     results = [p.result for p in parts]
+    part_views = tuple(_part_view(p, lang) for p in parts)
     started = min(a.started for a in assessments)
     ends = [a.completed for a in assessments]
     if all(ends):
@@ -364,11 +373,13 @@ def build_view(parts: Sequence[ScoredPart], lang: Lang, report_date: dt.date | N
         period=period,
         report_date=(report_date or dt.date.today()).isoformat(),
         target_text=" / ".join(word("level_named", lang, n=n, name=name) for n, name in targets),
-        parts=tuple(_part_view(p, lang) for p in parts),
+        parts=part_views,
         radar=Markup(svg.radar_svg(chart_data.radar_data(list(zip(results, frameworks, strict=True)), lang))),
         strengths=tuple(strength_text(p, names, by_id, lang) for p in strengths(results)),
         gaps=tuple(gap_text(p, names, by_id, lang) for p in top_gaps(results)),
         methods=_methods(frameworks, lang),
         evidence=_evidence_view(parts, lang),
         page_counter_css=page_counter_css(lang),
+        provenance=provenance_table([(p.opened.framework.ref, p.result) for p in parts], lang),
+        conflicts=tuple(c for v in part_views for c in v.conflict_list),
     )

@@ -8,7 +8,7 @@ names) is carried as entered and escaped by the templates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup
@@ -38,6 +38,41 @@ class ScoredPart:
 
 
 @dataclass(frozen=True)
+class ProvenanceView:
+    """How one requirement's verdict was reached, for a reader: one line, with the override reason cut short for the
+    PDF (`reason_short`) beside the whole reason (HTML, CSV); the raw values for the CSV."""
+
+    key: str = "unanswered"  # evidence | confirmed | proposed | answered | overridden | unanswered (CSS class)
+    label: str = ""  # its short name in the report's language
+    text: str = ""  # the line without the reason: "Confirmed by Chen Jing on 2026-11-05"
+    reason: str = ""  # the override reason, whole
+    reason_short: str = ""  # the same, cut to fit one line
+    by: str = ""
+    at: str = ""  # ISO 8601, whole
+    proposed: str = ""  # the drafted proposal's status, in the report's language
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    """A person's answer the collected evidence contradicts (the evidence decided), for the list in the summary."""
+
+    requirement: str
+    anchor: str  # the requirement's place in the results by domain
+    text: str
+    answer: str  # the status the person gave, and who gave it
+    evidence: str  # the evidence's verdict
+    records: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProvenanceTableView:
+    """Requirements per way of reaching the verdict, one count column per part (the methodology chapter)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]  # label, meaning, then one count per part
+
+
+@dataclass(frozen=True)
 class ReqRow:
     id: str
     short_id: str
@@ -57,6 +92,8 @@ class ReqRow:
     verification_label: str = ""  # the class explained
     verification_short: str = ""  # its name
     checks: tuple[CheckView, ...] = ()
+    how: ProvenanceView = field(default_factory=ProvenanceView)
+    anchor: str = ""  # an id for links to this requirement (set where something links to it)
 
 
 @dataclass(frozen=True)
@@ -181,6 +218,8 @@ class PartView:
     audit: bool
     orphaned: tuple[str, ...]
     checks: ChecksView | None = None
+    provenance_line: str = ""  # "How verdicts were reached: decided by evidence 12 · ..."
+    conflict_list: tuple[ConflictView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,6 +293,8 @@ class ReportView:
     methods: tuple[MethodView, ...]
     evidence: EvidenceView
     page_counter_css: Markup
+    provenance: ProvenanceTableView = ProvenanceTableView((), ())
+    conflicts: tuple[ConflictView, ...] = ()  # of every part
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from tests.support.servers import require_binary
 PART1 = EXAMPLES / "retail-bank" / "part1-development.yaml"
 PART2 = EXAMPLES / "retail-bank" / "part2-delivery.yaml"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+ARTIFACTS.mkdir(parents=True, exist_ok=True)  # kept out of git: a clean clone has no such folder
 REPORT_DATE = "2026-11-20"
 
 

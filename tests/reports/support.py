@@ -22,7 +22,8 @@ def example_parts(*paths: Path) -> list[ScoredPart]:
 
 
 def without_user_text(parts: list[ScoredPart]) -> list[ScoredPart]:
-    """The same scored parts with every user-entered text (names, notes, evidence references) blanked to '—'."""
+    """The same scored parts with every user-entered text (names, notes, evidence references) blanked to '—', also
+    where the scored result carries it (who answered or confirmed, an override's reason)."""
     out = []
     for part in parts:
         a = part.opened.assessment
@@ -36,7 +37,9 @@ def without_user_text(parts: list[ScoredPart]) -> list[ScoredPart]:
                 "answers": {rid: Answer(status=ans.status) for rid, ans in a.answers.items()},
             }
         )
-        out.append(dataclasses.replace(part, opened=dataclasses.replace(part.opened, assessment=blank)))
+        outcomes = [o.model_copy(update={"by": None, "override_reason": ""}) for o in part.result.requirements]
+        result = part.result.model_copy(update={"requirements": outcomes})
+        out.append(dataclasses.replace(part, opened=dataclasses.replace(part.opened, assessment=blank), result=result))
     return out
 
 
