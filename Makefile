@@ -18,30 +18,40 @@ install: $(STAMP)
 system-deps:
 	bash scripts/install-system-deps.sh
 
-demo: EXAMPLE_PARTS := examples/retail-bank/part1-development.yaml examples/retail-bank/part2-delivery.yaml
+demo: DRAFTED := examples/out/part1-drafted.yaml examples/out/part2-drafted.yaml
 demo: EVIDENCE := examples/out/evidence
 demo: DEMO_TARGETS := examples/out/targets.yaml
+demo: ASSESSOR := Chen Jing (consultant)
 demo: system-deps $(STAMP)
 	$(CLI) model list
 	mkdir -p examples/out
 	$(BIN)/python scripts/build_example_repo.py examples/out/repos/reco-service
-	rm -rf $(EVIDENCE)
+	rm -rf $(EVIDENCE) $(DRAFTED)
 # The demo stack: MLflow (filled with the bank's runs and models), Prometheus with rule files and a model-service
-# exporter, all on 127.0.0.1, up only while `collect` runs; it writes $(DEMO_TARGETS) (the example's git repository
-# plus the two servers) and stops every process it started, also on failure or Ctrl+C.
+# exporter, and the bank's recorded Jira, all on 127.0.0.1, up only while `collect` runs; it writes $(DEMO_TARGETS)
+# (the example's git repository plus the three servers) and stops everything it started, also on failure or Ctrl+C.
 	$(BIN)/python -m scripts.demo_stack run --out examples/out --targets examples/retail-bank/targets.yaml -- \
 		$(CLI) collect $(DEMO_TARGETS) -o $(EVIDENCE)
 	$(CLI) evidence verify $(EVIDENCE)
-# >>> draft answers from evidence: insert the `assess --draft` step here (it reads $(EVIDENCE)) <<<
-	$(CLI) assess examples/retail-bank/part1-development.yaml --evidence $(EVIDENCE) --lang en --target 3
-	$(CLI) assess examples/retail-bank/part2-delivery.yaml --evidence $(EVIDENCE) --lang en --target 3
-	$(CLI) report $(EXAMPLE_PARTS) --evidence $(EVIDENCE) --format json -o examples/out/result.json
-	$(CLI) report $(EXAMPLE_PARTS) --evidence $(EVIDENCE) --format md --lang zh -o examples/out/report-zh.md
-	$(CLI) report $(EXAMPLE_PARTS) --evidence $(EVIDENCE) --format html --lang zh -o examples/out/report-zh.html
-	$(CLI) report $(EXAMPLE_PARTS) --evidence $(EVIDENCE) --format csv --lang en -o examples/out/requirements-en.csv
-	$(CLI) report $(EXAMPLE_PARTS) --evidence $(EVIDENCE) --format pdf --lang en -o examples/out/report-en.pdf
-	$(CLI) report $(EXAMPLE_PARTS) --evidence $(EVIDENCE) --format pdf --lang zh -o examples/out/report-zh.pdf
+# Evidence first: the questionnaires hold only what the systems cannot decide (and a few answers the evidence
+# contradicts); --draft proposes every verdict, the assessor confirms the proposals she reviewed, then everything is
+# scored and reported from the drafted files.
+	$(CLI) assess examples/retail-bank/part1-development.yaml --evidence $(EVIDENCE) --draft -o examples/out/part1-drafted.yaml
+	$(CLI) assess examples/retail-bank/part2-delivery.yaml --evidence $(EVIDENCE) --draft -o examples/out/part2-drafted.yaml
+	$(CLI) answer confirm examples/out/part1-drafted.yaml --all-proposed --by "$(ASSESSOR)"
+	$(CLI) answer confirm examples/out/part2-drafted.yaml --all-proposed --by "$(ASSESSOR)"
+	$(CLI) assess examples/out/part1-drafted.yaml --evidence $(EVIDENCE) --lang en --target 3
+	$(CLI) assess examples/out/part2-drafted.yaml --evidence $(EVIDENCE) --lang en --target 3
+	$(CLI) report $(DRAFTED) --evidence $(EVIDENCE) --format json -o examples/out/result.json
+	$(CLI) report $(DRAFTED) --evidence $(EVIDENCE) --format md --lang zh -o examples/out/report-zh.md
+	$(CLI) report $(DRAFTED) --evidence $(EVIDENCE) --format md --lang en -o examples/out/report-en.md
+	$(CLI) report $(DRAFTED) --evidence $(EVIDENCE) --format html --lang zh -o examples/out/report-zh.html
+	$(CLI) report $(DRAFTED) --evidence $(EVIDENCE) --format csv --lang en -o examples/out/requirements-en.csv
+	$(CLI) report $(DRAFTED) --evidence $(EVIDENCE) --format checks-csv --lang en -o examples/out/checks-en.csv
+	$(CLI) report $(DRAFTED) --evidence $(EVIDENCE) --format pdf --lang en -o examples/out/report-en.pdf
+	$(CLI) report $(DRAFTED) --evidence $(EVIDENCE) --format pdf --lang zh -o examples/out/report-zh.pdf
 	@echo "Results written to examples/out/ (reports: report-zh.pdf, report-en.pdf)"
+	@$(BIN)/python -m scripts.demo_stack.provenance examples/out/result.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -20,18 +20,24 @@ DAY = 86400
 
 # (days ago, branch, message, files to add from SOURCE; "*" = all remaining)
 HISTORY: list[tuple[int, str, str, list[str]]] = [
-    (84, "main", "RECO-101 Project skeleton and README", ["README.md", "requirements.txt"]),
+    (120, "main", "RECO-101 Project skeleton and README", ["README.md", "requirements.txt", "CODEOWNERS"]),
+    (
+        82,
+        "feature/RECO-103-eda",
+        "RECO-103 Exploratory analysis of app interactions",
+        ["notebooks/eda_interactions.ipynb", "docs/data_card.md"],
+    ),
     (
         80,
         "feature/RECO-104-features",
         "RECO-104 Feature transformations with unit tests",
-        ["src/reco/__init__.py", "src/reco/features.py", "tests/test_features.py"],
+        ["src/reco/__init__.py", "src/reco/features.py", "tests/test_features.py", "tests/test_interactions_schema.py"],
     ),
     (
         71,
         "feature/RECO-112-dvc",
         "RECO-112 Version interaction data with DVC",
-        [".dvc/config", "data/interactions.parquet.dvc"],
+        [".dvc/config", "data/raw/interactions.parquet.dvc"],
     ),
     (
         63,
@@ -46,6 +52,12 @@ HISTORY: list[tuple[int, str, str, list[str]]] = [
         [".gitlab-ci.yml", "great_expectations/expectations/interactions_suite.json"],
     ),
     (
+        48,
+        "feature/RECO-126-evaluation",
+        "RECO-126 Acceptance evaluation against the agreed thresholds, ONNX export",
+        ["src/reco/evaluate.py", "src/reco/export.py"],
+    ),
+    (
         41,
         "feature/RECO-130-feast",
         "RECO-130 Feast feature views for customer activity",
@@ -54,10 +66,16 @@ HISTORY: list[tuple[int, str, str, list[str]]] = [
     (
         27,
         "feature/RECO-137-serving",
-        "RECO-137 Serving image and KServe canary",
-        ["Dockerfile", "deploy/inferenceservice.yaml"],
+        "RECO-137 Serving image, KServe canary, rate-limited ingress, integration and smoke tests",
+        [
+            "Dockerfile",
+            "deploy/inferenceservice.yaml",
+            "deploy/ingress.yaml",
+            "tests/integration/test_serving_api.py",
+            "tests/smoke/test_smoke_deployed.py",
+        ],
     ),
-    (19, "feature/RECO-142-gitops", "RECO-142 Argo CD application and model card", ["*"]),
+    (19, "feature/RECO-142-gitops", "RECO-142 Argo CD application, environment configuration and model card", ["*"]),
 ]
 
 

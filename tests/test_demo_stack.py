@@ -20,7 +20,7 @@ import yaml
 from scripts.demo_stack import catalogue, exporter, prometheus_files
 from scripts.demo_stack.filled import Populated
 from scripts.demo_stack.processes import StackState, Started, stop_recorded
-from scripts.demo_stack.stack import StackSettings
+from scripts.demo_stack.stack import RETENTION, StackSettings
 from scripts.demo_stack.targets import write_targets
 from tests.collectors.mlflow_support import mlflow_executable
 from tests.conftest import ROOT, cli_path
@@ -87,7 +87,7 @@ def test_run_collects_and_stops_everything(demo: dict[str, Any]) -> None:
     assert "stopped every process it started" in done.stderr
     assert demo["left"] == [], "no process of the stack survives"
     assert demo["state"].started == [], "the state file lists nothing running"
-    assert set(demo["records"]) == {"tracking", "monitoring"}
+    assert set(demo["records"]) == {"tracking", "monitoring", "tracker"}
     assert "http://127.0.0.1:" in demo["targets"]
 
 
@@ -104,11 +104,15 @@ def test_mlflow_evidence_matches_the_population(demo: dict[str, Any]) -> None:
     assert set(got["run_statuses"]) == {"FINISHED", "FAILED", "KILLED"}
     assert got["hyperparameter_search_count"] == 2
     assert got["searches_recording_choice_ratio"] == 1.0
-    assert 0.9 <= got["search_trials_logged_ratio"] < 1.0  # one trial failed before it logged a metric
+    assert got["search_trials_logged_ratio"] == 1.0  # the failed trial logged its loss before it failed
+    assert got["searches_with_budget_ratio"] == 1.0  # n_trials / max_evals on both parent runs
     assert got["model_versions_with_run_ratio"] == 1.0
     labels = {"alias:champion", "alias:challenger", "stage:Production", "stage:Archived"}
     assert set(got["model_lifecycle_labels"]) == labels
     assert got["latest_versions_with_signature_ratio"] == 0.8  # card-marketing-response was logged without one
+    assert got["registered_models_with_description_ratio"] == 1.0
+    assert 0.9 <= got["runs_with_git_commit_ratio"] < 1.0  # a few notebook runs ran outside a clone
+    assert got["runs_with_dataset_input_ratio"] == 1.0
     assert 30 <= got["runs_last_30_days"] < counts.runs
     assert got["distinct_dataset_versions"] > 10
     assert 0.5 < got["runs_fully_tracked_ratio"] < 1.0
@@ -128,13 +132,20 @@ def test_prometheus_evidence_matches_the_rules_and_exporter(demo: dict[str, Any]
         "latency", "traffic", "errors", "resources", "prediction_distribution", "drift", "data_quality"
     ]  # fmt: skip
     assert got["model_serving_frameworks"] == ["custom", "kserve"]
+    assert got["retention_days"] == float(RETENTION.removesuffix("d"))
     assert got["firing_alert_names"] == ["ModelFeatureDriftPSIHigh"]
     assert got["firing_model_alerts"] == len(catalogue.drifting_features())
     assert got["drift_alerting_rules"] == 1
     assert got["alertmanagers"] == 1
     assert got["model_alerting_rules_with_severity_ratio"] == 1.0
-    if "delivery_metrics" in got:  # a probe newer than the stack; the delivery exporter feeds it when present
-        assert got["delivery_metrics"] == ["deployment_frequency", "change_failure_rate"]
+    assert got["delivery_metrics"] == ["lead_time", "deployment_frequency", "change_failure_rate", "time_to_restore"]
+
+
+def test_recorded_jira_answers_for_the_bank(demo: dict[str, Any]) -> None:
+    """The tracker target points at the recorded Jira the stack served; its figures are those the tables imply."""
+    expected = json.loads((StackSettings().jira_routes.parent / "expected.json").read_text(encoding="utf-8"))
+    assert values(demo, "tracker") == expected
+    assert "collector: jira" in demo["targets"] and "- RECO" in demo["targets"]
 
 
 def test_interrupted_start_leaves_nothing_running(tmp_path: Path) -> None:
@@ -190,6 +201,9 @@ def test_targets_file_rebases_paths(tmp_path: Path) -> None:
     targets = yaml.safe_load(written.read_text(encoding="utf-8"))["targets"]
     assert targets[0]["path"] == "repos/repo"
     assert [t["collector"] for t in targets] == ["git", "mlflow", "prometheus"]
+    with_jira = write_targets(base, tmp_path / "t2.yaml", "http://127.0.0.1:1", "http://127.0.0.1:2", "http://h/jira")
+    jira = yaml.safe_load(with_jira.read_text(encoding="utf-8"))["targets"][-1]
+    assert jira == {"collector": "jira", "name": "tracker", "url": "http://h/jira", "projects": ["RECO"]}
 
 
 def test_settings_make_paths_absolute() -> None:

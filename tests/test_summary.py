@@ -100,7 +100,7 @@ def test_spread_keeps_rank_order() -> None:
 
 def test_example_organisation() -> None:
     results = [
-        open_assessment(EXAMPLES / "retail-bank" / name).score()
+        open_assessment(EXAMPLES / "retail-bank" / "interview" / name).score()
         for name in ("part1-development.yaml", "part2-delivery.yaml")
     ]
     assert [p.item for p in strengths(results)] == ["P2.CM.EM.02", "P1.MD.MT.02", "P2.DR.CD.02"]

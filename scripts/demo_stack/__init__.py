@@ -7,5 +7,7 @@ Modules: `catalogue` (the bank's models, shared by every part), `populate` (fill
 with `history_reco` and `history_bank` saying what, `mlflow_writer` how, `filled` what was written), `exporter` (the
 model services' metrics, the `delivery` counters and an alert receiver), `prometheus_files` (scrape config and rule
 files), `processes` (process groups, state file, stopping), `readiness` (when the stack may be probed), `targets` (the
-resolved targets file), `stack` (start, run a command, stop).
+resolved targets file), `stack` (start, run a command, stop; it also serves the recorded Jira that `jira_recording`
+writes). For the evidence-first example: `example_answers` (the questionnaires from the interview answers and a
+bundle) and `provenance` (the demo's closing summary).
 """

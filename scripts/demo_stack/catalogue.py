@@ -155,10 +155,10 @@ CARD_MARKETING = ModelSpec(
     name="card-marketing-response",
     experiment="card-marketing-response",
     team="card-marketing",
-    description="",
+    description="Response propensity of card holders to the monthly spending campaign (logistic regression).",
     tags={},
     versions=1,
-    aliases={},
+    aliases={"champion": 1},
     features=(Feature(name="spend_90d", dtype="double", psi=0.0), Feature(name="tenure_months", dtype="long", psi=0.0)),
 )
 

@@ -1,6 +1,6 @@
 """The delivery pipeline's metrics (what Argo CD notifications and the release DAG push for the reco services): how
-often they deploy and how often a deployment fails. Lead time and time to restore are computed outside Prometheus
-(by the DAG reco_metrics_collect from GitLab and Jira), so they are not here, as the questionnaires say."""
+often they deploy, how often a deployment fails, and the lead time and time to restore that the DAG
+reco_metrics_collect computes from GitLab merge requests and Jira incidents."""
 
 from __future__ import annotations
 
@@ -11,6 +11,12 @@ DEPLOYMENTS: dict[str, tuple[int, int, float, str]] = {
     "reco-ranking": (13, 2, 6.5, "41"),
     "reco-retrieval": (2, 0, 19.0, "3"),
     "card-fraud": (3, 1, 27.0, "5"),
+}
+# app: (median hours from merge to production over the last 90 days, median hours to restore after a failed deployment)
+LEAD_AND_RESTORE_H: dict[str, tuple[float, float]] = {
+    "reco-ranking": (52.0, 3.5),
+    "reco-retrieval": (130.0, 0.0),
+    "card-fraud": (75.0, 6.0),
 }
 
 
@@ -29,5 +35,11 @@ def exposition(now_s: float) -> str:
             f'deploy_timestamp_seconds{{app="{app}",environment="prod",version="{version}"}} {now_s - days * DAY_S:.0f}'
             for app, (_, _, days, version) in DEPLOYMENTS.items()
         ),
+        "# HELP lead_time_for_changes_hours Median hours from merge to production, last 90 days.",
+        "# TYPE lead_time_for_changes_hours gauge",
+        *(f'lead_time_for_changes_hours{{app="{app}"}} {h}' for app, (h, _) in LEAD_AND_RESTORE_H.items()),
+        "# HELP time_to_restore_hours Median hours to restore service after a failed deployment, last 90 days.",
+        "# TYPE time_to_restore_hours gauge",
+        *(f'time_to_restore_hours{{app="{app}"}} {h}' for app, (_, h) in LEAD_AND_RESTORE_H.items()),
     ]
     return "\n".join(lines) + "\n"

@@ -3,7 +3,8 @@
 - credit-scoring-pd (described): 5 versioned nightly trainings (legacy stages Production and Archived), 2 baselines, a
   hyperparameter search (8 trials), one FAILED data validation.
 - card-fraud-detection (described): 6 versioned trainings, 3 experiments, one FAILED, one KILLED, an evaluation run.
-- card-marketing-response (no description): 4 notebook runs, one version registered by hand, no signature.
+- card-marketing-response (described, alias champion): 4 notebook runs with their dataset, one version registered
+  by hand from the only run with a commit, no signature.
 """
 
 from __future__ import annotations
@@ -76,8 +77,9 @@ def credit_pd(w: Writer) -> None:
         user="wang.fang",
         source_name="pipelines/pd/tune.py",
         commit=digest("pd-hpo", "1"),
+        params={"max_evals": 8, "algo": "tpe"},
         datasets=data("2026-10"),
-        note="Hyperopt search; chosen parameters logged on this run.",
+        note="Hyperopt search (budget: 8 evaluations); chosen parameters logged on this run.",
     )
     parent_id = w.run(parent, end=False)
     best: dict[str, float | int] = {}
@@ -206,8 +208,10 @@ def card_marketing(w: Writer) -> None:
             user="he.xin",
             source_type="NOTEBOOK",
             source_name="response.ipynb",
+            commit=digest("card-response", str(k)) if k == 4 else None,  # the registered one ran from a clone
             params={"model": "logreg", "C": 0.1 * k},
             metrics={"auc": 0.7 + 0.01 * k},
+            datasets=[dataset_input("card_spend", "2026-10", 90_000, "training", "s3://hx-ml-data/cards/spend")],
         )
 
     for k, ago in enumerate([33, 26, 12], start=1):
@@ -215,3 +219,4 @@ def card_marketing(w: Writer) -> None:
     w.registered_model(model)
     spec = make(4, 10)
     w.logged_version(model, w.run(spec, end=False), spec, None, signed=False)
+    w.lifecycle(model)

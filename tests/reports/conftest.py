@@ -19,8 +19,8 @@ from evidence_collectors.secrets import Redactor
 from tests.conftest import EXAMPLES, ROOT, RunCli
 from tests.support.servers import require_binary
 
-PART1 = EXAMPLES / "retail-bank" / "part1-development.yaml"
-PART2 = EXAMPLES / "retail-bank" / "part2-delivery.yaml"
+PART1 = EXAMPLES / "retail-bank" / "interview" / "part1-development.yaml"  # every requirement answered by hand
+PART2 = EXAMPLES / "retail-bank" / "interview" / "part2-delivery.yaml"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 ARTIFACTS.mkdir(parents=True, exist_ok=True)  # kept out of git: a clean clone has no such folder
 REPORT_DATE = "2026-11-20"

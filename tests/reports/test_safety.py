@@ -115,9 +115,10 @@ def test_hostile_notes_appear_as_text_and_nothing_is_fetched(hostile_pdf: tuple[
 def test_long_note_with_emoji_keeps_the_layout(hostile_pdf: tuple[Path, SafeFetcher]) -> None:
     pdf, _ = hostile_pdf
     assert len(LONG_NOTE) == 10_000
-    assert pdf_pages(pdf) < 80  # Part 1 alone is about 50 pages; the note adds a few
+    assert pdf_pages(pdf) < 90  # Part 1 alone (with its check tables) is about 75 pages; the note adds a few
     text = unbreak(squash(pdf_text(pdf)))  # long runs carry zero-width break points
-    assert "y" * 2_000 in text and "Longnote长说明" in text
+    # the run of 2,000 y may cross a page break (the running footer then stands inside it), but none is lost
+    assert sum(len(run) for run in re.findall("y{50,}", text)) >= 2_000 and "Longnote长说明" in text
     # every word lies inside the page's content box (A4 595 pt wide, 16 mm = 45 pt side margins)
     bbox = subprocess.run(
         [require_tool("pdftotext"), "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
@@ -165,4 +166,4 @@ def test_a_100000_character_note_without_spaces_renders_whole(tmp_path: Path) ->
         [require_tool("pdftotext"), "-enc", "UTF-8", *body, str(out), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert HUGE_NOTE in unbreak(squash(text))
-    assert pdf_pages(out) < 90
+    assert pdf_pages(out) < 105

@@ -15,7 +15,7 @@ from reports.build import ReportFormat, render_report, score_parts
 from tests.conftest import EXAMPLES
 from tests.workshop.apptest import rerun, start
 
-PARTS = [EXAMPLES / "retail-bank" / "part1-development.yaml", EXAMPLES / "retail-bank" / "part2-delivery.yaml"]
+PARTS = [EXAMPLES / "retail-bank" / "interview" / f"{name}.yaml" for name in ("part1-development", "part2-delivery")]
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-from reco.features import recency_bucket
+from reco.features import feature_pipeline, recency_bucket
 
 
 def test_recency_buckets():
@@ -8,3 +8,7 @@ def test_recency_buckets():
 def test_boundaries():
     assert recency_bucket(7) == 1
     assert recency_bucket(30) == 2
+
+
+def test_pipeline_has_one_column_step():
+    assert [name for name, _ in feature_pipeline().steps] == ["columns"]
