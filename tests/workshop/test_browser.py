@@ -11,6 +11,7 @@ import re
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,15 +61,12 @@ def _printed_code(log: Path) -> str:
     return found.group(1)
 
 
-@pytest.fixture
-def workshop_server(tmp_path: Path, parts: list[Assessment]) -> Iterator[tuple[str, Path, int, str]]:
-    """The workshop command on a free port with a fresh database holding one workshop (Part 1 and Part 2), and the
-    access code it printed."""
+@contextmanager
+def running_workshop(db: Path, logs: Path) -> Iterator[tuple[str, str]]:
+    """The workshop command on a free port over `db`: its URL and the access code it printed; stopped on exit."""
     require_binary("chromium")
-    db = tmp_path / "workshop.sqlite"
-    workshop_id = SqliteStore(db).create(parts, "seed")
     port = free_port()
-    log = tmp_path / "server.log"
+    log = logs / "server.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
             [cli_path(), "workshop", "--db", str(db), "--port", str(port), "--host", "127.0.0.1"],
@@ -80,7 +78,7 @@ def workshop_server(tmp_path: Path, parts: list[Assessment]) -> Iterator[tuple[s
                 wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout_s=60)
             except RuntimeError as exc:
                 raise RuntimeError(f"{exc}\n{log.read_text(errors='replace')}") from exc
-            yield f"http://127.0.0.1:{port}", db, workshop_id, _printed_code(log)
+            yield f"http://127.0.0.1:{port}", _printed_code(log)
         finally:
             server.terminate()
             try:
@@ -88,6 +86,16 @@ def workshop_server(tmp_path: Path, parts: list[Assessment]) -> Iterator[tuple[s
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+@pytest.fixture
+def workshop_server(tmp_path: Path, parts: list[Assessment]) -> Iterator[tuple[str, Path, int, str]]:
+    """The workshop command on a free port with a fresh database holding one workshop (Part 1 and Part 2), and the
+    access code it printed."""
+    db = tmp_path / "workshop.sqlite"
+    workshop_id = SqliteStore(db).create(parts, "seed")
+    with running_workshop(db, tmp_path) as (url, code):
+        yield url, db, workshop_id, code
 
 
 def _gate(page: Page, name: str, code: str) -> None:

@@ -4,7 +4,6 @@ and both decisions are still shown and stored."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +13,9 @@ import pytest
 from assessors.assessment import Answer, Status
 from assessors.sqlite_store import SqliteStore
 from capability_model.catalog import resolve
-from tests.conftest import ROOT, cli_path
-from tests.support.servers import free_port, require_binary, wait_for_http
+from tests.conftest import ROOT
 from tests.workshop.conftest import blank
-from tests.workshop.test_browser import CHROMIUM, CHROMIUM_ARGS, _gate, _printed_code
+from tests.workshop.test_browser import CHROMIUM, CHROMIUM_ARGS, _gate, running_workshop
 from tests.workshop.test_proposals import FEATURES, P1, PINNED, seeded
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -40,30 +38,10 @@ def _decided(db: Path, workshop_id: int, timeout_s: float = 15.0) -> dict[str, A
 @pytest.fixture
 def proposal_server(tmp_path: Path) -> Iterator[tuple[str, Path, int, str]]:
     """The workshop command on a free port, its database holding Part 1 with a bundle loaded; and its access code."""
-    require_binary("chromium")
     db = tmp_path / "workshop.sqlite"
     workshop_id = seeded(db, blank(resolve(PINNED)))
-    port = free_port()
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [cli_path(), "workshop", "--db", str(db), "--port", str(port), "--host", "127.0.0.1"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            try:
-                wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout_s=60)
-            except RuntimeError as exc:
-                raise RuntimeError(f"{exc}\n{log.read_text(errors='replace')}") from exc
-            yield f"http://127.0.0.1:{port}", db, workshop_id, _printed_code(log)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    with running_workshop(db, tmp_path) as (url, code):
+        yield url, db, workshop_id, code
 
 
 def _key_class(prefix: str, requirement: str, workshop_id: int) -> str:
