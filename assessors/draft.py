@@ -35,6 +35,13 @@ _OPERATORS: dict[str, dict[Lang, str]] = {
     "contains": {"zh": "包含", "en": "contains"},
     "exists": {"zh": "存在", "en": "exists"},
 }
+
+
+def operator_word(op: str, lang: Lang) -> str:
+    """A check's operator as a reader writes it (`≥`, `包含`); the JSON and CSV keep the framework's own."""
+    return _OPERATORS.get(op, {"zh": op, "en": op})[lang]
+
+
 _WORDS: dict[str, dict[Lang, str]] = {
     "none": {"zh": "无", "en": "none"},
     "true": {"zh": "是", "en": "true"},
@@ -112,7 +119,7 @@ def _check_text(check: ExpectationCheck, spec: ProbeSpec | None, lang: Lang) -> 
     fails."""
     short = (spec.short_zh if lang == "zh" else spec.short) if spec is not None else check.probe
     actual = _value(check.actual, spec, lang)
-    op = _OPERATORS.get(check.op, {"zh": check.op, "en": check.op})[lang]
+    op = operator_word(check.op, lang)
     where = _one_line(check.target or "", _TEXT_SHOWN)
     target = f"（{where}）" if lang == "zh" else f" ({where})"
     if check.op == "exists":

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from assessors.check_results import CheckReport, CheckRow, Limitation
+from assessors.draft import operator_word
 from capability_model.coverage import COLUMNS, CoverageBy, coverage, table_rows
 from capability_model.schema import Framework, Lang
 from reports.labels import (
@@ -57,16 +58,10 @@ def value_text(value: Any, lang: Lang) -> str:
     return str(value)
 
 
-# Comparison signs as a reader writes them (the JSON and CSV keep the framework's operators).
-OP_SIGNS = {"==": "=", "!=": "≠", ">=": "≥", "<=": "≤"}
-
-
 def expected_text(op: str, expected: Any, lang: Lang) -> str:
     if op == "exists":
-        return word("op_exists", lang)
-    if op == "contains":
-        return f"{word('op_contains', lang)} {value_text(expected, lang)}"
-    return f"{OP_SIGNS.get(op, op)} {value_text(expected, lang)}"
+        return operator_word(op, lang)
+    return f"{operator_word(op, lang)} {value_text(expected, lang)}"
 
 
 def time_text(at: dt.datetime | None) -> str:

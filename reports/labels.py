@@ -216,8 +216,6 @@ _WORDS: dict[str, dict[str, str]] = {
     "outcome_holds": {"zh": "通过", "en": "holds"},
     "outcome_fails": {"zh": "不通过", "en": "fails"},
     "outcome_not_collected": {"zh": "未采集", "en": "not collected"},
-    "op_exists": {"zh": "存在", "en": "exists"},
-    "op_contains": {"zh": "包含", "en": "contains"},
     "value_true": {"zh": "是", "en": "true"},
     "value_false": {"zh": "否", "en": "false"},
     "value_empty": {"zh": "（空）", "en": "(empty)"},
