@@ -71,6 +71,7 @@ class EvidenceSystem(StrEnum):
     labelling_tool = "labelling_tool"
     data_catalog = "data_catalog"
     artifact_repository = "artifact_repository"
+    modelarts = "modelarts"
 
 
 class Operator(StrEnum):

@@ -1,0 +1,106 @@
+"""KFP answers as the orchestrator-neutral views of `evidence_collectors.orchestration`: a pipeline's schedule comes
+from its enabled recurring runs, its tasks from its newest version's compiled spec, run states mapped to the shared
+ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from evidence_collectors.kubeflow.models import KfpPipeline, KfpRun, PipelineVersion, RecurringRun
+from evidence_collectors.orchestration import Pipeline, Run, cron_period_s
+
+STATES = {"SUCCEEDED": "success", "FAILED": "failed", "RUNNING": "running", "PENDING": "running"}
+
+
+def enabled(job: RecurringRun) -> bool:
+    if job.status:
+        return job.status.upper() == "ENABLED"
+    return (job.mode or "").upper() == "ENABLE"
+
+
+def period_s(job: RecurringRun) -> float | None:
+    """The recurring run's period: `periodic_schedule.interval_second`, or its cron expression (KFP's cron has a leading
+    seconds field, dropped when it is a fixed second)."""
+    trigger = job.trigger
+    if trigger is None:
+        return None
+    if trigger.periodic_schedule is not None:
+        raw = str(trigger.periodic_schedule.interval_second or "").strip()
+        return float(raw) if raw.isdigit() and int(raw) > 0 else None
+    if trigger.cron_schedule is not None and trigger.cron_schedule.cron:
+        fields = trigger.cron_schedule.cron.split()
+        if len(fields) == 6 and fields[0].isdigit():
+            fields = fields[1:]
+        return cron_period_s(" ".join(fields))
+    return None
+
+
+def pipeline_of(job: RecurringRun | KfpRun) -> str | None:
+    ref = job.pipeline_version_reference
+    return ref.pipeline_id if ref is not None and ref.pipeline_id else None
+
+
+def spec_tasks(spec: dict[str, Any] | None) -> tuple[list[str], int] | None:
+    """The task names of a compiled pipeline's root DAG and how many have a retry policy; None when there is no spec."""
+    if not isinstance(spec, dict):
+        return None
+    inner = spec.get("pipeline_spec")
+    if isinstance(inner, dict) and "root" in inner:
+        spec = inner
+    root = spec.get("root")
+    dag = root.get("dag") if isinstance(root, dict) else None
+    tasks = dag.get("tasks") if isinstance(dag, dict) else None
+    if not isinstance(tasks, dict):
+        return None
+    retried = 0
+    for task in tasks.values():
+        policy = task.get("retryPolicy") if isinstance(task, dict) else None
+        count = policy.get("maxRetryCount") if isinstance(policy, dict) else None
+        if str(count or "0").isdigit() and int(str(count or "0")) > 0:
+            retried += 1
+    return [str(name) for name in tasks], retried
+
+
+def newest(versions: Sequence[PipelineVersion]) -> PipelineVersion | None:
+    dated = [v for v in versions if v.created_at is not None]
+    if dated:
+        return max(dated, key=lambda v: (v.created_at, v.pipeline_version_id))
+    return versions[0] if versions else None
+
+
+def pipeline(
+    item: KfpPipeline, jobs: Sequence[RecurringRun], versions: Sequence[PipelineVersion] | None = None
+) -> Pipeline:
+    """`jobs` are the enabled recurring runs of this pipeline; `versions` its versions, when read."""
+    periods = [p for p in (period_s(j) for j in jobs) if p]
+    structure = spec_tasks(latest.pipeline_spec) if versions and (latest := newest(versions)) else None
+    return Pipeline(
+        id=item.pipeline_id,
+        scheduled=bool(jobs),
+        interval_s=min(periods) if periods else None,
+        described=bool((item.description or "").strip()),
+        tasks=structure[0] if structure else (None if versions is None else []),
+        tasks_with_retries=structure[1] if structure else 0,
+    )
+
+
+def run(item: KfpRun, pipeline_id: str) -> Run:
+    return Run(
+        pipeline=pipeline_id,
+        id=item.display_name or item.run_id,
+        state=STATES.get((item.state or "").upper(), "other"),
+        started=item.created_at,
+        ended=item.finished_at,
+        scheduled=bool(item.recurring_run_id),
+    )
+
+
+def has_artifacts(item: KfpRun) -> bool:
+    """Whether any task of the run lists an output artifact (`run_details.task_details[].outputs[*].artifact_ids`)."""
+    details = item.run_details.task_details if item.run_details is not None else None
+    for task in details or []:
+        for out in (task.outputs or {}).values():
+            if out is not None and out.artifact_ids:
+                return True
+    return False

@@ -1,0 +1,207 @@
+"""Reading the Kubernetes API: namespaces, namespaced lists paged with `limit` and `continue`, and API discovery of the
+serving CRDs.
+
+A list answer is `{"kind": "...List", "apiVersion": ..., "metadata": {"continue": TOKEN, ...}, "items": [...]}`; the
+next chunk is asked for with `?limit=N&continue=TOKEN` until `metadata.continue` is empty (Kubernetes API concepts,
+"Retrieving large results sets in chunks"). A listing stops at `max_items` or when the server repeats a continue token,
+and says so. An expired token (410 Gone) is an unusable answer like any other 4xx.
+
+A CRD group that is not installed answers its discovery request (GET /apis/GROUP/VERSION) with 404, or lists no such
+resource: the cluster does not use that tool, which is a fact (no objects, said in the summaries). A refusal (403) or a
+server error is never taken for absence: it fails the probes computed from that resource. Everything goes through
+`HttpSession` (bearer token, CA file, deadlines, size caps, budgets, retries, redaction); only GET is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+from urllib.parse import quote
+
+from evidence_collectors.base import CollectContext
+from evidence_collectors.http import CollectError, HttpSession
+from evidence_collectors.kubernetes.config import KubernetesConfig
+from evidence_collectors.kubernetes.models import (
+    ApiResourceList,
+    Canary,
+    Hpa,
+    InferenceService,
+    Kube,
+    NamespaceObj,
+    ObjectList,
+    ResourceQuota,
+    Rollout,
+    SeldonDeployment,
+    Service,
+    VirtualService,
+    Workload,
+)
+from evidence_collectors.rest import SessionApi, parse
+
+M = TypeVar("M", bound=Kube)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One namespaced resource the probes read, where it is listed, and whether it comes from a CRD."""
+
+    plural: str
+    kind: str
+    group: str  # "" for the core API
+    version: str
+    model: type[Kube]
+    crd: bool = False
+    selected: bool = False  # the target's label_selector applies
+
+    @property
+    def api(self) -> str:
+        return f"/api/{self.version}" if not self.group else f"/apis/{self.group}/{self.version}"
+
+    def path(self, namespace: str) -> str:
+        return f"{self.api}/namespaces/{quote(namespace, safe='')}/{self.plural}"
+
+    @property
+    def pattern(self) -> str:
+        return f"{self.api}/namespaces/{{ns}}/{self.plural}"
+
+
+DEPLOYMENTS = Resource("deployments", "Deployment", "apps", "v1", Workload, selected=True)
+STATEFULSETS = Resource("statefulsets", "StatefulSet", "apps", "v1", Workload, selected=True)
+SERVICES = Resource("services", "Service", "", "v1", Service)
+HPAS = Resource("horizontalpodautoscalers", "HorizontalPodAutoscaler", "autoscaling", "v2", Hpa)
+QUOTAS = Resource("resourcequotas", "ResourceQuota", "", "v1", ResourceQuota)
+ISVCS = Resource("inferenceservices", "InferenceService", "serving.kserve.io", "v1beta1", InferenceService, True, True)
+SELDON = Resource(
+    "seldondeployments", "SeldonDeployment", "machinelearning.seldon.io", "v1", SeldonDeployment, True, True
+)
+ROLLOUTS = Resource("rollouts", "Rollout", "argoproj.io", "v1alpha1", Rollout, True, True)
+CANARIES = Resource("canaries", "Canary", "flagger.app", "v1beta1", Canary, True)
+VIRTUAL_SERVICES = Resource("virtualservices", "VirtualService", "networking.istio.io", "v1beta1", VirtualService, True)
+CRDS = (ISVCS, SELDON, ROLLOUTS, CANARIES, VIRTUAL_SERVICES)
+TOOL = {
+    ISVCS: "KServe",
+    SELDON: "Seldon Core",
+    ROLLOUTS: "Argo Rollouts",
+    CANARIES: "Flagger",
+    VIRTUAL_SERVICES: "Istio",
+}
+
+
+@dataclass
+class Listing(Generic[M]):
+    """The objects of one resource over the namespaces read, the raw answers, and what limited the reading."""
+
+    resource: Resource
+    items: list[M] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)
+    url: str = ""
+    installed: bool = True
+    stopped: list[str] = field(default_factory=list)
+
+    @property
+    def note(self) -> str:
+        if not self.installed:
+            return (
+                f" ({TOOL.get(self.resource, self.resource.kind)} is not installed: {self.resource.group} answers 404)"
+            )
+        return f" ({'; '.join(self.stopped)}: more exist than were read)" if self.stopped else ""
+
+
+class KubeApi(SessionApi):
+    def __init__(self, config: KubernetesConfig, ctx: CollectContext) -> None:
+        self.config = config
+        self.session = HttpSession(config, ctx.raw, ctx.redactor)  # Authorization: Bearer <ServiceAccount token>
+        self._installed: dict[Resource, tuple[bool, str]] = {}
+
+    # --- namespaces -----------------------------------------------------------------------------------------
+
+    def namespaces(self) -> Listing[NamespaceObj]:
+        """The namespaces named in the target (each read, so a missing one is said), or every listable one."""
+        result: Listing[NamespaceObj] = Listing(Resource("namespaces", "Namespace", "", "v1", NamespaceObj))
+        result.url = self.url("/api/v1/namespaces")
+        if self.config.namespaces:
+            for name in self.config.namespaces:
+                path = f"/api/v1/namespaces/{quote(name, safe='')}"
+                try:
+                    data, _, sha = self.session.get_json(path)
+                except CollectError as exc:
+                    raise CollectError(f"namespace {name!r} named in the targets file: {exc}", exc.status) from None
+                result.items.append(parse(NamespaceObj, data, self.url(path)))
+                result.raw.append(sha)
+            return result
+        items, raw, stopped = self._pages("/api/v1/namespaces", NamespaceObj, self.config.max_namespaces, False)
+        result.items, result.raw = items, raw
+        if stopped:
+            result.stopped.append(stopped.replace("max_items", "max_namespaces"))
+        return result
+
+    # --- namespaced resources --------------------------------------------------------------------------------
+
+    def installed(self, resource: Resource) -> tuple[bool, str]:
+        """Whether the cluster serves a CRD resource (discovery, read once per resource) and the raw answer's hash."""
+        if not resource.crd:
+            return True, ""
+        if resource not in self._installed:
+            try:
+                data, _, sha = self.session.get_json(resource.api)
+            except CollectError as exc:
+                if exc.status != 404:
+                    raise
+                self._installed[resource] = (False, "")
+            else:
+                listed = parse(ApiResourceList, data, self.url(resource.api))
+                self._installed[resource] = (any(r.name == resource.plural for r in listed.resources), sha)
+        return self._installed[resource]
+
+    def listing(self, resource: Resource, namespaces: list[str], model: type[M]) -> Listing[M]:
+        """Every object of `resource` in the namespaces, each namespace paged on its own."""
+        result: Listing[M] = Listing(resource, url=f"{self.config.url}{resource.pattern}")
+        present, sha = self.installed(resource)
+        if sha:
+            result.raw.append(sha)
+        if not present:
+            result.installed = False
+            return result
+        for namespace in namespaces:
+            try:
+                items, raw, stopped = self._pages(
+                    resource.path(namespace), model, self.config.max_items, resource.selected
+                )
+            except CollectError as exc:
+                if resource.crd and exc.status == 404:  # served by discovery, yet not listable: not installed
+                    result.installed, result.items = False, []
+                    return result
+                raise
+            result.items += items
+            result.raw += raw
+            if stopped:
+                result.stopped.append(f"{resource.plural} of {namespace}: {stopped}")
+        return result
+
+    def _pages(self, path: str, model: type[M], cap: int, selected: bool) -> tuple[list[M], list[str], str]:
+        """One list read chunk by chunk (`limit`, `continue`) up to `cap` objects; only the kept ones are validated."""
+        params: dict[str, Any] = {"limit": self.config.page_size}
+        if selected and self.config.label_selector:
+            params["labelSelector"] = self.config.label_selector
+        where = self.url(path)
+        items: list[M] = []
+        raw: list[str] = []
+        tokens: set[str] = set()
+        token: str | None = None
+        while True:
+            query = dict(params)
+            if token:
+                query["continue"] = token
+            data, _, sha = self.session.get_json(path, query)
+            raw.append(sha)
+            page = parse(ObjectList, data, where)
+            room = cap - len(items)
+            items += [parse(model, item, where) for item in page.items[: max(room, 0)]]
+            token = page.metadata.continue_ or None
+            if len(page.items) > room or (token and len(items) >= cap):
+                return items, raw, f"stopped at max_items ({cap})"
+            if not token:
+                return items, raw, ""
+            if token in tokens:
+                return items, raw, "stopped: the server repeated a continue token"
+            tokens.add(token)

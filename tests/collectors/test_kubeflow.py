@@ -1,0 +1,204 @@
+"""Kubeflow Pipelines collector against recorded REST API v2beta1 answers served over real HTTP on 127.0.0.1.
+
+The fixtures (tests/collectors/fixtures/kubeflow/) are written by generate.py from a table of pipelines, their
+versions, schedules and runs; the expected figures beside them (expected.json) are counted from the table's rows, not
+by the collector's code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from evidence_collectors.bundle import write_bundle
+from evidence_collectors.bundle_format import read_records
+from evidence_collectors.kubeflow import KubeflowCollector
+from evidence_collectors.kubeflow.config import KubeflowConfig
+from evidence_collectors.kubeflow.models import RecurringRun
+from evidence_collectors.kubeflow.views import period_s, spec_tasks
+from evidence_collectors.records import EvidenceStatus
+from tests.support import collecting
+from tests.support.recorded_http import RecordedHttpServer
+from tests.support.servers import free_port
+
+FIXTURES = Path(__file__).parent / "fixtures" / "kubeflow"
+TOKEN = "kfp-SECRET-bearer-5d2f8a91c3"
+ENV = "MLOPS_TEST_KUBEFLOW_TOKEN"
+
+server = collecting.recorded_server(FIXTURES / "routes.yaml")
+token = collecting.env_token(ENV, TOKEN)
+
+
+def config(url: str, name: str = "kubeflow", **extra: Any) -> KubeflowConfig:
+    fields = {"collector": "kubeflow", "name": name, "url": url, "token_env": ENV}
+    return collecting.target_config(KubeflowConfig, fields, extra)
+
+
+def site(srv: RecordedHttpServer, **extra: Any) -> KubeflowConfig:
+    return config(f"{srv.base_url}/kfp", namespace="team-a", page_size=4, **extra)
+
+
+def collect(cfg: KubeflowConfig) -> collecting.Records:
+    return collecting.collect_records(KubeflowCollector, cfg, "kubeflow.")[0]
+
+
+def values(records: collecting.Records) -> dict[str, Any]:
+    return {probe: r.value for probe, r in records.items()}
+
+
+def expected() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_figures_match_the_table(server: RecordedHttpServer) -> None:
+    records, ctx = collecting.collect_records(KubeflowCollector, site(server), "kubeflow.")
+    assert {r.status for r in records.values()} == {EvidenceStatus.ok}
+    assert values(records) == expected()
+    summary = {p: r.summary for p, r in records.items()}
+    assert "2 runs of pipelines out of scope or without a pipeline reference left out" in summary["runs"]
+    assert "left out: 9b8a7c6d" in summary["scheduled_pipelines_on_time_ratio"], "a monthly schedule, 30-day window"
+    assert "3 of 4 recurring runs" in summary["recurring_runs_enabled"]
+    assert "not yet: run-fraud-detector-00" in summary["failed_runs_recovered_ratio"]
+    stored = {item.sha256 for item in ctx.raw.items()}
+    for record in records.values():
+        assert record.raw_sha256 and set(record.raw_sha256) <= stored, record.probe
+        assert record.source.system == "orchestrator"
+    assert records["experiments"].source.url.endswith("/kfp/apis/v2beta1/experiments")
+
+
+def test_reads_with_page_tokens_in_the_namespace_and_stops_at_the_window(server: RecordedHttpServer) -> None:
+    with server.recording() as seen:
+        collect(site(server))
+    assert {r.method for r in seen} == {"GET"}, "read-only"
+    assert not [r for r in server.unmatched if r in seen]
+    assert {r.headers.get("authorization") for r in seen} == {f"Bearer {TOKEN}"}
+    runs = [r.query for r in seen if r.path == "/kfp/apis/v2beta1/runs"]
+    assert [q.get("page_token") for q in runs] == [None, "runs-page-2", "runs-page-3", "runs-page-4", "runs-page-5"]
+    assert all(q["namespace"] == "team-a" and q["sort_by"] == "created_at desc" for q in runs)
+    assert "older-runs" not in {q.get("page_token") for q in runs}, "the page past the window ends the reading"
+    pipelines = [r.query.get("page_token") for r in seen if r.path == "/kfp/apis/v2beta1/pipelines"]
+    assert pipelines == [None, "pipelines-page-2"]
+    versions = [r for r in seen if r.path.endswith("/versions")]
+    assert len(versions) == 5 and all("namespace" not in r.query for r in versions)
+
+
+def test_scope_by_pipeline_and_experiment(server: RecordedHttpServer) -> None:
+    records = collect(site(server, pipelines=["churn-training"], experiments=["churn"]))
+    assert records["pipelines"].value == 1 and records["recurring_runs_enabled"].value == 1
+    assert records["runs"].value == 6 and records["experiments"].value == 1
+    assert records["pipelines_with_training_and_evaluation_ratio"].value == 1.0
+    missing = collect(site(server, pipelines=["nope"]))
+    assert {r.status for r in missing.values()} == {EvidenceStatus.error}
+    assert "not readable: nope" in (missing["pipelines"].reason or "")
+    capped = collect(site(server, max_items=4))
+    assert capped["pipelines"].value == 4 and "stopped at max_items (4)" in capped["pipelines"].summary
+
+
+def test_each_failing_read_costs_only_its_own_probes(server: RecordedHttpServer) -> None:
+    records = collect(config(f"{server.base_url}/kfp-partial", "partial"))
+    status = {p: r.status for p, r in records.items()}
+    assert status["pipelines"] is EvidenceStatus.unavailable, "the pipelines' schedules come with the recurring runs"
+    assert records["pipelines"].reason.startswith("pipelines and recurring runs: HTTP 500 from ")
+    assert status["pipelines_versioned_ratio"] is EvidenceStatus.error
+    assert "JSON" in (records["pipeline_stages"].reason or "")
+    assert status["experiments"] is EvidenceStatus.unavailable and "retry after 120 s" in records["experiments"].reason
+    assert status["runs"] is EvidenceStatus.unavailable
+    started = time.monotonic()
+    slow = collect(config(f"{server.base_url}/kfp-slow", "slow"))
+    assert time.monotonic() - started < 10, "the hanging read is abandoned after timeout_s"
+    assert (slow["pipelines"].value, slow["recurring_runs_enabled"].value, slow["experiments"].value) == (1, 0, 1)
+    assert slow["pipeline_stages"].value == ["train", "evaluate"]
+    assert slow["runs"].status is EvidenceStatus.unavailable and "no answer within 1 s" in slow["runs"].reason
+    for record in [*records.values(), *slow.values()]:
+        assert (record.value is None) == (record.status is not EvidenceStatus.ok)
+
+
+def test_whole_target_failures_and_the_token_appears_nowhere(server: RecordedHttpServer, tmp_path: Path) -> None:
+    collection = collecting.collect_targets(
+        KubeflowCollector,
+        config(f"{server.base_url}/kfp-locked", "locked"),
+        config(f"http://127.0.0.1:{free_port()}/pipeline", "refused"),
+        config(f"{server.base_url}/kfp-partial", "partial"),
+        site(server, name="ok"),
+    )
+    by_target = collecting.records_by_target(collection.records)
+    assert {r.status for r in by_target["locked"]} == {EvidenceStatus.error}
+    assert all("HTTP 401" in (r.reason or "") for r in by_target["locked"])
+    assert {r.status for r in by_target["refused"]} == {EvidenceStatus.unavailable}
+    assert {r.status for r in by_target["ok"]} == {EvidenceStatus.ok}
+    write_bundle(tmp_path, collection)
+    written = b"".join(p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file())
+    assert b"Unauthenticated: Bearer ***" in written and b"owner Bearer ***" in written
+    assert TOKEN.encode() not in written
+    assert all(TOKEN not in r.model_dump_json() for r in collection.records)
+
+
+def test_the_cli_collects_a_bundle(server: RecordedHttpServer, tmp_path: Path) -> None:
+    targets = tmp_path / "targets.yaml"
+    targets.write_text(
+        "targets:\n"
+        f"  - {{collector: kubeflow, name: pipelines, url: '{server.base_url}/kfp', namespace: team-a,"
+        f" token_env: {ENV}, page_size: 4}}\n",
+        encoding="utf-8",
+    )
+    cli = Path(sys.executable).with_name("mlops-maturity")
+    done = subprocess.run(
+        [str(cli), "collect", str(targets), "-o", str(tmp_path / "bundle")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, ENV: TOKEN},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert TOKEN not in done.stdout + done.stderr
+    records = read_records(tmp_path / "bundle")
+    assert {r.probe.removeprefix("kubeflow."): r.value for r in records} == expected()
+
+
+@pytest.mark.parametrize(
+    ("trigger", "period"),
+    [
+        ({"cron_schedule": {"cron": "0 0 4 * * 1"}}, 7 * 86400.0),
+        ({"cron_schedule": {"cron": "0 30 * * * *"}}, 3600.0),
+        ({"cron_schedule": {"cron": "0 0 3 * * *"}}, 86400.0),
+        ({"periodic_schedule": {"interval_second": "3600"}}, 3600.0),
+        ({"periodic_schedule": {"interval_second": 0}}, None),
+        ({"cron_schedule": {"cron": "0 0 3 ? * MON"}}, None),
+        ({}, None),
+    ],
+)
+def test_recurring_run_periods(trigger: dict[str, Any], period: float | None) -> None:
+    assert period_s(RecurringRun.model_validate({"recurring_run_id": "r", "trigger": trigger})) == period
+
+
+def test_tasks_are_read_from_the_compiled_spec_in_either_wrapping() -> None:
+    ir = {"root": {"dag": {"tasks": {"train": {"retryPolicy": {"maxRetryCount": "2"}}, "eval": {}}}}}
+    assert spec_tasks(ir) == (["train", "eval"], 1)
+    assert spec_tasks({"pipeline_spec": ir, "platform_spec": {}}) == (["train", "eval"], 1)
+    assert spec_tasks({"pipelineInfo": {"name": "x"}}) is None and spec_tasks(None) is None
+
+
+def test_config_defaults_and_refusals() -> None:
+    base = {"collector": "kubeflow", "name": "kfp", "url": "https://kubeflow.example/pipeline"}
+    cfg = KubeflowConfig.model_validate(base)
+    assert (cfg.namespace, cfg.window_days, cfg.page_size, cfg.pipelines) == (None, 30, 100, [])
+    for extra in ({"token": TOKEN}, {"namespace": "Team A"}, {"window_days": 0}, {"page_size": 0}):
+        with pytest.raises(ValidationError) as caught:
+            KubeflowConfig.model_validate({**base, **extra})
+        assert TOKEN not in str(caught.value)
+
+
+def test_probe_catalogue_is_complete() -> None:
+    collecting.assert_catalogue_complete(KubeflowCollector, "kubeflow.")
+    assert set(expected()) == {p.removeprefix("kubeflow.") for p in KubeflowCollector.probe_ids()}
+    assert KubeflowCollector.system == "orchestrator"
