@@ -689,3 +689,104 @@ def test_jira_search_that_trickles_one_issue_a_page_ends_at_the_request_budget(h
     records, took = timed(lambda: jira(home, max_issues=100_000, max_requests=40))
     failed(records, REQ, "request budget of 40 requests spent")
     assert took < 15
+
+
+# --- feasibility, scenario and effort facts ------------------------------------------------------------------------
+
+FACTS = (
+    "jira.requirements_with_feasibility_ratio",
+    "jira.projects_with_feasibility_ratio",
+    "jira.projects_with_scenario_ratio",
+    "jira.requirements_with_time_logged_ratio",
+)
+
+
+def test_jira_odd_feasibility_headings_and_logged_time(home: HostileServer) -> None:
+    """A heading of a megabyte, 200,000 empty feasibility headings in a row, a user story of repeated openings and
+    time fields of every wrong type: read within bounds, each counted only when it really holds."""
+    descriptions = [
+        "h3. Feasibility " + "x" * 1_000_000 + "\nfeasible",  # a heading's own words are not its content
+        "h3. Feasibility\n" * 200_000,  # all empty
+        "As a " * 200_000 + " I want it so that it works",  # the parts beyond what is searched
+        "*Feasibility conclusion:* feasible with conditions\nh3. Usage scenario\nbatch scoring every night",
+    ]
+    times: list[dict[str, Any]] = [
+        {"timespent": "NaN", "aggregatetimespent": {"x": 1}},
+        {"timespent": -3600, "timetracking": ["3600"]},
+        {"timespent": None, "aggregatetimespent": None, "timetracking": {"timeSpentSeconds": "1800"}},
+        {"timespent": True},
+    ]
+    issues = [issue(n + 1, description=d, **t) for n, (d, t) in enumerate(zip(descriptions, times, strict=True))]
+    page = json.dumps({"total": len(issues), "issues": issues}).encode()
+    jira_site(home, stories_only(lambda h: h.send(200, page)))
+    records, took = timed(lambda: jira(home, max_response_mb=20))
+    no_collector_failure(records)
+    assert {records[p].status for p in FACTS} == {EvidenceStatus.ok}
+    assert records["jira.requirements_with_feasibility_ratio"].value == 0.25  # only the last
+    assert records["jira.projects_with_scenario_ratio"].value == 1.0  # the last one's section
+    assert records["jira.requirements_with_time_logged_ratio"].value == 0.25  # only timeSpentSeconds "1800"
+    assert took < 20
+
+
+ZFACTS = tuple(p.replace("jira.", "zentao.") for p in FACTS)
+
+
+def test_zentao_odd_specs_and_tasks(home: HostileServer) -> None:
+    """Specs of unclosed heading tags, a megabyte heading and 100,000 empty feasibility headings, workflow fields
+    that are not text, and tasks whose hours and story links come in every wrong form."""
+    specs = [
+        "<h3" * 200_000 + ">可行性结论",
+        "<h3>可行性" + "评" * 1_000_000 + "</h3><p>可行</p>",  # a heading's own words are not its content
+        "<h3>可行性</h3>" * 100_000,
+        "<p><b>可行性结论：</b>有条件可行</p><h4>业务场景</h4><p>贷前批量评分</p>",
+    ]
+    stories = [story(n + 1, spec=s, product=1) for n, s in enumerate(specs)]
+    stories[0]["feasibility"] = {"value": "可行"}  # a workflow field that is not text is not read
+    stories[1]["feasibilityNote"] = ["可行"]
+    tasks = [
+        {"id": 1, "story": 1, "consumed": "NaN"},
+        {"id": 2, "story": "2,3", "consumed": 5},
+        {"id": 3, "story": 3, "consumed": "-4"},
+        {"id": 4, "story": {"id": 4}, "consumed": "1.5"},
+        {"id": 5, "story": 1, "consumed": 10**30},
+    ]
+    executions = [{"id": 9, "status": "doing", "begin": "2026-11-01", "end": "2026-12-31"}]
+    listing = {"page": 1, "total": len(stories), "limit": 10, "stories": stories}
+    zentao_site(
+        home,
+        {
+            "/api.php/v1/products/1/stories": answer(listing),
+            "/api.php/v1/products/1/projects": answer({"page": 1, "total": 1, "limit": 10, "projects": [{"id": 5}]}),
+            "/api.php/v1/projects/5/executions": answer({"page": 1, "total": 1, "executions": executions}),
+            "/api.php/v1/executions/9/tasks": answer({"page": 1, "total": len(tasks), "limit": 10, "tasks": tasks}),
+            "/api.php/v1/executions/9/stories": answer({"page": 1, "total": 0, "stories": []}),
+        },
+    )
+    records, took = timed(lambda: zentao(home, max_response_mb=20))
+    no_collector_failure(records)
+    assert {records[p].status for p in ZFACTS} == {EvidenceStatus.ok}
+    assert records["zentao.requirements_with_feasibility_ratio"].value == 0.25  # only the last
+    assert records["zentao.projects_with_scenario_ratio"].value == 1.0
+    # story 1 (10**30 hours, a number however large) and story 4 (linked as an object, "1.5"); not "NaN", "-4" or a
+    # link to "2,3"
+    assert records["zentao.requirements_with_time_logged_ratio"].value == 0.5
+    assert took < 20
+
+
+def test_zentao_failing_task_listing_costs_only_the_effort_figure(home: HostileServer) -> None:
+    """Tasks that answer 500 then a page that is not JSON: the effort figure is an error, the story figures stand."""
+    executions = [{"id": 9, "status": "doing", "begin": "2026-11-01", "end": "2026-12-31"}]
+    stories = [story(1, spec="<p>可行性：可行</p>", product=1)]
+    zentao_site(
+        home,
+        {
+            "/api.php/v1/products/1/stories": answer({"page": 1, "total": 1, "limit": 10, "stories": stories}),
+            "/api.php/v1/products/1/projects": answer({"page": 1, "total": 1, "limit": 10, "projects": [{"id": 5}]}),
+            "/api.php/v1/projects/5/executions": answer({"page": 1, "total": 1, "executions": executions}),
+            "/api.php/v1/executions/9/tasks": lambda h: h.send(200, b"<html>upgrading</html>"),
+        },
+    )
+    records = zentao(home)
+    failed(records, ("zentao.requirements_with_time_logged_ratio",), "tasks")
+    assert records["zentao.requirements_with_feasibility_ratio"].value == 1.0
+    assert records["zentao.plans"].status is EvidenceStatus.ok

@@ -21,6 +21,7 @@ from evidence_collectors.jira.config import JiraConfig
 from evidence_collectors.jira.figures import (
     FieldMap,
     Kinds,
+    Labels,
     bug_findings,
     closed,
     completion_finding,
@@ -51,6 +52,11 @@ REQUIREMENT_PROBES = (
     "jira.requirements_with_estimate_ratio",
     "jira.requirements_planned_ratio",
     "jira.requirements_linked_to_test_cases_ratio",
+    "jira.requirements_with_feasibility_ratio",
+    "jira.requirements_with_reviewed_feasibility_ratio",
+    "jira.projects_with_feasibility_ratio",
+    "jira.projects_with_scenario_ratio",
+    "jira.requirements_with_time_logged_ratio",
     "jira.requirements_changed_after_review",
     "jira.requirements_reconfirmed_after_change_ratio",
 )
@@ -133,13 +139,14 @@ class _Reader:
         self.start = now - dt.timedelta(days=config.window_days)
         self.window = f"created >= -{config.window_days}d"
         self.kinds = Kinds.of(config)
+        self.labels = Labels.of(config)
         self.fields: Fetched[list[JiraField]] = Fetched.run(api.fields)
         self.types: Fetched[list[Named]] = Fetched.run(api.issue_types)
         self.sprints: Fetched[Sprints] = Fetched.run(lambda: (s := self._sprints(), s.raw))
 
     @property
     def field_map(self) -> FieldMap:
-        return FieldMap.of(self.fields.get())
+        return FieldMap.of(self.fields.get(), self.labels)
 
     def _search(self, wanted: frozenset[str], condition: str, fields: Sequence[str], changelog: bool = False) -> Found:
         """Issues of the wanted types in the projects; none when no such type exists on the site (JQL would refuse

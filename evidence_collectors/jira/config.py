@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from evidence_collectors.config import HttpTargetConfig
+from evidence_collectors.jira.text import FEASIBILITY_LABELS, SCENARIO_LABELS
 
 CLOUD_HOSTS = (".atlassian.net", ".jira.com")
 
@@ -73,6 +74,17 @@ class JiraConfig(HttpTargetConfig):
     result_statuses: list[Name] = Field(
         default_factory=lambda: list(RESULT_STATUSES),
         description="A test case whose status name contains one of these has a recorded execution result",
+    )
+    feasibility_labels: list[Name] = Field(
+        default_factory=lambda: list(FEASIBILITY_LABELS),
+        description="A requirement records a feasibility conclusion in a custom field whose name begins with one of "
+        "these, or in a description section so headed (any case)",
+    )
+    scenario_labels: list[Name] = Field(
+        default_factory=lambda: list(SCENARIO_LABELS),
+        description="A requirement carries a scenario description in a custom field whose name begins with one of "
+        "these, or in a description section so headed (any case), or as a user story (as a ..., I want ..., so that "
+        "...)",
     )
     max_projects: Annotated[int, Field(ge=1, le=10_000, description="Projects read at most")] = 50
     max_issues: Annotated[int, Field(ge=1, le=1_000_000, description="Issues read per search at most")] = 5_000

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from evidence_collectors.criteria import measurable
@@ -23,6 +23,7 @@ from evidence_collectors.jira.text import (
     filled,
     positive,
     section,
+    user_story,
 )
 from evidence_collectors.outcome import ProbeFinding, ratio, sample, share
 from evidence_collectors.rest import Pages
@@ -31,6 +32,7 @@ REVIEW_DAYS = 30  # an open risk untouched for longer is not being reviewed
 ON_TIME_GRACE = dt.timedelta(days=1)
 _ISSUE_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits, few enough for int() (it refuses more than 4300)
 BASE_FIELDS = ("summary", "issuetype", "status", "assignee", "priority", "created", "updated", "resolutiondate")
+TIME_FIELDS = ("timespent", "aggregatetimespent", "timetracking")  # time logged: on the issue, with its sub-tasks
 
 # custom field names (lower case, "contains") for each role
 AC_NAMES = ("acceptance criteria", "acceptance criterion", "验收标准", "验收条件", "验收准则")
@@ -47,6 +49,28 @@ def _named(fields: Sequence[JiraField], names: tuple[str, ...]) -> tuple[JiraFie
     return tuple(f for f in fields if f.custom and any(n in f.name.lower() for n in names))
 
 
+def _headed(fields: Sequence[JiraField], labels: tuple[str, ...]) -> tuple[JiraField, ...]:
+    """Custom fields whose name begins with one of `labels` ("Feasibility conclusion", "业务场景"): a prefix, not
+    "contains", so that a test add-on's "Cucumber Scenario" is not taken for a requirement's scenario."""
+    return tuple(f for f in fields if f.custom and f.name.strip().lower().startswith(labels))
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The names (lower case) a requirement's feasibility conclusion and scenario description go by, as fields or
+    description sections (the target's feasibility_labels and scenario_labels)."""
+
+    feasibility: tuple[str, ...] = ()
+    scenario: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, config: JiraConfig) -> Labels:
+        return cls(
+            feasibility=tuple(sorted({n.strip().lower() for n in config.feasibility_labels})),
+            scenario=tuple(sorted({n.strip().lower() for n in config.scenario_labels})),
+        )
+
+
 @dataclass(frozen=True)
 class FieldMap:
     """The custom fields that hold each thing the probes look for (several fields may share a role)."""
@@ -60,11 +84,17 @@ class FieldMap:
     impact: tuple[JiraField, ...] = ()
     category: tuple[JiraField, ...] = ()
     rating: tuple[JiraField, ...] = ()
+    feasibility: tuple[JiraField, ...] = ()
+    scenario: tuple[JiraField, ...] = ()
+    labels: Labels = Labels()
 
     @classmethod
-    def of(cls, fields: Sequence[JiraField]) -> FieldMap:
+    def of(cls, fields: Sequence[JiraField], labels: Labels = Labels()) -> FieldMap:
         sprint = tuple(f for f in fields if f.is_sprint)
         return cls(
+            feasibility=_headed(fields, labels.feasibility),
+            scenario=_headed(fields, labels.scenario),
+            labels=labels,
             acceptance=_named(fields, AC_NAMES),
             story_points=_named(fields, STORY_POINT_NAMES),
             sprint=sprint,
@@ -81,8 +111,16 @@ class FieldMap:
         return [f.id for group in groups for f in group]
 
     def requirement_fields(self) -> list[str]:
-        extra = self.ids(self.acceptance, self.story_points, self.sprint)
-        return [*BASE_FIELDS, "issuelinks", "description", "timeoriginalestimate", "fixVersions", *extra]
+        extra = self.ids(self.acceptance, self.story_points, self.sprint, self.feasibility, self.scenario)
+        return [
+            *BASE_FIELDS,
+            "issuelinks",
+            "description",
+            "timeoriginalestimate",
+            *TIME_FIELDS,
+            "fixVersions",
+            *extra,
+        ]
 
     def test_fields(self) -> list[str]:
         return [*BASE_FIELDS, "issuelinks", "description", *self.ids(self.steps)]
@@ -166,11 +204,40 @@ class RequirementFacts:
     estimate: bool
     planned: bool
     tested: bool
+    feasibility: bool = False
+    scenario: bool = False
+    time_logged: bool = False
+
+    @property
+    def project(self) -> str:
+        return project_of(self.key)
 
 
 def acceptance_criteria(issue: Issue, fields: FieldMap) -> str:
     """The acceptance criteria field's text if the site has one and it is filled, else the description's section."""
     return field_text(issue, fields.acceptance) or section(description(issue), AC_LABELS)
+
+
+def feasibility(issue: Issue, fields: FieldMap) -> str:
+    """The feasibility conclusion: a field named like one of the labels, else the description's section so headed."""
+    return field_text(issue, fields.feasibility) or section(description(issue), fields.labels.feasibility)
+
+
+def scenario(issue: Issue, fields: FieldMap) -> str:
+    """The scenario description: a field or a description section named like one of the labels, else the description
+    itself when it is a user story in its three parts (as a ..., I want ..., so that ...)."""
+    found = field_text(issue, fields.scenario) or section(description(issue), fields.labels.scenario)
+    if found:
+        return found
+    text = description(issue)
+    return text if user_story(text) else ""
+
+
+def time_logged(issue: Issue) -> bool:
+    """Time spent logged on the issue or, through aggregatetimespent, on its sub-tasks (work logs, in seconds)."""
+    f = issue.fields
+    tracking = f.timetracking if isinstance(f.timetracking, dict) else {}
+    return positive(f.timespent) or positive(f.aggregatetimespent) or positive(tracking.get("timeSpentSeconds"))
 
 
 def review_time(histories: Sequence[History], statuses: tuple[str, ...]) -> dt.datetime | None:
@@ -226,6 +293,9 @@ def requirement_facts(
         estimate=positive(f.timeoriginalestimate) or any(positive(f.value(s.id)) for s in fields.story_points),
         planned=bool(f.fix_versions) or sprint,
         tested=linked_to(issue, kinds.test_case),
+        feasibility=bool(feasibility(issue, fields)),
+        scenario=bool(scenario(issue, fields)),
+        time_logged=time_logged(issue),
     )
 
 
@@ -252,7 +322,25 @@ def requirement_findings(
     reviewed = [r for r in facts if r.reviewed_at is not None]
     changed = sorted((r.key for r in facts if r.changed_after_review), key=key_order)
     renewed = [r for r in facts if r.changed_after_review and r.reconfirmed]
+    assessed = [r for r in facts if r.feasibility]
+    signed = [r for r in assessed if r.owner and r.reviewed_at is not None]
     period = f"created in the last {days} days"
+
+    def project_share(probe: str, holds: Callable[[RequirementFacts], bool], what: str) -> ProbeFinding:
+        """Projects with requirements in the window, and those where at least one of them `holds`."""
+        projects = sorted({r.project for r in facts})
+        having = sorted({r.project for r in facts if holds(r)})
+        lacking = [p for p in projects if p not in having]
+        summary = share(
+            len(having), len(projects), f"projects with requirements {period}", f"have at least one with {what}"
+        )
+        return ProbeFinding(
+            probe,
+            ratio(len(having), len(projects)),
+            summary + (f"; none in {sample(lacking)}" if lacking else "") + note,
+            raw,
+            url,
+        )
 
     def finding(probe: str, part: Sequence[RequirementFacts], predicate: str) -> ProbeFinding:
         return ProbeFinding(probe, ratio(len(part), n), share(len(part), n, noun, predicate) + note, raw, url)
@@ -274,6 +362,31 @@ def requirement_findings(
         ),
         finding(
             "jira.requirements_linked_to_test_cases_ratio", [r for r in facts if r.tested], "are linked to a test case"
+        ),
+        finding(
+            "jira.requirements_with_feasibility_ratio",
+            [r for r in facts if r.feasibility],
+            "record a feasibility conclusion (field or description section)",
+        ),
+        ProbeFinding(
+            "jira.requirements_with_reviewed_feasibility_ratio",
+            ratio(len(signed), len(assessed)),
+            share(
+                len(signed),
+                len(assessed),
+                "requirements with a feasibility conclusion",
+                "have an assignee and moved into a review status",
+            )
+            + note,
+            raw,
+            url,
+        ),
+        project_share("jira.projects_with_feasibility_ratio", lambda r: r.feasibility, "a feasibility conclusion"),
+        project_share("jira.projects_with_scenario_ratio", lambda r: r.scenario, "a scenario description"),
+        finding(
+            "jira.requirements_with_time_logged_ratio",
+            [r for r in facts if r.time_logged],
+            "have time logged (timespent or aggregatetimespent above 0)",
         ),
         ProbeFinding(
             "jira.requirements_changed_after_review",

@@ -152,6 +152,9 @@ class IssueFields(_Model):
     updated: When | None = None
     resolutiondate: When | None = None
     timeoriginalestimate: float | None = None
+    timespent: Any = None  # seconds logged on the issue (read loosely: a wrong type costs only this fact)
+    aggregatetimespent: Any = None  # seconds logged on the issue and its sub-tasks
+    timetracking: Any = None  # {"timeSpentSeconds": ...} where the field is asked for by name
     fix_versions: list[Any] | None = Field(default=None, alias="fixVersions")
     issuelinks: list[IssueLink | None] | None = None
     description: Any = None  # wiki markup text (v2), an Atlassian Document Format document (v3), or None

@@ -72,7 +72,38 @@ OTHER_LABELS = (
     "范围",
     "前置条件",
 )
-KNOWN_LABELS = AC_LABELS + STEP_LABELS + EXPECTED_LABELS + MITIGATION_LABELS + OTHER_LABELS
+# default names of a requirement's feasibility conclusion and scenario description (fields or sections); the
+# target's feasibility_labels / scenario_labels replace them, and the two trackers share them
+FEASIBILITY_LABELS = (
+    "feasibility conclusion",
+    "feasibility assessment",
+    "feasibility",
+    "可行性结论",
+    "可行性评估",
+    "可行性分析",
+    "可行性",
+)
+SCENARIO_LABELS = (
+    "scenario description",
+    "usage scenario",
+    "business scenario",
+    "application scenario",
+    "scenario",
+    "使用场景",
+    "业务场景",
+    "应用场景",
+    "场景描述",
+    "场景说明",
+)
+KNOWN_LABELS = (
+    AC_LABELS + STEP_LABELS + EXPECTED_LABELS + MITIGATION_LABELS + OTHER_LABELS + FEASIBILITY_LABELS + SCENARIO_LABELS
+)
+# a user story in its three parts: who (as a / 作为), what (I want / 我希望), why (so that / 以便); the scan is bounded
+# (MAX_STORY characters) and each part is searched once after the previous one, so it is linear in the text
+MAX_STORY = 20_000
+_STORY_WHO = re.compile(r"(?:^|[^a-z])as an? [^\n]|作为", re.IGNORECASE)
+_STORY_WHAT = re.compile(r"\bi (?:want|need|would like)\b|我(?:希望|想要|想|要|需要)", re.IGNORECASE)
+_STORY_WHY = re.compile(r"\bso that\b|\bin order to\b|以便|从而|这样(?:可以|就能|能够)?|便于", re.IGNORECASE)
 
 _MARKUP_HEADING = re.compile(r"^h[1-6]\.\s*")  # wiki markup; ADF headings are rendered the same way
 _EMPHASIS = "*_ \t"
@@ -197,11 +228,21 @@ def section(text: str, labels: tuple[str, ...]) -> str:
         if found is None:
             continue
         body = [found[1]] if found[1] else []
-        for following in lines[n + 1 :]:
-            if _opens_section(following):
-                break
-            body.append(following)
+        k = n + 1  # by index: a slice per labelled line would copy the rest of a long description each time
+        while k < len(lines) and not _opens_section(lines[k]):
+            body.append(lines[k])
+            k += 1
         joined = " ".join(body).strip()
         if joined:
             return joined
     return ""
+
+
+def user_story(text: str) -> bool:
+    """Whether `text` holds a user story with its three parts in order: the user (as a / 作为), the need (I want /
+    我希望) and the purpose (so that / 以便). A bare "作为业务方，我希望……" template line without a purpose does not
+    count."""
+    head = text[:MAX_STORY]
+    who = _STORY_WHO.search(head)
+    what = _STORY_WHAT.search(head, who.end()) if who else None
+    return bool(what and _STORY_WHY.search(head, what.end()))

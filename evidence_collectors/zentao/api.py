@@ -31,6 +31,7 @@ from evidence_collectors.zentao.models import (
     Project,
     Risk,
     Story,
+    Task,
     TestCase,
     Token,
     to_int,
@@ -204,6 +205,10 @@ class ZentaoApi(SessionApi):
 
     def execution_stories(self, execution: int) -> Pages[Story]:
         return self.listing(f"/executions/{execution}/stories", Story, "stories")
+
+    def tasks(self, execution: int) -> Pages[Task]:
+        """An execution's tasks, closed and cancelled ones included (their hours were spent too)."""
+        return self.listing(f"/executions/{execution}/tasks", Task, "tasks", {"status": "all"})
 
     def plans(self, product: int) -> Pages[ProductPlan]:
         return self.listing(f"/products/{product}/plans", ProductPlan, "plans")

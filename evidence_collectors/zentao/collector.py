@@ -26,6 +26,7 @@ from evidence_collectors.rest import Pages
 from evidence_collectors.zentao.api import API, ZentaoApi, combine
 from evidence_collectors.zentao.config import ZentaoConfig
 from evidence_collectors.zentao.figures import (
+    Labels,
     PlanView,
     bug_findings,
     completion_findings,
@@ -36,9 +37,10 @@ from evidence_collectors.zentao.figures import (
     requirement_findings,
     risk_findings,
     test_case_findings,
+    time_findings,
     traceability_findings,
 )
-from evidence_collectors.zentao.models import Execution, Product, ProductPlan, Project, Risk, Story, TestCase
+from evidence_collectors.zentao.models import Execution, Product, ProductPlan, Project, Risk, Story, Task, TestCase
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -58,8 +60,13 @@ REQUIREMENT_PROBES = tuple(
         "requirements_planned_ratio",
         "requirements_changed_after_review",
         "requirements_reconfirmed_after_change_ratio",
+        "requirements_with_feasibility_ratio",
+        "requirements_with_reviewed_feasibility_ratio",
+        "projects_with_feasibility_ratio",
+        "projects_with_scenario_ratio",
     )
 )
+TIME_PROBES = ("zentao.requirements_with_time_logged_ratio",)
 TRACE_PROBES = ("zentao.requirements_linked_to_test_cases_ratio",)
 CASE_PROBES = (
     "zentao.test_cases",
@@ -132,10 +139,11 @@ class ZentaoCollector(Collector):
 
             stories = Fetched.run(lambda: self._stories(api, ids, start))
             cases = Fetched.run(lambda: self._cases(api, ids))
+            labels = Labels.of(config.feasibility_labels, config.scenario_labels)
             section(
                 "stories",
                 REQUIREMENT_PROBES,
-                lambda: requirement_findings(stories.get().pages, start, days, stories.get().unread),
+                lambda: requirement_findings(stories.get().pages, start, days, stories.get().unread, labels),
             )
             section(
                 "stories and test cases",
@@ -165,6 +173,11 @@ class ZentaoCollector(Collector):
                 COMPLETION_PROBES,
                 lambda: self._completion(api, views(), plans.get(), stories),
             )
+            section(
+                "stories and the tasks of the executions",
+                TIME_PROBES,
+                lambda: time_findings(stories.get().pages, self._tasks(api, plans.get()), start, days),
+            )
             section("risks", RISK_PROBES, lambda: self._risk_findings(api, projects.get(), start, now, days))
         return in_catalogue_order(self, records)
 
@@ -186,7 +199,9 @@ class ZentaoCollector(Collector):
                 else:
                     full, sha = got
                     pages.raw.append(sha)
-                    story = story.model_copy(update={"verify": full.verify or "", "spec": full.spec})
+                    story = story.model_copy(
+                        update={**(full.model_extra or {}), "verify": full.verify or "", "spec": full.spec}
+                    )
             items.append(story)
         pages.items = items
         return result, pages.raw
@@ -237,6 +252,11 @@ class ZentaoCollector(Collector):
                     result.stopped.append(f"plans of product {product}: {plans.stopped}")
         result.executions = [e for pages in read.values() for e in pages.items]
         return result, result.raw
+
+    def _tasks(self, api: ZentaoApi, plans: Plans) -> Pages[Task]:
+        """The tasks of every execution of the products' projects, each execution read once."""
+        ids = sorted({e.id for e in plans.executions if not e.deleted})
+        return combine([(f"execution {i}", api.tasks(i)) for i in ids], api.where("/executions/{id}/tasks"))
 
     def _completion(
         self, api: ZentaoApi, views: list[PlanView], plans: Plans, stories: Fetched[Detailed[Story]]

@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from evidence_collectors.config import HttpTargetConfig, resolve_relative
+from evidence_collectors.jira.text import FEASIBILITY_LABELS, SCENARIO_LABELS  # shared by the two trackers
 
 ProductRef = Annotated[int, Field(ge=1)] | Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -35,6 +36,17 @@ class ZentaoConfig(HttpTargetConfig):
     window_days: Annotated[
         int, Field(ge=1, le=3660, description="Stories, bugs, plans and risks of the last N days")
     ] = 180
+    feasibility_labels: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=lambda: list(FEASIBILITY_LABELS),
+        description="A story records a feasibility conclusion in a section of its description (spec) headed by one "
+        "of these, or in a workflow field whose code begins with one of them (any case)",
+    )
+    scenario_labels: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=lambda: list(SCENARIO_LABELS),
+        description="A story carries a scenario description in a spec section headed by one of these, or in a "
+        "workflow field whose code begins with one of them (any case), or as a user story "
+        "(作为..., 我希望..., 以便...)",
+    )
     max_products: Annotated[int, Field(ge=1, le=10_000, description="Products read at most")] = 50
     max_items: Annotated[
         int, Field(ge=1, le=1_000_000, description="Items read per listing (one product's stories, ...) at most")

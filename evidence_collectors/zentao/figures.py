@@ -10,9 +10,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from evidence_collectors.criteria import measurable
+from evidence_collectors.jira.text import section, user_story  # one section reader for the two trackers
 from evidence_collectors.outcome import ProbeFinding, counts, of, ratio, sample, share
 from evidence_collectors.rest import Pages
-from evidence_collectors.zentao.models import Bug, Execution, Product, ProductPlan, Project, Risk, Story, TestCase
+from evidence_collectors.zentao.models import (
+    Bug,
+    Execution,
+    Product,
+    ProductPlan,
+    Project,
+    Risk,
+    Story,
+    Task,
+    TestCase,
+)
 
 P = "zentao."
 PLANNED_STAGES = frozenset(
@@ -30,12 +41,67 @@ RISK_REVIEW_DAYS = 30
 
 _TAG = re.compile(r"<[^<>]*>")  # "<" not closed: each scan ends at the next "<" (linear, not quadratic)
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
+_LINE_SPACE = re.compile(r"[ \t\u00a0\u3000]+")
+_HEADING_TAG = re.compile(r"<h([1-6])\b[^<>]*>", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|br|tr|td|th|table|blockquote|pre|section)\b[^<>]*>|</h[1-6]>", re.I)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The names (lower case) a story's feasibility conclusion and scenario description go by: spec section headings
+    and workflow field codes (the target's feasibility_labels and scenario_labels)."""
+
+    feasibility: tuple[str, ...] = ()
+    scenario: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, feasibility: Iterable[str], scenario: Iterable[str]) -> Labels:
+        return cls(
+            tuple(sorted({n.strip().lower() for n in feasibility})),
+            tuple(sorted({n.strip().lower() for n in scenario})),
+        )
+
+
 # --- story rules -----------------------------------------------------------------------------------------------
 
 
 def plain_text(markup: str) -> str:
     """ZenTao keeps rich text as HTML: the words a reader sees, tags and entities removed, spaces collapsed."""
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", markup))).strip()
+
+
+def text_lines(markup: str) -> str:
+    """ZenTao's rich text as lines a reader sees: one per block (paragraph, list item, line break), headings as
+    "hN. text" (the form the section reader knows), tags and entities removed. Linear in the text."""
+    marked = _HEADING_TAG.sub(lambda m: f"\nh{m.group(1)}. ", markup)
+    lines = html.unescape(_TAG.sub("", _BLOCK_TAG.sub("\n", marked))).splitlines()
+    return "\n".join(t for t in (_LINE_SPACE.sub(" ", line).strip() for line in lines) if t)
+
+
+def workflow_field(story: Story, labels: tuple[str, ...]) -> str:
+    """The text of a field added through the workflow editor whose code begins with one of `labels`."""
+    for key, value in (story.model_extra or {}).items():
+        if key.lower().startswith(labels) and isinstance(value, str) and plain_text(value):
+            return plain_text(value)
+    return ""
+
+
+def feasibility(story: Story, labels: Labels) -> str:
+    """The story's feasibility conclusion: a workflow field so named, else its spec's section so headed."""
+    if not labels.feasibility:
+        return ""
+    return workflow_field(story, labels.feasibility) or section(text_lines(story.spec or ""), labels.feasibility)
+
+
+def scenario(story: Story, labels: Labels) -> str:
+    """The story's scenario description: a workflow field or spec section so named, else the spec itself when it is
+    a user story in its three parts (作为..., 我希望..., 以便...)."""
+    text = text_lines(story.spec or "")
+    if labels.scenario:
+        found = workflow_field(story, labels.scenario) or section(text, labels.scenario)
+        if found:
+            return found
+    return text if user_story(text) else ""
 
 
 def has_criteria(story: Story) -> bool:
@@ -118,7 +184,9 @@ def requirement_window(stories: Pages[Story], start: dt.datetime) -> list[Story]
     return [s for s in live(stories.items) if in_window(s.opened_date, start)]
 
 
-def requirement_findings(stories: Pages[Story], start: dt.datetime, days: int, unread: int) -> list[ProbeFinding]:
+def requirement_findings(
+    stories: Pages[Story], start: dt.datetime, days: int, unread: int, labels: Labels = Labels()
+) -> list[ProbeFinding]:
     """`unread`: stories of the window whose acceptance criteria could not be read (detail budget spent)."""
     window = requirement_window(stories, start)
     raw, url = tuple(stories.raw), stories.url
@@ -135,6 +203,24 @@ def requirement_findings(stories: Pages[Story], start: dt.datetime, days: int, u
     planned = sum(is_planned(s) for s in window)
     changed = [s for s in window if changed_after_review(s)]
     renewed = [s for s in changed if reconfirmed(s)]
+    assessed = [s for s in known if feasibility(s, labels)]
+    signed = [s for s in assessed if has_owner(s) and is_reviewed(s)]
+
+    def per_product(probe: str, holds: list[Story], what: str) -> ProbeFinding:
+        """Products with stories in the window (whose description was read), and those with one that `holds`."""
+        products = sorted({s.product for s in known})
+        having = {s.product for s in holds}
+        lacking = [f"#{p}" for p in products if p not in having]
+        summary = share(
+            len(having & set(products)), len(products), f"products with {noun}", f"have at least one with {what}"
+        )
+        return ProbeFinding(
+            P + probe,
+            ratio(len(having & set(products)), len(products)),
+            summary + (f"; none in product {sample(lacking)}" if lacking else "") + left_out,
+            raw,
+            url,
+        )
 
     def finding(probe: str, part: int, whole: int, predicate: str, extra: str = "") -> ProbeFinding:
         return ProbeFinding(P + probe, ratio(part, whole), share(part, whole, noun, predicate) + extra, raw, url)
@@ -170,6 +256,26 @@ def requirement_findings(stories: Pages[Story], start: dt.datetime, days: int, u
         finding(
             "requirements_planned_ratio", planned, len(window), "are linked to a product plan, project or execution"
         ),
+        finding(
+            "requirements_with_feasibility_ratio",
+            len(assessed),
+            len(known),
+            "record a feasibility conclusion (workflow field or spec section)",
+            left_out,
+        ),
+        ProbeFinding(
+            P + "requirements_with_reviewed_feasibility_ratio",
+            ratio(len(signed), len(assessed)),
+            share(
+                len(signed), len(assessed), "stories with a feasibility conclusion", "have an owner and passed review"
+            ),
+            raw,
+            url,
+        ),
+        per_product("projects_with_feasibility_ratio", assessed, "a feasibility conclusion"),
+        per_product(
+            "projects_with_scenario_ratio", [s for s in known if scenario(s, labels)], "a scenario description"
+        ),
         ProbeFinding(
             P + "requirements_changed_after_review",
             len(changed),
@@ -190,6 +296,29 @@ def requirement_findings(stories: Pages[Story], start: dt.datetime, days: int, u
             raw,
             url,
         ),
+    ]
+
+
+def time_findings(stories: Pages[Story], tasks: Pages[Task], start: dt.datetime, days: int) -> list[ProbeFinding]:
+    """Stories of the window with hours consumed on a task that serves them."""
+    window = requirement_window(stories, start)
+    worked = {t.story for t in tasks.items if not t.deleted and t.story and t.consumed > 0}
+    logged = sum(s.id in worked for s in window)
+    note = stories.cap_note("stories") + tasks.cap_note("tasks")
+    return [
+        ProbeFinding(
+            P + "requirements_with_time_logged_ratio",
+            ratio(logged, len(window)),
+            share(
+                logged,
+                len(window),
+                f"stories opened in the last {days} days",
+                "have hours consumed on a task linked to them",
+            )
+            + note,
+            tuple(stories.raw) + tuple(tasks.raw),
+            stories.url,
+        )
     ]
 
 

@@ -141,14 +141,17 @@ class Product(_Model):
 class Story(_Model):
     """A story (需求) of GET /products/{id}/stories, /executions/{id}/stories or /stories/{id}.
 
-    `verify` is None when the answer does not carry the field at all (list answers of some versions leave out the
-    description and acceptance criteria; the single-story answer has them)."""
+    `verify` and `spec` are None when the answer does not carry the field at all (list answers of some versions leave
+    out the description and acceptance criteria; the single-story answer has them). Other fields are kept as sent
+    (`model_extra`): fields added to the story form through the workflow editor come under their own codes."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     id: Annotated[int, BeforeValidator(to_int), Field(ge=1)]
     title: Text = ""
     product: Int = 0
     type: Text = "story"  # story | requirement
-    spec: Text = ""
+    spec: Annotated[str | None, BeforeValidator(lambda v: None if v is None else _to_text(v))] = None
     verify: Annotated[str | None, BeforeValidator(lambda v: None if v is None else _to_text(v))] = None
     pri: Int = 0
     estimate: Float = 0.0
@@ -164,6 +167,18 @@ class Story(_Model):
     assigned_to: Users = Field(default_factory=list, alias="assignedTo")
     closed_by: Users = Field(default_factory=list, alias="closedBy")
     closed_reason: Text = Field(default="", alias="closedReason")
+    deleted: Flag = False
+
+
+class Task(_Model):
+    """A task (任务) of GET /executions/{id}/tasks: the story it serves and the hours consumed (消耗工时), which ZenTao
+    adds up from the task's effort log (任务日志)."""
+
+    id: Annotated[int, BeforeValidator(to_int), Field(ge=1)]
+    execution: Int = 0
+    story: Int = 0
+    consumed: Float = 0.0
+    status: Text = ""  # wait | doing | done | pause | cancel | closed
     deleted: Flag = False
 
 
