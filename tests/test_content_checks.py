@@ -93,14 +93,20 @@ def _items(frameworks: dict[str, Framework]) -> dict[str, list[set[str]]]:
         ({"kubernetes"}, ["P2.DR.CD.02", "P2.DR.CD.03", "P2.DR.RL.02", "P2.CM.EM.01", "P2.CM.EM.02"]),
         ({"airflow", "kubeflow"}, ["P1.MD.MB.01", "P1.MD.MT.01", "P2.CI.BM.03"]),
         ({"feast"}, ["P1.DE.FE.02"]),
+        (
+            {"jira", "zentao"},
+            ["P1.RM.RA.01", "P1.RM.RA.02", "P1.RM.RA.03", "P1.RM.TC.01", "P1.RM.TC.02", "P1.RM.PP.01", "P1.RM.PP.02"]
+            + ["P1.RM.PP.03"],
+        ),
     ],
-    ids=["cluster", "orchestrators", "feature-store"],
+    ids=["cluster", "orchestrators", "feature-store", "trackers"],
 )
 def test_lifecycle_collectors_check_their_items(
     frameworks: dict[str, Framework], collectors: set[str], items: list[str]
 ) -> None:
     """Deployment and environment items have cluster checks, pipeline and build-plan items orchestrator checks, feature
-    management Feast checks: at least two requirements each."""
+    management Feast checks and every item of requirements management tracker checks: at least two requirements
+    each."""
     by_item = _items(frameworks)
     counts = {i: sum(1 for used in by_item[i] if used & collectors) for i in items}
     assert {i: n for i, n in counts.items() if n < 2} == {}
