@@ -146,3 +146,17 @@ def test_recorded_jira_is_collected_as_recorded(demo: dict[str, Any]) -> None:
     assert {p: r["status"] for p, r in got.items() if r["status"] != "ok"} == {}
     assert {p: r["value"] for p, r in got.items()} == expected
     assert expected["requirements_with_owner_ratio"] == 1.0 and expected["risks_with_owner_and_mitigation_ratio"] == 1.0
+
+
+def test_evidence_never_raises_what_the_banks_people_said_is_not_met(demo: dict[str, Any]) -> None:
+    """Passing checks of an assisted requirement measure only part of it: where the bank's people answered partial or
+    not met in the interview, the demo's verdict is never met (the example keeps their answer, and the draft never
+    replaces it)."""
+    raised = []
+    for name, result in zip(PARTS, demo["results"], strict=True):
+        interview = open_assessment(EXAMPLES / "retail-bank" / "interview" / name).assessment.answers
+        below = {
+            rid for rid, a in interview.items() if a.status is not None and a.status.value in ("partial", "not_met")
+        }
+        raised += [r["id"] for r in result["requirements"] if r["id"] in below and r["status"] == "met"]
+    assert raised == []

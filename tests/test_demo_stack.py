@@ -20,6 +20,7 @@ import yaml
 from scripts.demo_stack import catalogue, exporter, prometheus_files
 from scripts.demo_stack.filled import Populated
 from scripts.demo_stack.processes import StackState, Started, stop_recorded
+from scripts.demo_stack.recorded import RECORDED_SERVICES, RecordedService
 from scripts.demo_stack.stack import RETENTION, StackSettings
 from scripts.demo_stack.targets import write_targets
 from tests.collectors.mlflow_support import mlflow_executable
@@ -87,7 +88,7 @@ def test_run_collects_and_stops_everything(demo: dict[str, Any]) -> None:
     assert "stopped every process it started" in done.stderr
     assert demo["left"] == [], "no process of the stack survives"
     assert demo["state"].started == [], "the state file lists nothing running"
-    assert set(demo["records"]) == {"tracking", "monitoring", "tracker"}
+    assert set(demo["records"]) == {"tracking", "monitoring"} | {s.name for s in RECORDED_SERVICES}
     assert "http://127.0.0.1:" in demo["targets"]
 
 
@@ -141,11 +142,12 @@ def test_prometheus_evidence_matches_the_rules_and_exporter(demo: dict[str, Any]
     assert got["delivery_metrics"] == ["lead_time", "deployment_frequency", "change_failure_rate", "time_to_restore"]
 
 
-def test_recorded_jira_answers_for_the_bank(demo: dict[str, Any]) -> None:
-    """The tracker target points at the recorded Jira the stack served; its figures are those the tables imply."""
-    expected = json.loads((StackSettings().jira_routes.parent / "expected.json").read_text(encoding="utf-8"))
-    assert values(demo, "tracker") == expected
-    assert "collector: jira" in demo["targets"] and "- RECO" in demo["targets"]
+@pytest.mark.parametrize("service", RECORDED_SERVICES, ids=lambda s: s.collector)
+def test_recorded_systems_answer_for_the_bank(demo: dict[str, Any], service: RecordedService) -> None:
+    """Each recorded target points at the recording the stack served; its figures are those its tables imply."""
+    expected = json.loads(service.expected.read_text(encoding="utf-8"))
+    assert values(demo, service.name) == expected
+    assert f"collector: {service.collector}" in demo["targets"]
 
 
 def test_interrupted_start_leaves_nothing_running(tmp_path: Path) -> None:
@@ -201,7 +203,8 @@ def test_targets_file_rebases_paths(tmp_path: Path) -> None:
     targets = yaml.safe_load(written.read_text(encoding="utf-8"))["targets"]
     assert targets[0]["path"] == "repos/repo"
     assert [t["collector"] for t in targets] == ["git", "mlflow", "prometheus"]
-    with_jira = write_targets(base, tmp_path / "t2.yaml", "http://127.0.0.1:1", "http://127.0.0.1:2", "http://h/jira")
+    tracker = RECORDED_SERVICES[0].target("http://h")
+    with_jira = write_targets(base, tmp_path / "t2.yaml", "http://127.0.0.1:1", "http://127.0.0.1:2", [tracker])
     jira = yaml.safe_load(with_jira.read_text(encoding="utf-8"))["targets"][-1]
     assert jira == {"collector": "jira", "name": "tracker", "url": "http://h/jira", "projects": ["RECO"]}
 

@@ -4,9 +4,12 @@
 
 examples/retail-bank/interview/ holds every answer the bank's people gave in the interview week, each with a note.
 The questionnaires the demo assesses (examples/retail-bank/part1-development.yaml, part2-delivery.yaml) keep only the
-answers the demo's systems cannot decide: for every requirement the collected evidence gives a verdict for (git,
-MLflow, Prometheus and the recorded Jira), the person's answer is left out so that `assess --draft` proposes it — except
-CONTRADICTIONS, answers kept on purpose that the evidence contradicts, which the demo report flags as conflicts.
+answers the demo's systems cannot decide: for every requirement the collected evidence (git, MLflow, Prometheus and
+the recorded Jira, cluster and orchestrator) decides, or supports with the verdict the person gave, the person's
+answer is left out so that `assess --draft` proposes it. Where an assisted requirement's checks hold but the person
+said otherwise, the person's answer stays: the checks measure only part of what the requirement states and the
+person knows the rest (`kept_against_support` in the output). CONTRADICTIONS are answers kept on purpose that the
+evidence contradicts, which the demo report flags as conflicts.
 REWRITES bring the kept notes in line with what the demo's systems show (e.g. the model version in production).
 
 Rerun it after a framework file or the demo's data changed: it starts from the interview files every time. It fails
@@ -99,6 +102,7 @@ class Written(BaseModel):
     left_to_evidence: int
     kept: int
     contradictions: dict[str, str]  # requirement -> the evidence's verdict
+    kept_against_support: dict[str, str]  # requirement -> the person's status, kept where assisted checks hold
 
 
 def _rewrite(text: str) -> str:
@@ -122,13 +126,19 @@ def _contradiction(req_id: str, original: Answer) -> Answer:
     )
 
 
+def decision_decides(decision: EvidenceDecision | None) -> bool:
+    """The evidence decides (an automated requirement, or failing checks): a person's different answer would be a
+    conflict the evidence wins, so the example follows its systems there."""
+    return decision is not None and decision.status is not None
+
+
 def write_part(name: str, evidence: Path) -> Written:
     """One questionnaire from its interview file and the bundle's verdicts."""
     opened = open_assessment(EXAMPLE / "interview" / name)
     framework = opened.framework.framework
     decisions: dict[str, EvidenceDecision] = decide(framework, open_bundle(evidence).records)
     answers: dict[str, Answer] = {}
-    left, contradicted = 0, dict[str, str]()
+    left, contradicted, disagreed = 0, dict[str, str](), dict[str, str]()
     for _, req in framework.requirements():
         original = opened.assessment.answers.get(req.id) or Answer()
         decision = decisions.get(req.id)
@@ -136,11 +146,13 @@ def write_part(name: str, evidence: Path) -> Written:
         if req.id in CONTRADICTIONS:
             answers[req.id] = _contradiction(req.id, original)
             contradicted[req.id] = str(decision.status if decision else None)
-        elif verdict is not None:
+        elif verdict is not None and (decision_decides(decision) or original.status in (None, Status(verdict))):
             answers[req.id] = Answer()
             left += 1
         else:
             answers[req.id] = _kept(original)
+            if verdict is not None and original.status is not None:
+                disagreed[req.id] = original.status.value
     assessment = opened.assessment.model_copy(update={"answers": answers})
     save_assessment(assessment, EXAMPLE / name, framework, "en")
     return Written(
@@ -149,6 +161,7 @@ def write_part(name: str, evidence: Path) -> Written:
         left_to_evidence=left,
         kept=len(answers) - left,
         contradictions=contradicted,
+        kept_against_support=disagreed,
     )
 
 

@@ -7,6 +7,10 @@ renderer the Jira collector's tests use (tests/collectors/fixtures/jira/generate
 of flags per issue or sprint. The tables say what the bank's P1.RM answers say: every requirement has an owner and a
 priority and all but one have acceptance criteria; most were reviewed; the two changed after review were reviewed
 again; almost every requirement has a test case and every test case, bug and risk is linked, owned and rated.
+As the bank's P1.RM.RA.02, RA.03 and PP.02 answers say, the feasibility assessments and scenario designs live in
+Confluence and the project's approval in Jira references them: the two epics carry the feasibility conclusion (a
+Feasibility Conclusion field naming the signed FA page) and a "Usage scenario" section naming the SD page; staff
+effort comes from Jira time logs, so every requirement but the newest has work logged (on itself or its sub-tasks).
 """
 
 from __future__ import annotations
@@ -36,6 +40,14 @@ def _renderer() -> ModuleType:
     spec.loader.exec_module(module)
     # the bank's people stand in for the renderer's: owners, risk author, bug assignee
     module.PEOPLE.update({"li": "Liu Yang", "anna": "Wang Lei", "zhou": "Zhao Min", "omar": "Wu Fang"})
+    # the bank's feasibility assessment and scenario design pages, which the epics name
+    conclusion = "Feasible with conditions (FA-2026-03, signed off): claims data is only available from 2023"
+    setattr(module, "FEASIBILITY_EN", conclusion)  # noqa: B010 (a module attribute mypy does not know)
+    scene = (
+        "SD-07 home feed ranking: logged-in app users; online call on home-feed load; input customer id and context, "
+        "output a top-20 product list rendered by the feed"
+    )
+    setattr(module, "SCENARIO_TEXT", scene)  # noqa: B010
     return module
 
 
@@ -63,6 +75,30 @@ RECO-417 Story F M A - y y P S T 36
 RECO-418 Story F - A - y y P S T 25
 RECO-419 Story F M - - y y P S T 12
 RECO-420 Story - - - - y y - - - 4
+"""
+
+# key, feasibility conclusion (F field, - none), scenario (D description section, - none), time logged (T on the issue,
+# A on its sub-tasks, - none); requirements not listed have none of these
+FACTS = """
+RECO-401 F D T
+RECO-402 - - T
+RECO-403 - - A
+RECO-404 - - T
+RECO-405 - - T
+RECO-406 - - A
+RECO-407 - - T
+RECO-408 - - T
+RECO-409 - - T
+RECO-410 - - T
+RECO-411 - - A
+RECO-412 F D T
+RECO-413 - - T
+RECO-414 - - T
+RECO-415 - - T
+RECO-416 - - A
+RECO-417 - - T
+RECO-418 - - T
+RECO-419 - - T
 """
 
 # key, requirement it verifies, steps (F field, D description), execution (X linked Test Execution, S result status,
@@ -121,7 +157,7 @@ def _tables(r: ModuleType) -> tuple[list[Any], list[Any], list[Any], list[Any], 
         r.SprintRow(50, 11, "closed", -28, -14, -14, done=4, others=2),
         r.SprintRow(51, 11, "active", -14, 0, None),
     ]
-    return r.reqs(REQUIREMENTS), r.tests(TESTS), bugs, risks, sprints
+    return r.with_facts(r.reqs(REQUIREMENTS), FACTS), r.tests(TESTS), bugs, risks, sprints
 
 
 def write(out: Path = OUT) -> dict[str, Any]:
@@ -153,6 +189,7 @@ def write(out: Path = OUT) -> dict[str, Any]:
             r.custom("customfield_10203", "Risk Category", "option", cf + "select"),
             r.custom("customfield_10204", "Risk Rating", "option", cf + "select"),
             r.custom("customfield_10300", "Manual Test Steps", "array", xray + "manual-test-steps-custom-field"),
+            r.custom("customfield_10500", "Feasibility Conclusion", "string", cf + "textarea"),
         ],
         types=["Story", "Epic", "Task", "Sub-task", "Bug", "Test", "Test Execution", "Risk"],
         ac_field="customfield_10100",
@@ -161,6 +198,7 @@ def write(out: Path = OUT) -> dict[str, Any]:
         steps_field="customfield_10300",
         risk_fields=("customfield_10200", "customfield_10201", "customfield_10202"),
         grade_fields=("customfield_10203", "customfield_10204"),
+        feasibility_field="customfield_10500",
     )
     boards = {
         PROJECT: [

@@ -2,8 +2,9 @@
 
 Everything lives under <out>/demo-stack/: state.json (what runs), logs/, mlflow/ (SQLite store and artifacts),
 prometheus/ (config, rules, TSDB), alerts-received.jsonl, populate.json. The resolved targets file: <out>/targets.yaml.
-The bank's Jira cannot run here: its recorded answers (examples/retail-bank/recorded/jira/) are served over HTTP on
-127.0.0.1 from a thread of this process, for as long as the stack is up.
+The bank's Jira, cluster and orchestrator cannot run here: their recorded answers (examples/retail-bank/recorded/,
+scripts/demo_stack/recorded.py) are served over HTTP on 127.0.0.1 from threads of this process, for as long as the
+stack is up.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from scripts.demo_stack import prometheus_files, readiness
 from scripts.demo_stack.catalogue import SERVED_MODELS
 from scripts.demo_stack.filled import Populated
 from scripts.demo_stack.processes import Supervisor, stop_recorded
+from scripts.demo_stack.recorded import RECORDED_SERVICES, RecordedService
 from scripts.demo_stack.targets import write_targets
 from tests.support.recorded_http import RecordedHttpServer
 
@@ -35,11 +37,11 @@ RETENTION = "400d"  # the bank's monitoring policy: 13 months of metrics in Prom
 class StackSettings(BaseModel):
     out: Path = ROOT / "examples" / "out"
     base_targets: Path = ROOT / "examples" / "retail-bank" / "targets.yaml"
-    jira_routes: Path = ROOT / "examples" / "retail-bank" / "recorded" / "jira" / "routes.yaml"
+    recorded: tuple[RecordedService, ...] = RECORDED_SERVICES
     ready_timeout_s: float = 180.0
     stop_grace_s: float = 10.0
 
-    @field_validator("out", "base_targets", "jira_routes")
+    @field_validator("out", "base_targets")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         """Absolute, since the servers resolve relative paths against their own files (Prometheus' rule_files)."""
@@ -57,7 +59,7 @@ class StackSettings(BaseModel):
 class RunningStack(BaseModel):
     mlflow_url: str
     prometheus_url: str
-    jira_url: str
+    recorded_urls: dict[str, str]  # target name -> URL of the recorded system
     targets_file: Path
     populated: Populated
     ready_s: float
@@ -96,7 +98,7 @@ class DemoStack:
     def __init__(self, settings: StackSettings) -> None:
         self.settings = settings
         self.supervisor = Supervisor(settings.state_file)
-        self.tracker: RecordedHttpServer | None = None
+        self.recorded: list[RecordedHttpServer] = []
 
     def _alive(self, pid: int) -> bool:
         return self.supervisor.exit_code(pid) is None
@@ -186,15 +188,18 @@ class DemoStack:
         populated = Populated.model_validate_json(summary.read_text(encoding="utf-8"))
         prometheus_url = f"http://127.0.0.1:{prometheus_port}"
         readiness.wait_for_prometheus(prometheus_url, self.settings.ready_timeout_s, lambda: self._alive(prom))
-        self.tracker = RecordedHttpServer.from_manifest(self.settings.jira_routes).start()
-        jira_url = f"{self.tracker.base_url}/jira"
+        recorded_targets = []
+        for service in self.settings.recorded:
+            server = RecordedHttpServer.from_manifest(service.routes).start()
+            self.recorded.append(server)
+            recorded_targets.append(service.target(server.base_url))
         targets = write_targets(
-            self.settings.base_targets, self.settings.out / "targets.yaml", mlflow_url, prometheus_url, jira_url
+            self.settings.base_targets, self.settings.out / "targets.yaml", mlflow_url, prometheus_url, recorded_targets
         )
         return RunningStack(
             mlflow_url=mlflow_url,
             prometheus_url=prometheus_url,
-            jira_url=jira_url,
+            recorded_urls={t["name"]: t["url"] for t in recorded_targets},
             targets_file=targets,
             populated=populated,
             ready_s=round(time.monotonic() - started, 1),
@@ -202,10 +207,9 @@ class DemoStack:
         )
 
     def stop(self) -> list[str]:
-        """Stop every process group started (and the recorded Jira); returns those that had to be killed."""
-        if self.tracker is not None:
-            self.tracker.stop()
-            self.tracker = None
+        """Stop every process group started (and the recorded systems); returns those that had to be killed."""
+        while self.recorded:
+            self.recorded.pop().stop()
         return self.supervisor.stop_all(self.settings.stop_grace_s)
 
 
@@ -227,8 +231,9 @@ def describe(running: RunningStack) -> str:
         f"{c.model_versions} versions of {c.registered_models} registered models "
         f"(filled in {running.populated.seconds:g} s); "
         f"Prometheus {running.prometheus_url}: {len(SERVED_MODELS)} model services scraped, {alerting} alerting and "
-        f"{recording} recording rules evaluated; recorded Jira (project RECO) {running.jira_url}; "
-        f"targets file {running.targets_file}"
+        f"{recording} recording rules evaluated; "
+        + "".join(f"{s.label} {running.recorded_urls.get(s.name, '?')}; " for s in RECORDED_SERVICES)
+        + f"targets file {running.targets_file}"
     )
 
 

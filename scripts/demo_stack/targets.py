@@ -1,10 +1,11 @@
 """The resolved targets file: the example's own targets (its git repository) plus the stack's MLflow and Prometheus on
-the ports chosen at start, and the recorded Jira. Paths are rewritten relative to the new file, since a targets file's
-paths are read relative to the file itself."""
+the ports chosen at start, and the recorded systems. Paths are rewritten relative to the new file, since a targets
+file's paths are read relative to the file itself."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +24,17 @@ def _rebased(target: dict[str, Any], source_dir: Path, out_dir: Path) -> dict[st
 
 
 def write_targets(
-    base: Path, out_file: Path, mlflow_url: str, prometheus_url: str, jira_url: str | None = None
+    base: Path, out_file: Path, mlflow_url: str, prometheus_url: str, recorded: Sequence[dict[str, Any]] = ()
 ) -> Path:
-    """Write `out_file`: the targets of `base`, the demo stack's two servers and, when given, the recorded Jira."""
+    """Write `out_file`: the targets of `base`, the demo stack's two servers and the targets of the recorded
+    systems (the bank's tracker, cluster, orchestrator)."""
     document = yaml.safe_load(base.read_text(encoding="utf-8")) or {}
     targets = [_rebased(t, base.parent, out_file.parent) for t in document.get("targets", [])]
     targets += [
         {"collector": "mlflow", "name": "tracking", "url": mlflow_url, "timeout_s": 30},
         {"collector": "prometheus", "name": "monitoring", "url": prometheus_url},
     ]
-    if jira_url is not None:
-        targets.append({"collector": "jira", "name": "tracker", "url": jira_url, "projects": ["RECO"]})
+    targets += [dict(t) for t in recorded]
     header = (
         f"# Written by scripts/demo_stack from {base.name} for one demo run: the servers below live only while the\n"
         "# demo collects. Do not edit; edit the base file instead.\n"
