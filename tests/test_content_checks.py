@@ -95,8 +95,7 @@ def _items(frameworks: dict[str, Framework]) -> dict[str, list[set[str]]]:
         ({"feast"}, ["P1.DE.FE.02"]),
         (
             {"jira", "zentao"},
-            ["P1.RM.RA.01", "P1.RM.RA.02", "P1.RM.RA.03", "P1.RM.TC.01", "P1.RM.TC.02", "P1.RM.PP.01", "P1.RM.PP.02"]
-            + ["P1.RM.PP.03"],
+            [f"P1.RM.{item}" for item in ("RA.01", "RA.02", "RA.03", "TC.01", "TC.02", "PP.01", "PP.02", "PP.03")],
         ),
     ],
     ids=["cluster", "orchestrators", "feature-store", "trackers"],
