@@ -15,6 +15,10 @@ import re
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 from evidence_collectors.outcome import ProbeFinding, of, ratio, sample, share
 
@@ -31,22 +35,35 @@ STAGES: dict[str, tuple[str, ...]] = {
 }
 DATA_STAGES = ("ingest", "validate", "preprocess")
 ORDER = tuple(STAGES)
-_WORD = re.compile(r"[a-z]+|[0-9]+")
+MAX_DIGITS = 9  # a cron field or period with more digits is no schedule a calendar keeps (and `int` may refuse it)
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A time from an API answer as an aware time: one sent without an offset is read as UTC (the APIs read here send
+    UTC), so that it can be compared with the window's start instead of raising TypeError."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
+UtcTime = Annotated[dt.datetime, AfterValidator(as_utc)]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def _stage_pattern(stems: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for a stage: a Latin stem at the start of a word (a run of the letters a-z: `train` in `2train` and
+    `model_train`, not in `retrain`), a Chinese stem anywhere."""
+    latin = [re.escape(s) for s in stems if not _CJK.search(s)]
+    chinese = [re.escape(s) for s in stems if _CJK.search(s)]
+    return re.compile("|".join([f"(?<![a-z])(?:{'|'.join(latin)})", *chinese]))
+
+
+_STAGE_PATTERNS = {stage: _stage_pattern(stems) for stage, stems in STAGES.items()}
+
+
 def stages_of(name: str) -> set[str]:
-    """The stages a task name is recognised as (see `STAGES`)."""
+    """The stages a task name is recognised as (see `STAGES`). One regular expression a stage, so that the time taken
+    grows with the name's length only: a server may send names of megabytes, or hundreds of thousands of tasks."""
     lower = name.lower()
-    words = _WORD.findall(lower)
-    found: set[str] = set()
-    for stage, stems in STAGES.items():
-        for stem in stems:
-            hit = stem in lower if _CJK.search(stem) else any(w.startswith(stem) for w in words)
-            if hit:
-                found.add(stage)
-                break
-    return found
+    return {stage for stage, pattern in _STAGE_PATTERNS.items() if pattern.search(lower)}
 
 
 @dataclass
@@ -60,9 +77,10 @@ class Pipeline:
     tasks: list[str] | None = None
     tasks_with_retries: int = 0
 
-    @property
+    @cached_property
     def stages(self) -> set[str]:
-        return {s for task in self.tasks or [] for s in stages_of(task)}
+        """Computed once: the figures ask for it many times, and a pipeline may have hundreds of thousands of tasks."""
+        return {s for task in set(self.tasks or []) for s in stages_of(task)}
 
 
 @dataclass
@@ -307,8 +325,8 @@ PRESETS = {
 }
 DAY_NAMES = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 _DAY_NAME = re.compile(r"(?i)\b(" + "|".join(DAY_NAMES) + r")\b")
-_FIXED = re.compile(r"[0-9]+(,[0-9]+)*")
-_STEP = re.compile(r"\*/([0-9]+)")
+_FIXED = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}(,[0-9]{{1,{MAX_DIGITS}}})*")
+_STEP = re.compile(rf"\*/([0-9]{{1,{MAX_DIGITS}}})")
 
 
 def cron_period_s(expression: str) -> float | None:

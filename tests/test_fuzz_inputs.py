@@ -19,12 +19,20 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from assessors.workflow import open_assessment
 from capability_model.catalog import UnknownFrameworkError, resolve
 from capability_model.loader import load_framework
 from capability_model.sourcefile import SourceError, SourceIssue
 from capability_model.visible import visible
+from evidence_collectors.airflow.models import Dag
+from evidence_collectors.airflow.views import pipeline as airflow_pipeline
+from evidence_collectors.kubeflow.models import KfpPipeline, RecurringRun
+from evidence_collectors.kubeflow.views import pipeline as kfp_pipeline
+from evidence_collectors.kubeflow.views import spec_tasks
+from evidence_collectors.modelarts.models import to_number, to_time
+from evidence_collectors.orchestration import cron_period_s, stages_of
 from evidence_collectors.registry import installed_collectors, probe_catalogue
 from evidence_collectors.targets import load_targets
 from tests.conftest import EXAMPLES, RunCli
@@ -44,6 +52,16 @@ targets:
     url: http://127.0.0.1:1
     timeout_s: 5
     retries: 0
+  - {collector: kubernetes, name: cluster, url: "http://127.0.0.1:9", namespaces: [ml-prod], retries: 0}
+  - {collector: airflow, name: dags, url: "http://127.0.0.1:9/airflow", username: auditor, retries: 0}
+  - {collector: kubeflow, name: kfp, url: "http://127.0.0.1:9/pipeline", namespace: team-a, retries: 0}
+  - collector: modelarts
+    name: cloud
+    url: http://127.0.0.1:9
+    project_id: 0a1b2c3d
+    workflows: [reco-*]
+    retries: 0
+  - {collector: feast, name: features, path: ../repos/feature-repo, window_days: 30}
 """
 
 VALUES = [
@@ -383,3 +401,64 @@ def test_mutated_files_through_the_command_line(
     assert result.returncode == (2 if unlocated else rejected), result.stderr[-2000:]
     if issues:
         assert f"{issues[0].file}:{issues[0].line}:{issues[0].column} " in result.stderr
+
+
+# --- the readers of the orchestrator and cloud answers -------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**30), 10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["\u00b2", "9" * 5000, "*/0", "0 */99999999999 * * *", "1 day, 0:00:00", "@daily", "-1"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+HUGE_STEPS = ["*/" + "9" * 30, "*/" + "9" * 400, "*/" + "9" * 5000]
+CRON_FIELD = st.sampled_from(["*", "0", "*/5", "*/0", "1,2", "MON", "1-5", "9" * 5000, "\u00b2", "", *HUGE_STEPS])
+
+
+@FUZZ
+@given(fields=st.lists(CRON_FIELD, min_size=1, max_size=7), text=st.text(max_size=40))
+def test_cron_periods_and_stage_names_never_raise(fields: list[str], text: str) -> None:
+    period = cron_period_s(" ".join(fields))
+    assert period is None or period > 0
+    assert stages_of(text + " ".join(fields)) <= {
+        "ingest",
+        "validate",
+        "preprocess",
+        "train",
+        "evaluate",
+        "register",
+        "deploy",
+    }
+    from_text = cron_period_s(text)
+    assert from_text is None or from_text > 0
+
+
+@FUZZ
+@given(schedule=json_values, summary=json_values, retries=json_values, interval=json_values, spec=json_values)
+def test_answers_of_any_shape_are_read_or_refused_as_unusable(
+    schedule: object, summary: object, retries: object, interval: object, spec: object
+) -> None:
+    """Airflow schedules, KFP recurring runs and compiled specs, ModelArts times and counts of any JSON shape: each is
+    read, or refused with pydantic's ValidationError (which the API layer turns into an unusable answer); nothing
+    else is raised."""
+    try:
+        dag = Dag.model_validate({"dag_id": "d", "schedule_interval": schedule, "timetable_summary": summary})
+    except ValidationError:
+        pass
+    else:
+        airflow_pipeline(dag, None)
+    try:
+        job = RecurringRun.model_validate(
+            {"recurring_run_id": "j", "trigger": {"periodic_schedule": {"interval_second": interval}}}
+        )
+    except ValidationError:
+        pass
+    else:
+        kfp_pipeline(KfpPipeline(pipeline_id="p"), [job])
+    spec_tasks(spec if isinstance(spec, dict) else {"root": {"dag": {"tasks": {"t": {"retryPolicy": retries}}}}})
+    to_time(schedule)
+    to_number(retries)

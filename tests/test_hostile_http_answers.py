@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import BaseModel
 
-from evidence_collectors.base import CollectContext
+from evidence_collectors.airflow import AirflowCollector
+from evidence_collectors.base import CollectContext, Collector
 from evidence_collectors.bundle import read_records, write_bundle
 from evidence_collectors.github import GitHubCollector
 from evidence_collectors.github.figures import ruleset_approvals
@@ -25,7 +27,10 @@ from evidence_collectors.gitlab.api import GitLabApi
 from evidence_collectors.gitlab.config import GitLabConfig
 from evidence_collectors.http import CollectError
 from evidence_collectors.jenkins import JenkinsCollector
+from evidence_collectors.kubeflow import KubeflowCollector
+from evidence_collectors.kubernetes import KubernetesCollector
 from evidence_collectors.mlflow import MlflowCollector
+from evidence_collectors.modelarts import ModelArtsCollector
 from evidence_collectors.prometheus.collector import PrometheusCollector
 from evidence_collectors.raw import RawStore
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
@@ -34,6 +39,7 @@ from evidence_collectors.secrets import Redactor
 from evidence_collectors.targets import Target
 from tests.support.hostile import HostileHandler, HostileServer, SilentServer, answer, raw
 from tests.support.hostile import collect_target as run
+from tests.support.recorded_http import RecordedHttpServer
 
 Records = dict[str, EvidenceRecord]
 BUILD_INFO = {"status": "success", "data": {"version": "3.1.0", "revision": "abc"}}
@@ -370,3 +376,85 @@ def test_a_github_approval_count_of_any_type_is_read(count: Any, expected: int) 
     """`parameters` is free-form in the API: a ruleset answer may hold anything where the count should be."""
     rule = BranchRule.model_validate({"type": "pull_request", "parameters": {"required_approving_review_count": count}})
     assert ruleset_approvals([rule]) == expected
+
+
+# --- recorded answers of the newer collectors, poisoned on the way ----------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "collectors" / "fixtures"
+RECORDED: dict[str, tuple[type[Collector], str, dict[str, Any]]] = {
+    "kubernetes": (KubernetesCollector, "/acme", {}),
+    "airflow": (AirflowCollector, "/af2", {"page_size": 5}),
+    "kubeflow": (KubeflowCollector, "/kfp", {"namespace": "team-a", "page_size": 4}),
+    "modelarts": (ModelArtsCollector, "/acme", {"project_id": "0b7c9f2e4d5a4c3e8f1a2b3c4d5e6f70", "page_size": 5}),
+}
+
+
+def _poison(value: Any, how: str, depth: int = 0) -> Any:
+    """Every leaf of a recorded answer turned into what a careless or hostile server may send instead."""
+    if isinstance(value, dict):
+        return {k: _poison(v, how, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        if how == "wrong-types" and depth > 1:
+            return {"0": value}
+        return [_poison(v, how, depth + 1) for v in value]
+    if how == "nulls":
+        return None
+    if how == "strings-for-numbers" and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if how == "wrong-types":
+        return [value] if isinstance(value, str) else {"v": value}
+    if how == "huge-numbers" and isinstance(value, int | float) and not isinstance(value, bool):
+        return 10**400
+    return value
+
+
+def _encode(data: Any, how: str) -> bytes:
+    return (_twice(data) if how == "duplicate-keys" else json.dumps(data)).encode()
+
+
+def _twice(value: Any) -> str:
+    """JSON whose objects give every key twice: the recorded value, then a list of a list (a parser keeps the last)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)}: {_twice(v)}, {json.dumps(k)}: [[]]" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_twice(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+POISONS = ["as-recorded", "nulls", "strings-for-numbers", "wrong-types", "huge-numbers", "duplicate-keys"]
+
+
+@pytest.mark.parametrize("how", POISONS)
+@pytest.mark.parametrize("kind", list(RECORDED))
+def test_recorded_answers_poisoned_in_every_field_give_records_never_a_failure(
+    hostile: HostileServer, kind: str, how: str
+) -> None:
+    """The collector's own recorded answers, relayed with every field null, every number as text, lists and strings
+    in the wrong type, every number beyond a float, or duplicate keys: each probe is a value or unavailable/error with
+    a reason, never a collector failure."""
+    collector, prefix, fields = RECORDED[kind]
+    with (
+        RecordedHttpServer.from_manifest(FIXTURES / kind / "routes.yaml") as recorded,
+        httpx.Client(base_url=recorded.base_url, timeout=5) as client,
+    ):
+
+        def relay(h: HostileHandler) -> None:
+            headers = {"Authorization": h.headers.get("Authorization", ""), "Content-Type": "application/json"}
+            answer_ = client.request(h.command, h.path, headers=headers, content=getattr(h, "body", None))
+            try:
+                data = answer_.json()
+            except ValueError:
+                h.send(answer_.status_code, answer_.content)
+                return
+            h.send(answer_.status_code, _encode(_poison(data, how), how))
+
+        hostile.routes["/"] = relay
+        start = time.monotonic()
+        records = run(collector, hostile.url + prefix, **fields)
+    assert time.monotonic() - start < 20
+    no_collector_failure(records)
+    if how == "as-recorded":  # the relay itself changes nothing
+        assert all(r.status is EvidenceStatus.ok for r in records.values()), {r.reason for r in records.values()}
+    for probe, record in records.items():
+        if record.status is not EvidenceStatus.ok:
+            assert record.reason, probe

@@ -10,6 +10,7 @@ import os
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -184,3 +185,78 @@ def test_collect_and_show_report_malformed_answers_and_unusable_credentials_with
     assert any(t == "digits-mlflow" and "invalid JSON" in why for t, _, why in reasons), reasons
     assert any(t == "piped-jenkins" and s == "error" and "is not a regular file" in why for t, s, why in reasons)
     assert any(t == "short-github" and s == "error" and "shorter than 4 characters" in why for t, s, why in reasons)
+
+
+FEAST_SECRET = "feast-env-SECRET-9f8e7d6c5b4a"
+PASSWORD = "iam-cli-Pa55/word+x"
+
+
+def test_collect_survives_hostile_clusters_orchestrators_clouds_and_feature_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The newer collectors through the real command line: an echoing Kubernetes API, an Airflow whose v2 probe
+    redirects to another origin with the credential in the query, a dripping KFP, an IAM that plays the password
+    back beside a rate-limited ModelArts, and a Feast repository whose feature_store.yaml pulls a secret of the
+    environment into its project. No secret reaches any output; every hostile record says why it has no value."""
+    repo = tmp_path / "feature-repo"
+    repo.mkdir()
+    (repo / "feature_store.yaml").write_text(
+        "project: ${HOSTILE_CLI_FEAST}\nregistry: data/registry.db\nonline_store:\n  type: $HOSTILE_CLI_FEAST\n"
+    )
+
+    def iam(h: HostileHandler) -> None:
+        h.send(201, json.dumps({"token": {"echo": json.loads(h.body)}}).encode(), headers={"X-Subject-Token": TOKEN})
+
+    with (
+        HostileServer() as cluster,
+        HostileServer() as airflow,
+        HostileServer() as elsewhere,
+        HostileServer() as kfp,
+        HostileServer() as cloud,
+    ):
+        cluster.routes["/"] = echo()
+        airflow.routes["/"] = echo_redirect(f"{elsewhere.url}/landing")
+        elsewhere.routes["/landing"] = echo()
+        kfp.routes["/"] = drip(b'{"pipelines": []}' + b" " * 100, every_s=0.5, in_headers=True)
+        cloud.routes["/v3/auth/tokens"] = iam
+        cloud.routes["/v"] = rate_limited("99999")
+        quick = {"timeout_s": 2, "retries": 1}
+        targets: list[dict[str, Any]] = [
+            {"collector": "kubernetes", "name": "echoing-cluster", "url": cluster.url, "token_env": ENV, **quick},
+            {"collector": "airflow", "name": "redirecting-airflow", "url": airflow.url, "username": USER}
+            | {"token_env": ENV, **quick},
+            {"collector": "kubeflow", "name": "dripping-kfp", "url": kfp.url, "token_env": ENV}
+            | {**quick, "request_deadline_s": 2, "retries": 0},
+            {"collector": "modelarts", "name": "limited-cloud", "url": cloud.url, "project_id": "0a1b2c3d"}
+            | {"iam_url": cloud.url, "iam_user": "auditor", "iam_domain": "acme", "password_env": "HOSTILE_CLI_PW"}
+            | quick,
+            {"collector": "feast", "name": "env-feast", "path": str(repo)},
+        ]
+        targets_file = tmp_path / "targets.yaml"
+        targets_file.write_text(yaml.safe_dump({"targets": targets}), encoding="utf-8")
+        out = tmp_path / "bundle"
+        monkeypatch.setenv("HOSTILE_CLI_FEAST", FEAST_SECRET)
+        monkeypatch.setenv("HOSTILE_CLI_PW", PASSWORD)
+        code, stdout, stderr, took, peak_mb = run_collect(targets_file, out, tmp_path)
+        assert elsewhere.seen, "the cross-origin redirect was followed"
+        assert not [s for s in elsewhere.seen if leaks(json.dumps(s.headers) + s.target, FORMS)]
+        assert cloud.hits("/v3/auth/tokens") == 1
+
+    assert code == 0, stderr
+    assert took < 60 and peak_mb < MAX_RSS_MB
+    forms = FORMS | credential_forms(FEAST_SECRET, PASSWORD)
+    outputs = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    outputs |= {"<stdout>": stdout.encode(), "<stderr>": stderr.encode()}
+    for name, data in outputs.items():
+        assert not leaks(data, forms), f"{name} leaks {leaks(data, forms)}"
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines() if line.strip()]
+    assert {r["target"] for r in records} == {t["name"] for t in targets}
+    for record in records:
+        assert "collector failed" not in record["reason"], record
+        if record["target"] != "env-feast" or record["probe"] == "feast.projects":
+            assert record["status"] in ("unavailable", "error") and record["reason"], record
+    reasons = {r["target"]: r["reason"] for r in records if r["status"] != "ok"}
+    assert "no complete answer within 2 s" in reasons["dripping-kfp"]
+    assert "rate limited; server asks to retry after 99999 s" in reasons["limited-cloud"]
+    online = next(r for r in records if r["probe"] == "feast.online_store_type")
+    assert online["value"] == "***"

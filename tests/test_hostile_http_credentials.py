@@ -19,6 +19,7 @@ import pytest
 
 from evidence_collectors.bundle import write_bundle
 from evidence_collectors.config import INLINE_REFUSED
+from evidence_collectors.modelarts import ModelArtsCollector
 from evidence_collectors.prometheus.collector import PrometheusCollector
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
 from evidence_collectors.runner import Collection, collect
@@ -278,3 +279,29 @@ def test_a_credential_echoed_in_location_and_set_cookie_is_neither_kept_nor_show
         assert record.status is EvidenceStatus.unavailable and "redirect loop at" in record.reason, record.reason
         assert "/loop/***/x" in record.reason
         assert not leaks(record.model_dump_json(), FORMS), record.reason
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: fifo(p / "pipe"), "is not a regular file"),
+        (lambda p: Path("/dev/zero"), "is not a regular file"),
+        (lambda p: _write(p / "big", b"x" * (1024 * 1024)), "is larger than 64 KB"),
+        (lambda p: _write(p / "short", b"pw\n"), "shorter than 4 characters"),
+    ],
+    ids=["fifo", "device", "1-mb", "short"],
+)
+def test_an_iam_password_file_that_holds_no_password_fails_before_iam_is_asked(
+    home: HostileServer, tmp_path: Path, make: Any, reason: str
+) -> None:
+    """The ModelArts sign-in reads its password like any credential: a pipe, a device, megabytes or a password too
+    short to mask end the target at once, and IAM is never asked."""
+    fields = {"collector": "modelarts", "name": "m", "url": home.url, "project_id": "0a1b2c3d", "retries": 0}
+    fields |= {"iam_url": home.url, "iam_user": "auditor", "iam_domain": "acme", "password_file": str(make(tmp_path))}
+    config = ModelArtsCollector.config_model.model_validate(fields)
+    start = time.monotonic()
+    records = collect([Target(config=config, collector=ModelArtsCollector)], deadline_s=20).records
+    assert time.monotonic() - start < 15
+    assert not home.seen
+    for record in records:
+        assert record.status is EvidenceStatus.error and reason in record.reason, record.reason

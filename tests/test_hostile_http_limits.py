@@ -13,12 +13,16 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from evidence_collectors.airflow import AirflowCollector
 from evidence_collectors.base import CollectContext, Collector
 from evidence_collectors.gitlab.api import GitLabApi
 from evidence_collectors.gitlab.config import GitLabConfig
 from evidence_collectors.grafana.collector import GrafanaCollector
 from evidence_collectors.jenkins import JenkinsCollector
+from evidence_collectors.kubeflow import KubeflowCollector
+from evidence_collectors.kubernetes import KubernetesCollector
 from evidence_collectors.mlflow import MlflowCollector
+from evidence_collectors.modelarts import ModelArtsCollector
 from evidence_collectors.prometheus.collector import PrometheusCollector
 from evidence_collectors.raw import RawStore
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
@@ -307,3 +311,31 @@ def test_a_listing_whose_server_names_a_page_again_ends(hostile: HostileServer, 
     assert listing.pages == 2 and len(listing.items) == 2
     assert "the server named a page it had already served" in listing.stopped
     assert hostile.hits("/api/v4/items") == 2
+
+
+# --- the orchestrator, cluster and cloud collectors under the same faults -------------------------------------------
+
+NEWER: dict[str, tuple[type[Collector], dict[str, Any]]] = {
+    "kubernetes": (KubernetesCollector, {}),
+    "airflow": (AirflowCollector, {}),
+    "kubeflow": (KubeflowCollector, {}),
+    "modelarts": (ModelArtsCollector, {"project_id": "0a1b2c3d"}),
+}
+FAULTS: dict[str, tuple[Any, dict[str, Any], str]] = {
+    "huge": (announced(10 * 1024**3), {}, "response larger than 50 MB"),
+    "bomb": (gzip_bomb(256 * 1024**2), {"max_decoded_mb": 4}, "once decompressed"),
+    "retry-after": (rate_limited("99999"), {"retries": 2}, "rate limited; server asks to retry after 99999 s"),
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+@pytest.mark.parametrize("kind", list(NEWER))
+def test_the_newer_collectors_end_every_fault_within_bounds(hostile: HostileServer, kind: str, fault: str) -> None:
+    """Every answer is the fault: each probe is unavailable with the layer's reason, never a value nor a collector
+    failure, and the target ends within seconds."""
+    collector, fields = NEWER[kind]
+    route, extra, reason = FAULTS[fault]
+    hostile.routes["/"] = route
+    records, took = timed(collector, hostile.url, **fields, **extra)
+    all_unavailable(records, reason)
+    assert took < 15

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
+from evidence_collectors.airflow import AirflowCollector
 from evidence_collectors.base import Collector
 from evidence_collectors.bundle import write_bundle
 from evidence_collectors.github import GitHubCollector
@@ -17,7 +18,10 @@ from evidence_collectors.gitlab import GitLabCollector
 from evidence_collectors.grafana.collector import GrafanaCollector
 from evidence_collectors.jenkins import JenkinsCollector
 from evidence_collectors.jira.collector import JiraCollector
+from evidence_collectors.kubeflow import KubeflowCollector
+from evidence_collectors.kubernetes import KubernetesCollector
 from evidence_collectors.mlflow import MlflowCollector
+from evidence_collectors.modelarts import ModelArtsCollector
 from evidence_collectors.prometheus.collector import PrometheusCollector
 from evidence_collectors.runner import collect
 from evidence_collectors.secrets import Redactor
@@ -41,6 +45,11 @@ KINDS: dict[str, tuple[type[Collector], dict[str, Any], str]] = {
     "jira": (JiraCollector, {"username": USER}, "authorization"),
     "jira-bearer": (JiraCollector, {}, "authorization"),
     "zentao": (ZentaoCollector, {}, "token"),
+    "kubernetes": (KubernetesCollector, {}, "authorization"),
+    "airflow": (AirflowCollector, {"username": USER}, "authorization"),
+    "airflow-bearer": (AirflowCollector, {}, "authorization"),
+    "kubeflow": (KubeflowCollector, {}, "authorization"),
+    "modelarts": (ModelArtsCollector, {"project_id": "0a1b2c3d"}, "x-auth-token"),
 }
 
 

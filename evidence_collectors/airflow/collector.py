@@ -188,7 +188,8 @@ class AirflowCollector(Collector):
         instances = 0
         retried: list[str] = []
         for item in chosen:
-            dag_id, _, run_id = item.id.partition("/")
+            dag_id = item.pipeline  # the run's id is "<dag_id>/<run_id>", and a DAG id may itself hold a slash
+            run_id = item.id.removeprefix(f"{dag_id}/")
             pages = api.task_instances(dag_id, run_id)
             raw += pages.raw
             instances += len(pages.items)

@@ -8,10 +8,11 @@ gives `timetable_summary` (the cron expression or preset as text) and `is_stale`
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from evidence_collectors.orchestration import UtcTime
 
 
 class Loose(BaseModel):
@@ -57,8 +58,8 @@ class DagRun(Loose):
     dag_id: str = ""
     state: str | None = None
     run_type: str | None = None
-    start_date: dt.datetime | None = None
-    end_date: dt.datetime | None = None
+    start_date: UtcTime | None = None  # a time without an offset is read as UTC
+    end_date: UtcTime | None = None
 
 
 class TaskInstance(Loose):

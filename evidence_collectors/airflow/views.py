@@ -10,7 +10,8 @@ from evidence_collectors.airflow.models import Dag, DagRun, Task
 from evidence_collectors.orchestration import Pipeline, Run, cron_period_s
 
 NOT_TIME_BASED = ("none", "null", "@once", "once", "dataset", "asset", "triggered by", "never")
-_DELTA = re.compile(r"(?:(\d+) days?, )?(\d+):(\d{2}):(\d{2})")  # str(timedelta), as v2's timetable_summary gives it
+# str(timedelta), as v2's timetable_summary gives it; at most 9 digits, so that `int` never meets thousands of them
+_DELTA = re.compile(r"(?:([0-9]{1,9}) days?, )?([0-9]{1,9}):([0-9]{2}):([0-9]{2})")
 STATES = {"success": "success", "failed": "failed", "running": "running"}
 
 
@@ -35,7 +36,13 @@ def schedule_of(dag: Dag) -> tuple[bool, float | None]:
 
 
 def _num(value: object) -> float:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+    """A number of the schedule; 0 for anything else, and for an integer too large for a float (10**400 days)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return 0.0
+    try:
+        return float(value)
+    except OverflowError:
+        return 0.0
 
 
 def pipeline(dag: Dag, tasks: Sequence[Task] | None) -> Pipeline:

@@ -201,7 +201,10 @@ def _time(message: Any, name: str) -> dt.datetime | None:
     stamp = getattr(message, name)
     if not stamp.seconds and not stamp.nanos:
         return None
-    return dt.datetime.fromtimestamp(stamp.seconds + stamp.nanos / 1e9, tz=dt.UTC)
+    try:
+        return dt.datetime.fromtimestamp(stamp.seconds + stamp.nanos / 1e9, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):  # seconds beyond any calendar year: no usable time
+        return None
 
 
 def has_type(feature: Feature) -> bool:

@@ -76,6 +76,11 @@ def load(location: RegistryLocation, max_bytes: int) -> Loaded:
             f"{location.shown} is not read: only local registries (a registry file or a SQLite SQL registry) are "
             "read, without network access"
         )
+    data = b""  # the file is checked and read before Feast is imported (seconds): a missing registry costs none
+    if location.kind == "file":
+        data = _bytes(location.path, max_bytes)
+    elif location.path.exists():
+        _sized(location.path, max_bytes)
     started = time.monotonic()
     registry_module = core("Registry_pb2")
     feast = importlib.import_module("feast")
@@ -83,29 +88,45 @@ def load(location: RegistryLocation, max_bytes: int) -> Loaded:
     if location.kind == "sqlite":
         registry = _read_sqlite(location.path, registry_module)
     else:
-        registry = _read_file(location.path, max_bytes, registry_module)
+        registry = _parse(location.path, data, registry_module)
     done = time.monotonic()
     version = str(getattr(feast, "__version__", "unknown"))
     return Loaded(registry, version, round(imported - started, 2), round(done - imported, 2))
 
 
-def _read_file(path: Path, max_bytes: int, registry_module: Any) -> Any:
-    data = _bytes(path, max_bytes)
+def _parse(path: Path, data: bytes, registry_module: Any) -> Any:
     registry = registry_module.Registry()
     try:
         registry.ParseFromString(data)
     except Exception:  # google.protobuf.message.DecodeError, or a RuntimeWarning-free failure of the C parser
         raise CollectError(f"{path} is not a Feast registry file (it does not parse as a registry message)") from None
+    if not (registry.registry_schema_version or registry.version_id or registry.HasField("last_updated")):
+        # Any empty file, and many short ones, parse as an empty message: reported, they would read as a feature
+        # store without a single feature view. Every registry `feast apply` writes carries these fields.
+        raise CollectError(
+            f"{path} is not a Feast registry file (no registry version or update time: not written by feast apply)"
+        )
     return registry
 
 
-def _bytes(path: Path, max_bytes: int) -> bytes:
+def _sized(path: Path, max_bytes: int) -> None:
+    """A registry file (or SQLite registry database) that is a regular file within max_registry_mb: a FIFO would
+    block the read for ever, a device or a file of gigabytes fill memory or take minutes."""
     try:
         info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise CollectError(f"registry {path} is not a regular file")
-        if info.st_size > max_bytes:
-            raise CollectError(f"registry {path} is larger than max_registry_mb ({info.st_size} bytes)")
+    except FileNotFoundError:
+        raise CollectError(f"registry file {path} not found (has `feast apply` been run?)") from None
+    except OSError as exc:
+        raise CollectError(f"cannot read registry {path}: {exc.strerror or type(exc).__name__}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise CollectError(f"registry {path} is not a regular file")
+    if info.st_size > max_bytes:
+        raise CollectError(f"registry {path} is larger than max_registry_mb ({info.st_size} bytes)")
+
+
+def _bytes(path: Path, max_bytes: int) -> bytes:
+    _sized(path, max_bytes)
+    try:
         with path.open("rb") as handle:
             return handle.read(max_bytes + 1)
     except FileNotFoundError:

@@ -2,14 +2,16 @@
 
 Feast's own RepoConfig is not used: validating it imports the online and offline store classes (and their client
 libraries) named in the file, and the collector only needs four settings. Like Feast, `${VAR}` references are
-expanded from the environment. Every credential the file holds (values of password/token/secret-like keys, the
-password of any URL, and a SQL registry's whole DSN) is given to the redactor before anything is recorded, so a
-connection string in the file never reaches a record, a summary or a reason.
+expanded from the environment; every value put in is masked in the evidence (see `expand`). Every credential the file
+holds (values of password/token/secret-like keys, the password of any URL, and a SQL registry's whole DSN) is given to
+the redactor before anything is recorded, so a connection string in the file never reaches a record, a summary or
+a reason.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ FEATURE_STORE_YAML = "feature_store.yaml"
 MAX_YAML_BYTES = 1024 * 1024
 DEFAULT_ONLINE = "sqlite"  # RepoConfig's defaults when the file names no store
 DEFAULT_OFFLINE = "dask"
+_VAR = re.compile(r"\$(\w+|\{[^}]*\})", re.ASCII)  # the variables os.path.expandvars replaces
 OBJECT_STORE_SCHEMES = ("gs://", "s3://", "az://", "abfs://", "abfss://", "hdfs://", "http://", "https://")
 
 
@@ -52,7 +55,7 @@ class RepoSettings:
 def read_settings(repo: Path, redactor: Redactor) -> RepoSettings:
     """The settings of the repository at `repo`; CollectError when there is no usable feature_store.yaml."""
     yaml_path = repo / FEATURE_STORE_YAML
-    data = _load(yaml_path)
+    data = _load(yaml_path, redactor)
     _register_secrets(data, redactor)
     project = data.get("project")
     if not isinstance(project, str) or not project:
@@ -63,7 +66,7 @@ def read_settings(repo: Path, redactor: Redactor) -> RepoSettings:
     return RepoSettings(yaml_path, project, registry, online, offline, online_default, offline_default)
 
 
-def _load(yaml_path: Path) -> dict[str, Any]:
+def _load(yaml_path: Path, redactor: Redactor) -> dict[str, Any]:
     try:
         info = yaml_path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -78,7 +81,7 @@ def _load(yaml_path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise CollectError(f"{yaml_path} is not UTF-8 text") from None
     try:
-        data = yamlio.load(os.path.expandvars(text))
+        data = yamlio.load(expand(text, redactor))
     except yamlio.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""
@@ -86,6 +89,26 @@ def _load(yaml_path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise CollectError(f"{yaml_path} is not a mapping of Feast settings")
     return data
+
+
+def expand(text: str, redactor: Redactor) -> str:
+    """`$VAR` and `${VAR}` replaced by the environment's values, as Feast does (os.path.expandvars); each value put in
+    is given to the redactor first. The file chooses which variables it names, so a `project: ${SOME_TOKEN}` would
+    otherwise carry any secret of the collecting process into a record. Absolute paths (`${HOME}/feast`) are kept
+    readable: they are where things are, not credentials."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.startswith("{") and name.endswith("}"):
+            name = name[1:-1]
+        found = os.environ.get(name)
+        if found is None:
+            return match.group(0)
+        if not found.startswith("/"):
+            redactor.add(found)
+        return found
+
+    return _VAR.sub(value, text)
 
 
 def _store_type(data: dict[str, Any], key: str, default: str) -> tuple[str, bool]:

@@ -8,10 +8,11 @@ with an optional `retryPolicy.maxRetryCount`), possibly wrapped with its platfor
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from evidence_collectors.orchestration import UtcTime  # a time without an offset is read as UTC
 
 
 class Loose(BaseModel):
@@ -22,7 +23,7 @@ class KfpPipeline(Loose):
     pipeline_id: str
     display_name: str = ""
     description: str | None = None
-    created_at: dt.datetime | None = None
+    created_at: UtcTime | None = None
 
 
 class VersionReference(Loose):
@@ -34,7 +35,7 @@ class PipelineVersion(Loose):
     pipeline_version_id: str
     pipeline_id: str | None = None
     display_name: str = ""
-    created_at: dt.datetime | None = None
+    created_at: UtcTime | None = None
     pipeline_spec: dict[str, Any] | None = None
 
 
@@ -60,8 +61,8 @@ class KfpRun(Loose):
     display_name: str = ""
     experiment_id: str | None = None
     state: str | None = None
-    created_at: dt.datetime | None = None
-    finished_at: dt.datetime | None = None
+    created_at: UtcTime | None = None
+    finished_at: UtcTime | None = None
     pipeline_version_reference: VersionReference | None = None
     pipeline_spec: dict[str, Any] | None = None
     runtime_config: RuntimeConfig | None = None

@@ -4,6 +4,7 @@ ones."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,13 +28,19 @@ def period_s(job: RecurringRun) -> float | None:
         return None
     if trigger.periodic_schedule is not None:
         raw = str(trigger.periodic_schedule.interval_second or "").strip()
-        return float(raw) if raw.isdigit() and int(raw) > 0 else None
+        return float(raw) if _count(raw) else None
     if trigger.cron_schedule is not None and trigger.cron_schedule.cron:
         fields = trigger.cron_schedule.cron.split()
         if len(fields) == 6 and fields[0].isdigit():
             fields = fields[1:]
         return cron_period_s(" ".join(fields))
     return None
+
+
+def _count(text: str) -> int:
+    """A positive count written in ASCII digits (int64 values come as strings); 0 for anything else, such as '²'
+    (a digit to `str.isdigit`, not to `int`) or digits beyond any schedule."""
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else 0
 
 
 def pipeline_of(job: RecurringRun | KfpRun) -> str | None:
@@ -57,7 +64,7 @@ def spec_tasks(spec: dict[str, Any] | None) -> tuple[list[str], int] | None:
     for task in tasks.values():
         policy = task.get("retryPolicy") if isinstance(task, dict) else None
         count = policy.get("maxRetryCount") if isinstance(policy, dict) else None
-        if str(count or "0").isdigit() and int(str(count or "0")) > 0:
+        if _count(str(count or "0")):
             retried += 1
     return [str(name) for name in tasks], retried
 

@@ -3,8 +3,9 @@ serving CRDs.
 
 A list answer is `{"kind": "...List", "apiVersion": ..., "metadata": {"continue": TOKEN, ...}, "items": [...]}`; the
 next chunk is asked for with `?limit=N&continue=TOKEN` until `metadata.continue` is empty (Kubernetes API concepts,
-"Retrieving large results sets in chunks"). A listing stops at `max_items` or when the server repeats a continue token,
-and says so. An expired token (410 Gone) is an unusable answer like any other 4xx.
+"Retrieving large results sets in chunks"). A listing stops at `max_items`, when the server repeats a continue token,
+sends one too long to send back, or sends a chunk of objects already read, and says so; an object sent twice is
+counted once. An expired token (410 Gone) is an unusable answer like any other 4xx.
 
 A CRD group that is not installed answers its discovery request (GET /apis/GROUP/VERSION) with 404, or lists no such
 resource: the cluster does not use that tool, which is a fact (no objects, said in the summaries). A refusal (403) or a
@@ -14,6 +15,7 @@ server error is never taken for absence: it fails the probes computed from that 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -39,6 +41,14 @@ from evidence_collectors.kubernetes.models import (
 from evidence_collectors.rest import SessionApi, parse
 
 M = TypeVar("M", bound=Kube)
+MAX_CONTINUE = 16_384  # continue tokens are base64 of a small JSON object; a longer one is not sent back in a URL
+
+
+def segment(text: str) -> str:
+    """A name from a listing as one path segment: `/`, `?`, `#` and `%` encoded, and `.` or `..` too (a dot segment
+    would be removed from the path, `/namespaces/../deployments` listing every namespace's Deployments)."""
+    quoted = quote(text, safe="")
+    return quoted.replace(".", "%2E") if quoted in (".", "..") else quoted
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,7 @@ class Resource:
         return f"/api/{self.version}" if not self.group else f"/apis/{self.group}/{self.version}"
 
     def path(self, namespace: str) -> str:
-        return f"{self.api}/namespaces/{quote(namespace, safe='')}/{self.plural}"
+        return f"{self.api}/namespaces/{segment(namespace)}/{self.plural}"
 
     @property
     def pattern(self) -> str:
@@ -179,7 +189,9 @@ class KubeApi(SessionApi):
         return result
 
     def _pages(self, path: str, model: type[M], cap: int, selected: bool) -> tuple[list[M], list[str], str]:
-        """One list read chunk by chunk (`limit`, `continue`) up to `cap` objects; only the kept ones are validated."""
+        """One list read chunk by chunk (`limit`, `continue`) up to `cap` objects; only the kept ones are validated. An
+        object sent again (same uid, or same namespace and name) is counted once, and a chunk of objects all read
+        before ends the list, as a continue token repeated or too long to send back does."""
         params: dict[str, Any] = {"limit": self.config.page_size}
         if selected and self.config.label_selector:
             params["labelSelector"] = self.config.label_selector
@@ -187,21 +199,54 @@ class KubeApi(SessionApi):
         items: list[M] = []
         raw: list[str] = []
         tokens: set[str] = set()
+        known: set[str] = set()
         token: str | None = None
         while True:
             query = dict(params)
             if token:
                 query["continue"] = token
-            data, _, sha = self.session.get_json(path, query)
+            try:
+                data, _, sha = self.session.get_json(path, query)
+            except CollectError as exc:
+                if token and exc.status == 410:  # Kubernetes API concepts: "410 Gone" for an expired continue token
+                    raise CollectError(
+                        f"{exc}: the continue token expired before the list was read to its end (collect again, or "
+                        "raise page_size so that fewer chunks are needed)",
+                        exc.status,
+                    ) from None
+                raise
             raw.append(sha)
             page = parse(ObjectList, data, where)
+            keys = [_identity(item) for item in page.items]
+            if keys and all(k in known for k in keys):
+                return items, raw, "stopped: the server sent the objects of a chunk again"
+            fresh: dict[str, Any] = {}
+            for k, item in zip(keys, page.items, strict=True):
+                if k not in known:
+                    fresh.setdefault(k, item)  # an object sent twice is counted once
             room = cap - len(items)
-            items += [parse(model, item, where) for item in page.items[: max(room, 0)]]
+            taken = list(fresh.items())[: max(room, 0)]
+            items += [parse(model, item, where) for _, item in taken]
+            known.update(k for k, _ in taken)
             token = page.metadata.continue_ or None
-            if len(page.items) > room or (token and len(items) >= cap):
+            if len(fresh) > room or (token and len(items) >= cap):
                 return items, raw, f"stopped at max_items ({cap})"
             if not token:
                 return items, raw, ""
             if token in tokens:
                 return items, raw, "stopped: the server repeated a continue token"
+            if len(token) > MAX_CONTINUE:
+                return items, raw, f"stopped: a continue token of {len(token)} characters, not sent back"
             tokens.add(token)
+
+
+def _identity(item: Any) -> str:
+    """What identifies a listed object: its uid, else its namespace and name, else the whole object."""
+    meta = item.get("metadata") if isinstance(item, dict) else None
+    if isinstance(meta, dict):
+        uid, name = meta.get("uid"), meta.get("name")
+        if isinstance(uid, str) and uid:
+            return "uid:" + uid
+        if isinstance(name, str) and name:
+            return json.dumps(["name", meta.get("namespace"), name], default=str)
+    return json.dumps(item, sort_keys=True, default=str)

@@ -54,6 +54,7 @@ from evidence_collectors.kubernetes.models import (
     Hpa,
     InferenceService,
     Kube,
+    NamespaceObj,
     ResourceQuota,
     Rollout,
     SeldonDeployment,
@@ -164,8 +165,14 @@ class KubernetesCollector(Collector):
                 spaces = api.namespaces()
             except (Unavailable, CollectError) as exc:  # a refused token or no namespace list: nothing can be read
                 return self.failed(config, ctx, status_of(exc), f"namespaces: {exc}")
-            names = [n.metadata.name for n in spaces.items]
-            envs = {n.metadata.name: environment_of(n, config) for n in spaces.items}
+            # each namespace once, and only those with a name: an unnamed one cannot be listed (its path would be
+            # /namespaces//deployments), and one named twice would count its objects twice
+            first: dict[str, NamespaceObj] = {}
+            for space in spaces.items:
+                first.setdefault(space.metadata.name, space)
+            named = [n for name, n in first.items() if name]
+            names = [n.metadata.name for n in named]
+            envs = {n.metadata.name: environment_of(n, config) for n in named}
             prod = {e.lower() for e in config.production_environments}
             space_src = Source(list(spaces.raw), spaces.url, spaces.note)
             records: list[EvidenceRecord] = []
@@ -198,7 +205,7 @@ class KubernetesCollector(Collector):
                 extra = _source(*(got(r) for r in resources)) if resources else Source()
                 return Source(space_src.raw + found.raw + extra.raw, found.url, found.note + extra.note)
 
-            section("namespaces", ENVIRONMENT_PROBES, lambda: environment_findings(spaces.items, envs, space_src))
+            section("namespaces", ENVIRONMENT_PROBES, lambda: environment_findings(named, envs, space_src))
             section("CRD discovery", TOOL_PROBES, lambda: [self._tools(api)])
             section(
                 "model workloads",

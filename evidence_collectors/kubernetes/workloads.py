@@ -28,6 +28,7 @@ from evidence_collectors.kubernetes.models import (
     Service,
     Workload,
 )
+from evidence_collectors.rest import parse
 
 CONTROLLER_LABELS = ("serving.kserve.io/inferenceservice", "seldon-deployment-id", "seldon-app")
 CONTROLLER_OWNERS = frozenset({"InferenceService", "SeldonDeployment", "Canary"})
@@ -211,9 +212,10 @@ def from_isvc(obj: InferenceService, environment: str, config: KubernetesConfig)
     if predictor.model is not None:
         containers.insert(0, predictor.model)
         uris.append(predictor.model.storage_uri or "")
-    for value in (predictor.model_extra or {}).values():  # the older schema: spec.predictor.<framework>
+    for key, value in (predictor.model_extra or {}).items():  # the older schema: spec.predictor.<framework>
         if isinstance(value, dict) and ("storageUri" in value or "runtimeVersion" in value):
-            containers.append(Container.model_validate(value))
+            where = f"InferenceService {meta.namespace}/{meta.name}: spec.predictor.{key}"
+            containers.append(parse(Container, value, where))  # a field of the wrong type: CollectError
             uris.append(str(value.get("storageUri", "")))
     model, version = identity([meta.labels, meta.annotations], config, uris)
     low = 1 if predictor.min_replicas is None else predictor.min_replicas
@@ -250,8 +252,7 @@ def from_seldon(obj: SeldonDeployment, environment: str, config: KubernetesConfi
     scaled = [spec.hpa_spec for p in live for spec in p.component_specs if spec.hpa_spec]
     autoscale = None
     if scaled:
-        low = scaled[0].get("minReplicas", 1)
-        autoscale = (int(low) if isinstance(low, int) else 1, int(scaled[0].get("maxReplicas", 0) or 0))
+        autoscale = (_count(scaled[0].get("minReplicas"), 1), _count(scaled[0].get("maxReplicas"), 0))
     found = ModelWorkload(
         kind="SeldonDeployment",
         namespace=meta.namespace,
@@ -341,3 +342,13 @@ def tagged_not_latest(image: str) -> bool:
         return True
     last = image.rsplit("/", 1)[-1]
     return ":" in last and last.rsplit(":", 1)[1] not in ("", "latest")
+
+
+def _count(value: object, default: int) -> int:
+    """A replica count of a free-form hpaSpec: an integer, or ASCII digits; `default` for anything else (text such as
+    'many', '²', a list, or thousands of digits `int` refuses)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 9:
+        return int(value.strip())
+    return default

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel
@@ -195,3 +196,10 @@ class ModelArtsApi(SessionApi):
             if exc.status == 404:
                 return None
             raise
+
+
+def segment(text: str) -> str:
+    """An id from a listing as one path segment: `/`, `?`, `#` and `%` encoded, and a `.` or `..` id too (a dot segment
+    would be removed from the path): a listed id can only name that item, never another resource."""
+    quoted = quote(text, safe="")
+    return quoted.replace(".", "%2E") if quoted in (".", "..") else quoted

@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 from evidence_collectors.base import CollectContext, Collector, load_probe_specs
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.http import CollectError, Unavailable
-from evidence_collectors.modelarts.api import ModelArtsApi
+from evidence_collectors.modelarts.api import ModelArtsApi, segment
 from evidence_collectors.modelarts.config import ModelArtsConfig
 from evidence_collectors.modelarts.figures import (
     Executions,
@@ -214,7 +214,7 @@ class ModelArtsCollector(Collector):
             if workflow.steps is not None:
                 detailed.append(workflow)
                 continue
-            got = api.detail(api.path("v2", f"/workflows/{workflow.workflow_id}"), Workflow)
+            got = api.detail(api.path("v2", f"/workflows/{segment(workflow.workflow_id)}"), Workflow)
             if got is not None:
                 full, sha = got
                 raw.append(sha)
@@ -226,7 +226,7 @@ class ModelArtsCollector(Collector):
         found = Executions()
         for workflow in listed:
             pages = api.listing(
-                api.path("v2", f"/workflows/{workflow.workflow_id}/executions"),
+                api.path("v2", f"/workflows/{segment(workflow.workflow_id)}/executions"),
                 "items",
                 WorkflowExecution,
                 total_key="total",
@@ -252,7 +252,7 @@ class ModelArtsCollector(Collector):
         raw: list[str] = []
         unread = 0
         for workflow in view.detailed:
-            got = api.detail(api.path("v2", f"/workflows/{workflow.workflow_id}/schedules"), WorkflowSchedules)
+            got = api.detail(api.path("v2", f"/workflows/{segment(workflow.workflow_id)}/schedules"), WorkflowSchedules)
             if got is None:
                 unread += 1
                 continue
@@ -297,7 +297,7 @@ class ModelArtsCollector(Collector):
         raw = list(pages.raw)
         detailed: list[ModelVersion] = []
         for model in listed:
-            got = api.detail(api.path("v1", f"/models/{model.model_id}"), ModelVersion)
+            got = api.detail(api.path("v1", f"/models/{segment(model.model_id)}"), ModelVersion)
             if got is not None:
                 full, sha = got
                 raw.append(sha)
@@ -325,7 +325,7 @@ class ModelArtsCollector(Collector):
         raw = list(pages.raw)
         detailed: list[Service] = []
         for service in listed:
-            got = api.detail(api.path("v1", f"/services/{service.service_id}"), Service)
+            got = api.detail(api.path("v1", f"/services/{segment(service.service_id)}"), Service)
             if got is not None:
                 full, sha = got
                 raw.append(sha)
@@ -346,7 +346,7 @@ class ModelArtsCollector(Collector):
         monitors: dict[str, list[Monitor]] = {}
         raw: list[str] = []
         for service in running:
-            got = api.detail(api.path("v1", f"/services/{service.service_id}/monitor"), ServiceMonitor)
+            got = api.detail(api.path("v1", f"/services/{segment(service.service_id)}/monitor"), ServiceMonitor)
             if got is not None:
                 found, sha = got
                 raw.append(sha)
@@ -367,7 +367,7 @@ class ModelArtsCollector(Collector):
         since = int(start.timestamp() * 1000)
         for service in listed:
             pages = api.listing(
-                api.path("v1", f"/services/{service.service_id}/events"),
+                api.path("v1", f"/services/{segment(service.service_id)}/events"),
                 "events",
                 ServiceEvent,
                 total_key="total_count",

@@ -9,11 +9,13 @@ prepare data. A step execution in status `hold` waits for a person to let the wo
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from evidence_collectors.http import CollectError
 from evidence_collectors.modelarts.models import (
     ModelVersion,
     Monitor,
@@ -413,8 +415,8 @@ def monitor_findings(
     left = len(running) - len(read)
     note += f" ({left} services left out: max_detail_reads spent, or deleted since listed)" if left else ""
     entries = [m for s in read for m in monitors[s.service_id]]
-    calls = int(sum(m.invocation_times or 0 for m in entries))
-    failed = int(sum(m.failed_times or 0 for m in entries))
+    calls = _whole(sum(m.invocation_times or 0 for m in entries))
+    failed = _whole(sum(m.failed_times or 0 for m in entries))
     return [
         share_finding(
             f"{P}monitored_services_ratio",
@@ -466,3 +468,11 @@ def event_findings(
             *source,
         ),
     ]
+
+
+def _whole(total: float) -> int:
+    """A sum of counts as an integer. Counts near the float limit add up to infinity, which `int` refuses and no
+    service reaches: the monitoring answers are unusable, not a count."""
+    if not math.isfinite(total):
+        raise CollectError("service monitoring: invocation counts beyond any real count (their sum is infinite)")
+    return int(total)

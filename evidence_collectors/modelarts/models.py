@@ -51,7 +51,11 @@ def to_number(value: Any) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        return float(value) if value == value and abs(value) != float("inf") else None
+        try:
+            number = float(value)  # an integer of hundreds of digits is too large for a float
+        except OverflowError:
+            return None
+        return number if number == number and abs(number) != float("inf") else None
     if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
         return float(value.strip())
     return None
