@@ -110,6 +110,29 @@ class SessionApi:
         return self.session.url(path)
 
 
+class DetailReads:
+    """Single-item reads for fields a listing leaves out, limited by the target's max_detail_reads: an API with
+    thousands of items must not turn into thousands of requests."""
+
+    details_left: int
+
+    def get(self, path: str, model: type[M]) -> tuple[M, str]:
+        raise NotImplementedError
+
+    def detail(self, path: str, model: type[M]) -> tuple[M, str] | None:
+        """One item, while the budget lasts; None once it is spent, or when the item is gone (HTTP 404: deleted since
+        it was listed)."""
+        if self.details_left <= 0:
+            return None
+        self.details_left -= 1
+        try:
+            return self.get(path, model)
+        except CollectError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+
 class LinkPagedApi(SessionApi):
     """GETs of single objects and of paged lists (`per_page` items a page, next pages named by a `Link` header)."""
 

@@ -27,7 +27,7 @@ from evidence_collectors.base import CollectContext
 from evidence_collectors.http import CollectError, HttpSession
 from evidence_collectors.http.credentials import Credentials
 from evidence_collectors.modelarts.config import ModelArtsConfig
-from evidence_collectors.rest import Pages, SessionApi, parse
+from evidence_collectors.rest import DetailReads, Pages, SessionApi, parse
 from evidence_collectors.secrets import MIN_SECRET, read_secret
 
 TOKEN_HEADER = "X-Auth-Token"
@@ -55,7 +55,7 @@ class IamSession(HttpSession):
         return super().keep(response)
 
 
-class ModelArtsApi(SessionApi):
+class ModelArtsApi(DetailReads, SessionApi):
     def __init__(self, config: ModelArtsConfig, ctx: CollectContext) -> None:
         self.config = config
         self.ctx = ctx
@@ -183,19 +183,6 @@ class ModelArtsApi(SessionApi):
     def get(self, path: str, model: type[M], params: dict[str, Any] | None = None) -> tuple[M, str]:
         data, _, sha = self.session.get_json(path, params or None)
         return parse(model, data, self.url(path)), sha
-
-    def detail(self, path: str, model: type[M]) -> tuple[M, str] | None:
-        """One item, while the max_detail_reads budget lasts; None once it is spent, or when the item is gone (HTTP
-        404: deleted since it was listed)."""
-        if self.details_left <= 0:
-            return None
-        self.details_left -= 1
-        try:
-            return self.get(path, model)
-        except CollectError as exc:
-            if exc.status == 404:
-                return None
-            raise
 
 
 def segment(text: str) -> str:

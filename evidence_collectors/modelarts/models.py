@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from evidence_collectors.coerce import scalar_text, utc_moment
+
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$")
 _DIGITS = re.compile(r"\d{9,16}")
 _NUMBER = re.compile(r"-?\d{1,18}(?:\.\d{1,12})?")
@@ -34,16 +36,7 @@ def to_time(value: Any) -> dt.datetime | None:
     match = _ISO.match(value.strip())
     if not match:
         return None
-    year, month, day, hour, minute, second, zone = match.groups()
-    try:
-        moment = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
-    except ValueError:
-        return None
-    if zone and zone != "Z":
-        sign = 1 if zone[0] == "+" else -1
-        digits = zone[1:].replace(":", "")
-        moment -= sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return moment.replace(tzinfo=dt.UTC)
+    return utc_moment(*match.groups())
 
 
 def to_number(value: Any) -> float | None:
@@ -61,14 +54,7 @@ def to_number(value: Any) -> float | None:
     return None
 
 
-def to_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool | int | float):
-        return str(value)
-    return ""
+to_text = scalar_text
 
 
 def _metrics_text(value: Any) -> str:

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from evidence_collectors.base import CollectContext
 from evidence_collectors.http import CollectError, HttpSession, Unavailable
 from evidence_collectors.http.credentials import Credentials
-from evidence_collectors.rest import Pages, SessionApi, parse
+from evidence_collectors.rest import DetailReads, Pages, SessionApi, parse
 from evidence_collectors.secrets import MIN_SECRET, is_sensitive_name, read_secret
 from evidence_collectors.zentao.config import ZentaoConfig
 from evidence_collectors.zentao.models import (
@@ -111,7 +111,7 @@ def _credentials_in(data: Any, depth: int = 0) -> list[str]:
     return found
 
 
-class ZentaoApi(SessionApi):
+class ZentaoApi(DetailReads, SessionApi):
     def __init__(self, config: ZentaoConfig, ctx: CollectContext) -> None:
         self.config = config
         self.session = ZentaoSession(config, ctx.raw, ctx.redactor, auth_header=TOKEN_HEADER, auth_scheme="")
@@ -226,19 +226,6 @@ class ZentaoApi(SessionApi):
             ) from None
 
     # --- single items, for fields a listing leaves out ----------------------------------------------------
-
-    def detail(self, path: str, model: type[M]) -> tuple[M, str] | None:
-        """One item, while the max_detail_reads budget lasts; None once it is spent, or when the item is gone (HTTP
-        404: deleted since it was listed)."""
-        if self.details_left <= 0:
-            return None
-        self.details_left -= 1
-        try:
-            return self.get(path, model)
-        except CollectError as exc:
-            if exc.status == 404:
-                return None
-            raise
 
 
 def combine(listings: list[tuple[str, Pages[M]]], url: str) -> Pages[M]:

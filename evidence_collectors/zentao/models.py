@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from evidence_collectors.coerce import scalar_text, utc_moment
+
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
 _INT = re.compile(r"-?\d{1,18}")
 _FLOAT = re.compile(r"-?\d{1,18}(?:\.\d{1,12})?")
@@ -43,14 +45,7 @@ def _to_float(value: Any) -> float:
     return 0.0
 
 
-def _to_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool | int | float):
-        return str(value)
-    return ""
+_to_text = scalar_text
 
 
 def _to_flag(value: Any) -> bool:
@@ -92,18 +87,9 @@ def _to_time(value: Any) -> dt.datetime | None:
     match = _DATE.match(value.strip()) if isinstance(value, str) else None
     if match is None:
         return None
-    year, month, day, hour, minute, second, zone = match.groups()
-    if year == "0000":
+    if match.group(1) == "0000":
         return None
-    try:
-        moment = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
-        if zone and zone != "Z":
-            sign = 1 if zone[0] == "+" else -1
-            digits = zone[1:].replace(":", "")
-            moment -= sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    except (ValueError, OverflowError):  # no such day, or an offset that leaves the years a datetime holds
-        return None
-    return moment.replace(tzinfo=dt.UTC)
+    return utc_moment(*match.groups())
 
 
 def _to_steps(value: Any) -> Any:
