@@ -35,6 +35,23 @@ STAGES: dict[str, tuple[str, ...]] = {
 }
 DATA_STAGES = ("ingest", "validate", "preprocess")
 ORDER = tuple(STAGES)
+# The probe suffixes both orchestrator collectors offer, in catalogue order, grouped by the read they come from.
+STRUCTURE_SUFFIXES = (
+    "pipelines_multi_stage_ratio",
+    "pipeline_stages",
+    "pipelines_with_training_and_evaluation_ratio",
+    "pipelines_with_data_preparation_ratio",
+    "tasks_with_retries_ratio",
+)
+RUN_SUFFIXES = (
+    "runs",
+    "pipelines_run_in_window_ratio",
+    "run_success_ratio",
+    "runs_scheduled_ratio",
+    "scheduled_pipelines_on_time_ratio",
+    "failed_runs_recovered_ratio",
+    "run_duration_median_minutes",
+)
 MAX_DIGITS = 9  # a cron field or period with more digits is no schedule a calendar keeps (and `int` may refuse it)
 
 

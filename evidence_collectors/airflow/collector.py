@@ -21,7 +21,16 @@ from evidence_collectors.airflow.views import pipeline, run
 from evidence_collectors.base import CollectContext, Collector, load_probe_specs
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.http import CollectError, Unavailable
-from evidence_collectors.orchestration import Run, Scope, Source, list_findings, run_findings, structure_findings
+from evidence_collectors.orchestration import (
+    RUN_SUFFIXES,
+    STRUCTURE_SUFFIXES,
+    Run,
+    Scope,
+    Source,
+    list_findings,
+    run_findings,
+    structure_findings,
+)
 from evidence_collectors.outcome import (
     Fetched,
     ProbeFinding,
@@ -46,29 +55,8 @@ LIST_PROBES = tuple(
         "pipelines_documented_ratio",
     )
 )
-STRUCTURE_PROBES = tuple(
-    P + s
-    for s in (
-        "pipelines_multi_stage_ratio",
-        "pipeline_stages",
-        "pipelines_with_training_and_evaluation_ratio",
-        "pipelines_with_data_preparation_ratio",
-        "tasks_with_retries_ratio",
-    )
-)
-RUN_PROBES = tuple(
-    P + s
-    for s in (
-        "runs",
-        "pipelines_run_in_window_ratio",
-        "run_success_ratio",
-        "runs_scheduled_ratio",
-        "scheduled_pipelines_on_time_ratio",
-        "failed_runs_recovered_ratio",
-        "run_duration_median_minutes",
-        "run_types",
-    )
-)
+STRUCTURE_PROBES = tuple(P + s for s in STRUCTURE_SUFFIXES)
+RUN_PROBES = tuple(P + s for s in (*RUN_SUFFIXES, "run_types"))
 RETRY_PROBES = (P + "task_retries_in_runs",)
 
 

@@ -20,7 +20,16 @@ from evidence_collectors.kubeflow.api import API, KubeflowApi
 from evidence_collectors.kubeflow.config import KubeflowConfig
 from evidence_collectors.kubeflow.models import Experiment, KfpPipeline, KfpRun, PipelineVersion, RecurringRun
 from evidence_collectors.kubeflow.views import enabled, has_artifacts, pipeline, pipeline_of, run
-from evidence_collectors.orchestration import Pipeline, Scope, Source, list_findings, run_findings, structure_findings
+from evidence_collectors.orchestration import (
+    RUN_SUFFIXES,
+    STRUCTURE_SUFFIXES,
+    Pipeline,
+    Scope,
+    Source,
+    list_findings,
+    run_findings,
+    structure_findings,
+)
 from evidence_collectors.outcome import (
     Fetched,
     ProbeFinding,
@@ -40,32 +49,9 @@ P = "kubeflow."
 LIST_PROBES = tuple(
     P + s for s in ("pipelines", "pipelines_scheduled_ratio", "pipelines_documented_ratio", "recurring_runs_enabled")
 )
-VERSION_PROBES = tuple(
-    P + s
-    for s in (
-        "pipelines_versioned_ratio",
-        "pipelines_multi_stage_ratio",
-        "pipeline_stages",
-        "pipelines_with_training_and_evaluation_ratio",
-        "pipelines_with_data_preparation_ratio",
-        "tasks_with_retries_ratio",
-    )
-)
-RUN_PROBES = tuple(
-    P + s
-    for s in (
-        "runs",
-        "pipelines_run_in_window_ratio",
-        "run_success_ratio",
-        "runs_scheduled_ratio",
-        "scheduled_pipelines_on_time_ratio",
-        "failed_runs_recovered_ratio",
-        "run_duration_median_minutes",
-        "runs_in_experiment_ratio",
-        "runs_with_parameters_ratio",
-        "runs_with_artifacts_ratio",
-    )
-)
+VERSION_PROBES = tuple(P + s for s in ("pipelines_versioned_ratio", *STRUCTURE_SUFFIXES))
+RUN_ONLY_HERE = ("runs_in_experiment_ratio", "runs_with_parameters_ratio", "runs_with_artifacts_ratio")
+RUN_PROBES = tuple(P + s for s in (*RUN_SUFFIXES, *RUN_ONLY_HERE))
 EXPERIMENT_PROBES = (P + "experiments",)
 
 
