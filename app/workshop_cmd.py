@@ -1,4 +1,5 @@
-"""`workshop`: start the Streamlit workshop UI on an embedded SQLite database, behind an access code.
+"""`workshop`: start the Streamlit workshop UI on an embedded SQLite database (or a PostgreSQL server given by its
+URL), behind an access code.
 
 Before the server starts, the database is checked (a damaged one is refused, exit 2, never replaced) and so is the
 operator's targets file; the app then gets its configuration through the environment, the access code only as a
@@ -82,14 +83,16 @@ def _operator_code(env_name: str | None, file: Path | None) -> str | None:
     return code
 
 
-def _check_database(db: Path) -> None:
-    from assessors.sqlite_store import SqliteStore
+def _check_database(db: Path | str) -> str:
+    """Open the database once (creating or upgrading its schema) and return where it is, as shown to people (a
+    server's URL without its password); a database that cannot be used is refused, exit 2, with no traceback."""
+    from assessors.sql_open import open_store
     from assessors.store import DatabaseProblem
 
     try:
-        SqliteStore(db, open_wait_s=DB_OPEN_WAIT_S)
+        return open_store(db, open_wait_s=DB_OPEN_WAIT_S).location
     except DatabaseProblem as exc:
-        _refuse(f"{exc}\nThe database is left as it is: repair or move it, or name another file with --db.")
+        _refuse(f"{exc}\nThe database is left as it is: repair or move it, or name another database with --db.")
 
 
 def _check_targets(targets: Path) -> None:
@@ -103,8 +106,14 @@ def _check_targets(targets: Path) -> None:
 
 def workshop(
     db: Annotated[
-        Path, typer.Option("--db", help="SQLite database file (created when missing); shown in the UI.")
-    ] = Path("workshop.sqlite"),
+        str,
+        typer.Option(
+            "--db",
+            help="SQLite database file (created when missing), or a PostgreSQL database as "
+            "postgresql://USER:PASSWORD@HOST:PORT/DATABASE (its tables are created when missing; the password may "
+            "instead come from PGPASSWORD or ~/.pgpass); shown in the UI without the password.",
+        ),
+    ] = "workshop.sqlite",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8501,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")] = (
         "127.0.0.1"
@@ -120,6 +129,15 @@ def workshop(
         bool,
         typer.Option("--no-access-code", help="Open without an access code (only with a loopback --host)."),
     ] = False,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            metavar="DIR",
+            help="Folder for the workshop's evidence bundles (default: beside a SQLite file, as DB.data; needed with a "
+            "PostgreSQL database).",
+        ),
+    ] = None,
     targets: Annotated[
         Path | None,
         typer.Option(
@@ -136,7 +154,8 @@ def workshop(
     --access-code-file) and a name once; a signed cookie then lets its reloads and other tabs in until the person
     leaves, 12 hours pass or the server restarts."""
     from app.workshop import access
-    from app.workshop.config import ACCESS_ENV, DB_ENV, OPEN, TARGETS_ENV, ServerConfig
+    from app.workshop.config import ACCESS_ENV, DATA_ENV, DB_ENV, OPEN, TARGETS_ENV, ServerConfig
+    from assessors.pg_url import is_postgres_url, parse, without_password
 
     if sum((access_code_env is not None, access_code_file is not None, no_access_code)) > 1:
         _refuse("choose one of --access-code-env, --access-code-file and --no-access-code")
@@ -146,20 +165,32 @@ def workshop(
             "Use a loopback --host (127.0.0.1, ::1, localhost), or an access code."
         )
     given = _operator_code(access_code_env, access_code_file)
-    _check_database(db.expanduser())  # before resolving: a link to a missing file is refused, not followed
-    db_path = db.expanduser().resolve()
+    if is_postgres_url(db):
+        if data_dir is None:
+            _refuse("a PostgreSQL database needs --data-dir: the folder on this machine for the evidence bundles")
+        shown = _check_database(db)
+        db_shown = without_password(db)
+    else:
+        _check_database(Path(db).expanduser())  # before resolving: a link to a missing file is refused, not followed
+        db_shown = shown = str(Path(db).expanduser().resolve())
+    data_path = data_dir.expanduser().resolve() if data_dir is not None else None
     targets_path = targets.expanduser().resolve() if targets is not None else None
     if targets_path is not None:
         _check_targets(targets_path)
     code = None if no_access_code else (given or access.new_code())
-    config = ServerConfig(db=db_path, access=OPEN if code is None else access.hash_code(code), targets=targets_path)
-    hidden = {DB_ENV, ACCESS_ENV, TARGETS_ENV, access_code_env}  # the server sees the code only as its hash
+    code_hash = OPEN if code is None else access.hash_code(code)
+    config = ServerConfig(db=db_shown, access=code_hash, targets=targets_path, data=data_path)
+    hidden = {DB_ENV, ACCESS_ENV, TARGETS_ENV, DATA_ENV, access_code_env}  # the server sees the code only as its hash
     env = {k: v for k, v in os.environ.items() if k not in hidden} | config.environment()
+    if is_postgres_url(db):  # the server gets the URL without the password, which reaches it as libpq's PGPASSWORD
+        password = parse(db).password
+        if password is not None:
+            env["PGPASSWORD"] = password
     # Clients are told apart by their connection's address (app/workshop/throttle.py): a forwarded-for header is
     # believed from no one, not even from this machine, unless the operator names a proxy in FORWARDED_ALLOW_IPS.
     env.setdefault("FORWARDED_ALLOW_IPS", "")
 
-    typer.echo(f"workshop on http://{host}:{port}  (database {db_path})", err=True)
+    typer.echo(f"workshop on http://{host}:{port}  (database {shown})", err=True)
     if code is None:
         typer.echo("no access code: anyone using this machine can open the workshop (loopback address only)", err=True)
     elif given is None:

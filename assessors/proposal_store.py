@@ -1,6 +1,7 @@
 """Proposals drafted from evidence in the workshop store: saved, confirmed and overridden without losing a newer answer.
 
-Several people answer one workshop at once. Each write here happens in one write transaction that first re-reads the
+Several people answer one workshop at once. Each write here happens in one write transaction (holding the workshop's
+write lock: SQLite's database lock, PostgreSQL's lock on the workshop's row) that first re-reads the
 requirement's stored revision and refuses (or, when drafting, skips) a requirement whose answer was saved again since
 the person loaded it: a proposal never replaces a person's answer given meanwhile, and a confirmation or an override
 always concerns the proposal the person saw. The audit entry of each change says what happened to the provenance
@@ -12,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -21,7 +22,8 @@ from assessors.answering import AnswerRefusedError, confirm, override
 from assessors.assessment import Answer, Assessment, Status
 from assessors.audit import Change, ProvenanceEvent, provenance_note
 from assessors.draft import DraftResult
-from assessors.sqlite_store import SqliteStore
+from assessors.sql_open import open_database
+from assessors.sql_store import Connection, SqlStore
 from assessors.store import WorkshopNotFoundError, same_verdict
 
 _Decision = Callable[[Assessment], tuple[Answer, ProvenanceEvent]]  # the stored answer (as a part) -> the new one
@@ -65,10 +67,17 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class ProposalStore(SqliteStore):
-    """The SQLite workshop store with compare-and-set writes for drafting, confirming and overriding proposals."""
+OPEN_WAIT_S = 5.0
 
-    def _revision_of(self, conn: sqlite3.Connection, workshop_id: int, framework_id: str, requirement_id: str) -> int:
+
+class ProposalStore(SqlStore):
+    """The workshop store (an SQLite file or a PostgreSQL URL) with compare-and-set writes for drafting, confirming
+    and overriding proposals."""
+
+    def __init__(self, db: Path | str, *, open_wait_s: float = OPEN_WAIT_S) -> None:
+        super().__init__(open_database(db, open_wait_s=open_wait_s))
+
+    def _revision_of(self, conn: Connection, workshop_id: int, framework_id: str, requirement_id: str) -> int:
         row = conn.execute(
             "SELECT revision FROM answers WHERE workshop_id = ? AND framework_id = ? AND requirement_id = ?",
             (workshop_id, framework_id, requirement_id),
@@ -77,7 +86,7 @@ class ProposalStore(SqliteStore):
 
     def _write_event(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         key: tuple[int, str, str],
         old: Answer | None,
         answer: Answer,
@@ -102,7 +111,7 @@ class ProposalStore(SqliteStore):
     ) -> Change | None:
         """Save a person's edit (status, note, references) onto the answer stored now, keeping its provenance;
         None when it changes nothing. Refused (NeedsOverrideError) when it would contradict a proposal unexplained."""
-        with self._write() as conn:
+        with self._write(workshop_id) as conn:
             old = self._stored(conn, workshop_id, framework_id, requirement_id)
             answer = edited(old or Answer(), *edit).model_copy(
                 update={"answered_by": who or None, "answered_at": _now()}
@@ -122,7 +131,7 @@ class ProposalStore(SqliteStore):
         wanted = [*drafted.proposed, *drafted.withdrawn]
         if not wanted:
             return saved
-        with self._write() as conn:
+        with self._write(workshop_id) as conn:
             revision = self._bump(conn, workshop_id)
             for rid in wanted:
                 if self._revision_of(conn, workshop_id, framework_id, rid) != seen.get(rid, 0):
@@ -140,7 +149,7 @@ class ProposalStore(SqliteStore):
         return saved
 
     def _part_with(
-        self, conn: sqlite3.Connection, workshop_id: int, framework_id: str, requirement_id: str, answer: Answer
+        self, conn: Connection, workshop_id: int, framework_id: str, requirement_id: str, answer: Answer
     ) -> Assessment:
         """The workshop's part holding only this answer: what the pure confirm/override functions work on."""
         row = conn.execute(
@@ -156,7 +165,7 @@ class ProposalStore(SqliteStore):
     def _decide(
         self, workshop_id: int, framework_id: str, requirement_id: str, seen: int, change: _Decision, who: str
     ) -> Change:
-        with self._write() as conn:
+        with self._write(workshop_id) as conn:
             if self._revision_of(conn, workshop_id, framework_id, requirement_id) != seen:
                 raise AnswerChangedError(f"{requirement_id}: someone saved this answer meanwhile")
             old = self._stored(conn, workshop_id, framework_id, requirement_id) or Answer()

@@ -4,7 +4,8 @@ A workshop is one organisation's assessment of one or more parts of the standard
 an `Assessment`, the same shape as the CLI's assessment file; the parts share the header fields (organisation, scope,
 people, dates, target level). The interface saves one answer at a time, so two people answering different
 requirements never overwrite each other, and records every change in an audit trail. `SqliteStore`
-(assessors/sqlite_store.py) implements it on an embedded file; a server database can implement the same protocol.
+(assessors/sqlite_store.py) implements it on an embedded file and `PostgresStore` (assessors/postgres_store.py) on a
+PostgreSQL server, both with the same statements (assessors/sql_store.py).
 """
 
 from __future__ import annotations

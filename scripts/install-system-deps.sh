@@ -5,6 +5,8 @@ set -euo pipefail
 
 PACKAGES=(
   git prometheus
+  # workshop: the PostgreSQL store's tests start a throwaway server of their own (initdb, pg_ctl)
+  postgresql
   # reports: WeasyPrint's text layout (Pango), CJK and emoji fonts, pdftotext/pdftoppm for the report tests
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk fonts-noto-color-emoji poppler-utils
   # workshop UI: the end-to-end test drives Debian's headless Chromium through Playwright (no browser download)

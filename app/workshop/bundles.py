@@ -1,19 +1,23 @@
-"""Evidence bundles of a workshop live in its data folder, `<db folder>/<db name>.data/bundles/<generated name>/`.
+"""Evidence bundles of a workshop live in its data folder, `<db folder>/<db name>.data/bundles/<generated name>/` beside
+a SQLite database, or the folder the workshop command names with --data-dir for a PostgreSQL one.
 
 Visitors never name a server path: a bundle comes from an uploaded archive (unpacked by app/workshop/archive.py) or
 from the collectors run on the operator's targets file, and goes into a new folder named here. A workshop stores its
-bundle relative to the database's folder, and a stored bundle outside the bundles folder (an imported assessment file
-can name any path) is refused when it is loaded.
+bundle relative to the folder holding the data folder, and a stored bundle outside the bundles folder (an imported
+assessment file can name any path) is refused when it is loaded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 import shutil
 from pathlib import Path
 
 from app.workshop.archive import ArchiveLimits, ArchiveRefused, extract
+from app.workshop.config import DATA_ENV, NotConfiguredError
+from assessors.pg_url import is_postgres_url
 from assessors.workflow import BundleError, EvidenceBundle, open_bundle
 from evidence_collectors.bundle import RECORDS
 
@@ -23,8 +27,20 @@ class OutsideDataFolderError(ValueError):
 
 
 def data_dir(db: Path | str) -> Path:
-    db = Path(db)
-    return db.parent / f"{db.name}.data"
+    """The workshop's data folder: beside a SQLite file, or the one the workshop command handed the server for a
+    PostgreSQL database (a URL is no place on this machine)."""
+    if is_postgres_url(str(db)):
+        folder = os.environ.get(DATA_ENV, "").strip()
+        if not folder:
+            raise NotConfiguredError(f"a PostgreSQL workshop needs its data folder ({DATA_ENV} not set)")
+        return Path(folder)
+    path = Path(db)
+    return path.parent / f"{path.name}.data"
+
+
+def data_home(db: Path | str) -> Path:
+    """The folder stored bundle paths are relative to: the one holding the data folder, so they move together."""
+    return data_dir(db).parent
 
 
 def bundles_dir(db: Path | str) -> Path:
@@ -38,14 +54,14 @@ def new_bundle_dir(db: Path | str, workshop_id: int) -> Path:
 
 
 def stored_form(db: Path | str, bundle: Path) -> str:
-    """How a workshop stores a bundle: relative to the database's folder, so database and data move together."""
-    return bundle.resolve().relative_to(Path(db).resolve().parent).as_posix()
+    """How a workshop stores a bundle: relative to the folder holding the data folder, so the two move together."""
+    return bundle.resolve().relative_to(data_home(db).resolve()).as_posix()
 
 
 def checked_path(db: Path | str, stored: str) -> Path:
     """The bundle folder a workshop stores, which must lie inside the bundles folder (links resolved)."""
     path = Path(stored)
-    full = (path if path.is_absolute() else Path(db).parent / path).resolve()
+    full = (path if path.is_absolute() else data_home(db) / path).resolve()
     if not full.is_relative_to(bundles_dir(db).resolve()) or full == bundles_dir(db).resolve():
         raise OutsideDataFolderError(f"{stored}: not inside the workshop's bundles folder")
     return full

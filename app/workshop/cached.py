@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app.workshop.bundles import checked_path
+from app.workshop.bundles import checked_path, data_home
 from app.workshop.service import Scores, score_workshop
 from assessors.evidence import EvidenceDecision, decide
 from assessors.proposal_store import ProposalStore
@@ -62,7 +62,7 @@ def _scores(
         assert _b is not None
         return _decisions(loaded.ref, _b.manifest_sha256, _b)
 
-    return score_workshop(_w, framework, _b, decisions_of, Path(db).parent)
+    return score_workshop(_w, framework, _b, decisions_of, data_home(db))
 
 
 def bundle_at(path: str) -> EvidenceBundle:

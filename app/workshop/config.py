@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 DB_ENV: Final = "MLOPS_MATURITY_WORKSHOP_DB"
 ACCESS_ENV: Final = "MLOPS_MATURITY_WORKSHOP_ACCESS"  # OPEN, or the hash of the access code
 TARGETS_ENV: Final = "MLOPS_MATURITY_WORKSHOP_TARGETS"  # the operator's targets file, when one was given
+DATA_ENV: Final = "MLOPS_MATURITY_WORKSHOP_DATA"  # the data folder (evidence bundles), with a PostgreSQL database
 OPEN: Final = "open"  # no access code: only ever set for a server listening on a loopback address
 
 
@@ -26,9 +27,10 @@ class NotConfiguredError(RuntimeError):
 class ServerConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    db: Path
+    db: str  # a SQLite file path, or a PostgreSQL URL without its password
     access: str  # OPEN or an access-code hash
     targets: Path | None = None
+    data: Path | None = None  # the data folder; None: beside the SQLite file
 
     @property
     def open_access(self) -> bool:
@@ -39,6 +41,8 @@ class ServerConfig(BaseModel):
         env = {DB_ENV: str(self.db), ACCESS_ENV: self.access}
         if self.targets is not None:
             env[TARGETS_ENV] = str(self.targets)
+        if self.data is not None:
+            env[DATA_ENV] = str(self.data)
         return env
 
 
@@ -54,5 +58,7 @@ def from_environment(environ: Mapping[str, str] | None = None, address: str | No
         raise NotConfiguredError(f"not started by `mlops-maturity workshop` ({missing} not set)")
     if access == OPEN and address and not is_loopback(address):
         raise NotConfiguredError(f"open access refused on {address}: it is allowed only on a loopback address")
-    targets = env.get(TARGETS_ENV, "").strip()
-    return ServerConfig(db=Path(db), access=access, targets=Path(targets) if targets else None)
+    targets, data = env.get(TARGETS_ENV, "").strip(), env.get(DATA_ENV, "").strip()
+    return ServerConfig(
+        db=db, access=access, targets=Path(targets) if targets else None, data=Path(data) if data else None
+    )

@@ -82,7 +82,7 @@ def _sidebar(ctx: Context, people: list[str]) -> None:
 
 
 def _app(config: ServerConfig) -> None:
-    db = str(config.db)
+    db = config.db
     store = cached.store(db)
     scores = None
     workshop_id = state.workshop_id()

@@ -21,6 +21,7 @@ from evidence_collectors.raw import RawStore
 from evidence_collectors.records import CollectorInfo, EvidenceRecord, EvidenceSource, EvidenceStatus
 from evidence_collectors.runner import Collection
 from evidence_collectors.secrets import Redactor
+from tests.support.postgres import postgres_cluster, postgres_url  # noqa: F401  (fixtures)
 from tests.workshop.apptest import note_of, rerun, start, status_of, texts
 from tests.workshop.conftest import blank
 
@@ -276,14 +277,20 @@ def test_accepting_refuses_once_someone_else_answered(
     assert _answers(db, workshop_id)[other].answered_by == "Zhang"
 
 
-def test_a_draft_skips_what_was_answered_after_it_was_made(tmp_path: Path, part: Assessment) -> None:
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_a_draft_skips_what_was_answered_after_it_was_made(
+    tmp_path: Path, part: Assessment, database: str, request: pytest.FixtureRequest
+) -> None:
     from assessors.binding import bind
     from assessors.draft import draft
     from assessors.evidence import decide
 
     db = tmp_path / "w.sqlite"
     workshop_id = seeded(db, part)
-    store = ProposalStore(db)
+    if database == "postgres":  # the same workshop on the PostgreSQL store
+        url = str(request.getfixturevalue("postgres_url"))
+        workshop_id = ProposalStore(url).create(list(SqliteStore(db).load(workshop_id).parts), "seed")
+    store = ProposalStore(db if database == "sqlite" else url)
     loaded = store.load(workshop_id)
     fw = resolve(loaded.part(P1).framework).framework
     bundle = open_bundle(bundles_dir(db) / "w1-seeded")
