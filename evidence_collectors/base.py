@@ -14,6 +14,7 @@ from typing import Annotated, ClassVar, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from evidence_collectors import yamlio
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.plaintext import MAX_REASON, MAX_SUMMARY, bounded, plain
 from evidence_collectors.raw import RawStore
@@ -59,7 +60,8 @@ class ProbeSpec(BaseModel):
 
 def load_probe_specs(probes_yaml: Path) -> tuple[ProbeSpec, ...]:
     """Read a collector's probe catalogue from the `probes.yaml` beside its code."""
-    data = yaml.safe_load(probes_yaml.read_text(encoding="utf-8"))
+    # libyaml's safe loader when present: every command loads every catalogue, and the pure-Python one costs ~0.3 s
+    data = yaml.load(probes_yaml.read_text(encoding="utf-8"), Loader=yamlio.Loader)
     return tuple(ProbeSpec.model_validate(p) for p in data["probes"])
 
 

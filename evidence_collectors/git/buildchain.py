@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from evidence_collectors.git.ci_parse import ci_system
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.masking import mask_credentials
+from evidence_collectors.git.prefilter import Lines
 from evidence_collectors.git.snapshot import Snapshot
 
 # --- what is recognised -----------------------------------------------------------------------------------------
@@ -144,6 +145,10 @@ DEPENDENCY_SETTINGS = {
 }
 
 
+def _text(hit: tuple[str, int, str]) -> str:
+    return hit[2]
+
+
 def _comment(line: str) -> bool:
     stripped = line.strip()
     return stripped.startswith(("#", "//", "*", "/*"))
@@ -218,12 +223,13 @@ def buildchain_findings(snap: Snapshot) -> Findings:
     test_lines = ci_lines + _lines(snap, test_config)
     raw_ci = snap.raws(set(ci_paths))
 
-    report_hits = [hit for hit in test_lines if TEST_REPORTS.search(hit[2])]
-    matrix_hits = [hit for hit in ci_lines if BUILD_MATRIX.search(hit[2])]
-    steps = {name: [h for h in ci_lines if pattern.search(h[2])] for name, pattern in SUPPLY_CHAIN.items()}
+    ci_text = Lines(ci_lines, _text)
+    report_hits = Lines(test_lines, _text).matching(TEST_REPORTS)
+    matrix_hits = ci_text.matching(BUILD_MATRIX)
+    steps = {name: ci_text.matching(pattern) for name, pattern in SUPPLY_CHAIN.items()}
     steps = {name: hits for name, hits in steps.items() if hits}
-    linter_lines = ci_lines + _pre_commit_lines(snap, ci_lines)
-    linters = {name: [h for h in linter_lines if pattern.search(h[2])] for name, pattern in CONFIG_LINTERS.items()}
+    linter_lines = Lines(ci_lines + _pre_commit_lines(snap, ci_lines), _text)
+    linters = {name: linter_lines.matching(pattern) for name, pattern in CONFIG_LINTERS.items()}
     linters = {name: hits for name, hits in linters.items() if hits}
     bots = {e.path: UPDATE_BOT_FILES[e.lower] for e in snap.entries if e.lower in UPDATE_BOT_FILES}
     if "package.json" in snap.contents and re.search(r'"renovate"\s*:', snap.text("package.json")):
@@ -238,9 +244,7 @@ def buildchain_findings(snap: Snapshot) -> Findings:
     ]
     index_lines = _lines(snap, set(dep_paths) | set(ci_paths))
     public: list[tuple[str, int, str]] = []
-    for hit in index_lines:
-        if not _INDEX_SETTING.search(hit[2]):
-            continue
+    for hit in Lines(index_lines, _text).matching(_INDEX_SETTING):
         if any(_public(h.lower()) for h in _URL.findall(hit[2])):
             public.append(hit)
     public_hosts = sorted({h for hit in public for h in map(str.lower, _URL.findall(hit[2])) if _public(h)})

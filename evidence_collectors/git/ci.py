@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from evidence_collectors import yamlio
 from evidence_collectors.git import commands as cmd
+from evidence_collectors.git import yamldocs
 from evidence_collectors.git.ci_parse import CiFile, CiJob, ci_system, gitlab_includes, parse_file, parse_gitlab
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.snapshot import Snapshot
@@ -163,7 +163,7 @@ def _gitlab_docs(snap: Snapshot, used: set[str]) -> list[tuple[str, Any]]:
         if path in (p for p, _ in docs) or path not in snap.contents:
             continue
         used.add(path)
-        doc = yamlio.load(snap.text(path))
+        doc = yamldocs.load(snap.text(path))
         docs.append((path, doc))
         local, _ = gitlab_includes(doc)
         for item in local:
@@ -188,7 +188,7 @@ def ci_findings(snap: Snapshot, pipelines_train: bool) -> Findings:
     if ".gitlab-ci.yml" in {e.path for e in snap.entries}:
         try:
             files.append(parse_gitlab(".gitlab-ci.yml", _gitlab_docs(snap, used)))
-        except yamlio.YAMLError:
+        except yamldocs.YAMLError:
             files.append(CiFile(system="gitlab_ci", path=".gitlab-ci.yml", error="invalid YAML"))
         except (TypeError, AttributeError, ValueError, KeyError) as exc:
             files.append(CiFile(system="gitlab_ci", path=".gitlab-ci.yml", error=f"unexpected structure ({exc!r})"))

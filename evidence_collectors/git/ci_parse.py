@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from evidence_collectors import yamlio
+from evidence_collectors.git import yamldocs
 
 
 class CiJob(BaseModel):
@@ -34,7 +34,7 @@ class CiFile(BaseModel):
 
 
 def _load(text: str) -> Any:
-    return yamlio.load(text)
+    return yamldocs.load(text)
 
 
 def _strings(value: Any) -> list[str]:
@@ -305,7 +305,7 @@ def _keys(node: Any, depth: int = 0) -> Iterator[str]:
 def make_generic(system: str) -> Callable[[str, str], CiFile]:
     def parse(path: str, text: str) -> CiFile:
         result = CiFile(system=system, path=path)
-        docs = yamlio.load_all(text)
+        docs = yamldocs.load_all(text)
         for doc in docs:
             for name, holder in _command_holders(doc):
                 commands = [s for k in _COMMAND_KEYS & holder.keys() for s in _strings(holder[k])]
@@ -363,7 +363,7 @@ def parse_file(system: str, path: str, text: str) -> CiFile:
     parsers: dict[str, Callable[[str, str], CiFile]] = {"github_actions": parse_github, "jenkins": parse_jenkins}
     try:
         return parsers.get(system, make_generic(system))(path, text)
-    except yamlio.YAMLError as exc:
+    except yamldocs.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         return CiFile(system=system, path=path, error=f"invalid YAML{where}")

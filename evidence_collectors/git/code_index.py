@@ -34,6 +34,8 @@ def _notebook_code(raw: str) -> str:
 
 
 def parse_imports(text: str) -> frozenset[str]:
+    if "import" not in text:  # both patterns need the word: most files without it are data or generated code
+        return frozenset()
     names: set[str] = set()
     for match in _IMPORT.finditer(text):
         for part in match.group(1).split(","):

@@ -33,6 +33,7 @@ from evidence_collectors.git import testsuite as tests
 from evidence_collectors.git.code_index import CodeIndex
 from evidence_collectors.git.config import GitTargetConfig
 from evidence_collectors.git.findings import Finding, Findings
+from evidence_collectors.git.gcpause import paused_cycle_collection
 from evidence_collectors.git.gitcmd import GitRepo
 from evidence_collectors.git.snapshot import Snapshot
 from evidence_collectors.http import CollectError, Unavailable
@@ -150,6 +151,11 @@ def _history_findings(repo: GitRepo, config: GitTargetConfig, commit: str) -> Fi
 
 
 def _tree_findings(repo: GitRepo, config: GitTargetConfig, commit: str, resolve_sha: str) -> Findings:
+    with paused_cycle_collection():
+        return _analyse_tree(repo, config, commit, resolve_sha)
+
+
+def _analyse_tree(repo: GitRepo, config: GitTargetConfig, commit: str, resolve_sha: str) -> Findings:
     snap = Snapshot.load(repo, commit, config.max_files_read)
     index = CodeIndex.build(snap)
     index_sha = repo.raw.add(

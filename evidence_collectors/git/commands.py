@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from evidence_collectors.git.prefilter import may_match
+
 ACTIVITIES: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern, re.IGNORECASE)
     for name, pattern in {
@@ -98,7 +100,8 @@ def is_effective(line: str) -> bool:
 
 
 def activities_of(text: str) -> set[str]:
-    return {name for name, pattern in ACTIVITIES.items() if pattern.search(text)}
+    lowered = text.lower()
+    return {name for name, pattern in ACTIVITIES.items() if may_match(pattern, text, lowered) and pattern.search(text)}
 
 
 def _command_words(line: str) -> list[str]:

@@ -9,7 +9,7 @@ import contextlib
 import posixpath
 from typing import Any
 
-from evidence_collectors import yamlio
+from evidence_collectors.git import yamldocs
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.snapshot import Snapshot
 
@@ -75,8 +75,8 @@ def data_layer_findings(snap: Snapshot) -> Findings:
     candidates = [e.path for e in snap.entries if not e.lower.endswith(_CODE)]
     for entry in snap.entries:
         if entry.name.lower() in {"dvc.yaml", "dvc.yml"} and entry.path in snap.contents:
-            with contextlib.suppress(yamlio.YAMLError):
-                candidates += _dvc_paths(entry.path, yamlio.load(snap.text(entry.path)))
+            with contextlib.suppress(yamldocs.YAMLError):
+                candidates += _dvc_paths(entry.path, yamldocs.load(snap.text(entry.path)))
     for path in candidates:
         layer = layer_of(path)
         if layer:

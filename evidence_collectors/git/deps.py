@@ -7,7 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
-from evidence_collectors import yamlio
+from evidence_collectors.git import yamldocs
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.snapshot import Snapshot
 from evidence_collectors.outcome import of, ratio
@@ -77,8 +77,8 @@ def _requirement_lines(text: str) -> list[str]:
 def _conda(text: str) -> tuple[list[str], list[str]]:
     """(conda specs, pip specs) of an environment file."""
     try:
-        doc = yamlio.load(text)
-    except yamlio.YAMLError:
+        doc = yamldocs.load(text)
+    except yamldocs.YAMLError:
         return [], []
     conda: list[str] = []
     pip: list[str] = []

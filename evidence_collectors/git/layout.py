@@ -8,6 +8,7 @@ import re
 
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.manifests import Manifests
+from evidence_collectors.git.prefilter import Lines
 from evidence_collectors.git.snapshot import Snapshot
 
 _DOCS: list[tuple[str, str]] = [
@@ -127,14 +128,15 @@ def environments(paths: list[str]) -> dict[str, set[str]]:
 
 def layout_findings(snap: Snapshot, manifests: Manifests) -> Findings:
     paths = [e.path for e in snap.entries]
-    docs = {kind: {p for p in paths if re.search(pattern, p.lower())} for kind, pattern in _DOCS}
+    lowered = Lines(paths, str.lower)
+    docs = {kind: set(lowered.matching(re.compile(pattern))) for kind, pattern in _DOCS}
     cards = docs["model_card"] | {
         p for p in snap.contents if posixpath.basename(p).lower() == "readme.md" and _HF_CARD.search(snap.text(p))
     }
     docs["model_card"] = cards
     docs = {k: v for k, v in docs.items() if v}
     notebooks = [p for p in paths if p.lower().endswith(".ipynb")]
-    iac = {tool: {p for p in paths if re.search(pattern, p.lower())} for tool, pattern in _IAC}
+    iac = {tool: set(lowered.matching(re.compile(pattern))) for tool, pattern in _IAC}
     iac["ansible"] |= {
         p
         for p, d in manifests.docs

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidence_collectors import yamlio
+from evidence_collectors.git import prefilter, yamldocs
 from evidence_collectors.git.ci_parse import ci_system
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.snapshot import Snapshot
@@ -41,6 +40,17 @@ _WORTH_PARSING = re.compile(
     r"|^method:|pipelineSpec|pipelineInfo",
     re.MULTILINE,
 )
+# Every key or value `_traffic` matches while walking holds one of these words, or is a weighted route ("weight"
+# beside "route", "backendRefs" or "backends"): see may_route.
+_ROUTING_WORDS = (
+    "canary",
+    "blueGreen",
+    "mirror",
+    "shadow",
+    "RollingUpdate",
+    "Recreate",
+    "alb.ingress.kubernetes.io/actions",
+)
 KUSTOMIZATION_FILES = {"kustomization.yaml", "kustomization.yml"}
 _KIND = re.compile(r"^kind:\s*['\"]?(\w+)", re.MULTILINE)
 _API = re.compile(r"^apiVersion:\s*['\"]?([\w./-]+)", re.MULTILINE)
@@ -70,23 +80,35 @@ class Manifests:
 
 def _documents(text: str) -> list[Any]:
     """YAML documents; Helm template directives are neutralised first so charts parse too."""
-    cleaned = "\n".join(
-        "" if _TEMPLATE_LINE.match(line) else _TEMPLATE.sub("TEMPLATED", line) for line in text.splitlines()
-    )
+    lines = text.splitlines()
+    if "{{" in text:  # both patterns need "{{": the other lines stay as they are
+        lines = [
+            ("" if _TEMPLATE_LINE.match(line) else _TEMPLATE.sub("TEMPLATED", line)) if "{{" in line else line
+            for line in lines
+        ]
+    cleaned = "\n".join(lines)
     try:
-        return yamlio.load_all(cleaned)
-    except yamlio.YAMLError:
+        return yamldocs.load_all(cleaned)
+    except yamldocs.YAMLError:
         return []
 
 
-def _walk(node: Any, trail: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str, Any]]:
+def _walk(node: Any, trail: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], str, Any]]:
+    """Every (trail, key, value) of a document, depth first (a list: nested generators cost more than the walk)."""
+    found: list[tuple[tuple[str, ...], str, Any]] = []
+    _collect(node, trail, found)
+    return found
+
+
+def _collect(node: Any, trail: tuple[str, ...], found: list[tuple[tuple[str, ...], str, Any]]) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
-            yield trail, str(key), value
-            yield from _walk(value, (*trail, str(key)))
+            name = str(key)
+            found.append((trail, name, value))
+            _collect(value, (*trail, name), found)
     elif isinstance(node, list):
         for item in node:
-            yield from _walk(item, trail)
+            _collect(item, trail, found)
 
 
 def _weighted(routes: Any) -> bool:
@@ -94,10 +116,22 @@ def _weighted(routes: Any) -> bool:
     return isinstance(routes, list) and sum(1 for r in routes if isinstance(r, dict) and "weight" in r) >= 2
 
 
-def _traffic(doc: dict[str, Any], kind: str, api: str, found: set[str]) -> None:
+def may_route(text: str) -> bool:
+    """Whether a file's documents can hold a key or value the walk in `_traffic` looks for. Keys and values come from
+    the text, so without one of the words (and without a backslash escape that could spell one) the walk over a
+    large document, such as a compiled pipeline, finds nothing and is left out. Helm directives are replaced by
+    "TEMPLATED" before parsing: no word can begin or end inside that replacement."""
+    return (
+        "\\" in text
+        or any(word in text for word in _ROUTING_WORDS)
+        or ("weight" in text and ("route" in text or "backend" in text))
+    )
+
+
+def _traffic(doc: dict[str, Any], kind: str, api: str, found: set[str], walk: bool = True) -> None:
     """Progressive-delivery settings; outside a resource (e.g. Helm values) only unambiguous keys count."""
     spec: dict[str, Any] = doc["spec"] if isinstance(doc.get("spec"), dict) else {}
-    for trail, key, value in _walk(doc):
+    for trail, key, value in _walk(doc) if walk else ():
         if key == "canaryTrafficPercent" or (key == "canary" and "strategy" in trail[-1:]):
             found.add("canary")
         elif key == "blueGreen":
@@ -132,7 +166,7 @@ def scan(snap: Snapshot) -> Manifests:
             continue
         text = snap.text(path)
         kustomization = posixpath.basename(lower) in KUSTOMIZATION_FILES  # often written without apiVersion
-        if not kustomization and not _WORTH_PARSING.search(text):
+        if not kustomization and not prefilter.search(_WORTH_PARSING, text):
             continue
         docs = _documents(text)
         if kustomization:
@@ -143,6 +177,7 @@ def scan(snap: Snapshot) -> Manifests:
                 result.files.add(path)
                 result.add(result.kinds, kind, path)
             continue
+        walk = may_route(text)
         for doc in docs:
             if not isinstance(doc, dict):
                 continue
@@ -150,7 +185,7 @@ def scan(snap: Snapshot) -> Manifests:
             if "pipelineSpec" in doc or ("pipelineInfo" in doc and "deploymentSpec" in doc):
                 result.kfp_compiled.add(path)
             strategies: set[str] = set()
-            _traffic(doc, kind, api, strategies)
+            _traffic(doc, kind, api, strategies, walk)
             for strategy in strategies:
                 result.add(result.traffic, strategy, path)
             if not kind or not api:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidence_collectors import yamlio
+from evidence_collectors.git import yamldocs
 from evidence_collectors.git.code_index import CodeIndex
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.manifests import Manifests
@@ -49,19 +49,19 @@ def scan(snap: Snapshot, index: CodeIndex, manifests: Manifests) -> Pipelines:
         text = snap.text(entry.path)
         if name in {"dvc.yaml", "dvc.yml"}:
             result.add("dvc", entry.path)
-            with contextlib.suppress(yamlio.YAMLError):
-                _dvc_yaml(entry.path, yamlio.load(text), result)
+            with contextlib.suppress(yamldocs.YAMLError):
+                _dvc_yaml(entry.path, yamldocs.load(text), result)
         elif name.endswith(".dvc") and entry.path in snap.contents:
             try:
-                doc = yamlio.load(text)
-            except yamlio.YAMLError:
+                doc = yamldocs.load(text)
+            except yamldocs.YAMLError:
                 doc = None
             result.dvc_outs += len(doc.get("outs") or []) if isinstance(doc, dict) else 0
         elif name == "mlproject":
             result.add("mlflow_project", entry.path)
             try:
-                doc = yamlio.load(text)
-            except yamlio.YAMLError:
+                doc = yamldocs.load(text)
+            except yamldocs.YAMLError:
                 doc = None
             points = doc.get("entry_points") if isinstance(doc, dict) else None
             for point, spec in points.items() if isinstance(points, dict) else []:

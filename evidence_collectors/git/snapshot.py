@@ -104,6 +104,7 @@ class Snapshot:
     contents: dict[str, bytes] = field(default_factory=dict)
     not_read: int = 0  # files that would have been read but for the cap
     _raw: dict[str, str] = field(default_factory=dict)
+    _texts: dict[str, str] = field(default_factory=dict)  # decoded once: most files are read by several probes
 
     @classmethod
     def load(cls, repo: GitRepo, commit: str, max_files_read: int) -> Snapshot:
@@ -130,7 +131,10 @@ class Snapshot:
 
     def text(self, path: str) -> str:
         """Decoded content of a read file ("" when it was not read)."""
-        return self.contents.get(path, b"").decode("utf-8", "replace")
+        text = self._texts.get(path)
+        if text is None:
+            text = self._texts[path] = self.contents.get(path, b"").decode("utf-8", "replace")
+        return text
 
     def raw_of(self, path: str) -> str:
         """Store a read file's content as raw evidence (once) and return its SHA-256."""

@@ -47,6 +47,10 @@ _CONTENT_LAYERS = [
     ("fuzz", re.compile(r"^\s*(from|import)\s+atheris\b|func Fuzz", re.MULTILINE)),
 ]
 
+# A word each pattern above cannot match without: a file that holds none is not searched line by line.
+_CONTENT_WORDS = [("hypothesis",), ("locust", "k6"), ("pact",), ("great_expectations", "pandera", "deepchecks")]
+_CONTENT_WORDS += [("atheris", "func Fuzz")]
+
 
 @dataclass
 class TestSuite:
@@ -84,8 +88,9 @@ def is_test_file(entry: TreeEntry, text: str) -> bool:
 def scan(snap: Snapshot) -> TestSuite:
     suite = TestSuite()
     for entry in snap.entries:
-        text = snap.text(entry.path)
-        if _suffix(entry) not in _CASES or not is_test_file(entry, text):
+        suffix = _suffix(entry)
+        text = snap.text(entry.path) if suffix in _CASES or entry.name.lower() == "setup.cfg" else ""
+        if suffix not in _CASES or not is_test_file(entry, text):
             if entry.name.lower() in {"locustfile.py", ".mutmut-cache", "mutmut_config.py"} or (
                 entry.name.lower() == "setup.cfg" and "[mutmut]" in text
             ):
@@ -95,7 +100,11 @@ def scan(snap: Snapshot) -> TestSuite:
         suite.files.append(entry.path)
         suite.cases += len(_CASES[_suffix(entry)].findall(text))
         named = [layer for layer, pattern in _LAYERS if re.search(pattern, entry.lower)]
-        named += [layer for layer, regex in _CONTENT_LAYERS if regex.search(text)]
+        named += [
+            layer
+            for (layer, regex), words in zip(_CONTENT_LAYERS, _CONTENT_WORDS, strict=True)
+            if any(w in text for w in words) and regex.search(text)
+        ]
         for layer in named or ["unit"]:
             suite.layers.setdefault(layer, set()).add(entry.path)
     return suite

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from evidence_collectors.git import prefilter
 from evidence_collectors.git.code_index import CodeIndex
 
 
@@ -163,7 +164,7 @@ def detect(index: CodeIndex, specs: dict[str, ToolSpec]) -> dict[str, list[str]]
         pattern = spec.pattern()
         if pattern is not None:
             pool = files if spec.both else index.importing(spec.within) if spec.within else index.files
-            hits = [f for f in pool if pattern.search(f.text)]
+            hits = [f for f in pool if prefilter.search(pattern, f.text)]
             files = hits if spec.both else [*files, *hits]
         if files:
             found[tool] = sorted({f.path for f in files})
