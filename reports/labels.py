@@ -359,6 +359,11 @@ COLLECTOR_NAMES: dict[str, dict[str, str]] = {
     "jenkins": {"zh": "Jenkins", "en": "Jenkins"},
     "jira": {"zh": "Jira", "en": "Jira"},
     "zentao": {"zh": "禅道", "en": "ZenTao"},
+    "kubernetes": {"zh": "Kubernetes", "en": "Kubernetes"},
+    "airflow": {"zh": "Airflow", "en": "Airflow"},
+    "kubeflow": {"zh": "Kubeflow Pipelines", "en": "Kubeflow Pipelines"},
+    "feast": {"zh": "Feast", "en": "Feast"},
+    "modelarts": {"zh": "ModelArts", "en": "ModelArts"},
 }
 
 # Why a target's evidence was missing, when its records do not say (the bundle's collection state).

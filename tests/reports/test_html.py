@@ -47,7 +47,7 @@ def _zh_words_of_the_standard() -> set[str]:
         walk(loaded.framework.model_dump(mode="json"))
     for spec in probe_catalogue().values():  # a check names its probe in the report's language
         words.update(LATIN_WORD.findall(IDENTIFIERS.sub(" ", spec.short_zh)))
-    words.update(name["zh"] for name in COLLECTOR_NAMES.values())
+    words.update(word for name in COLLECTOR_NAMES.values() for word in LATIN_WORD.findall(name["zh"]))
     return words
 
 
@@ -85,6 +85,13 @@ def test_chinese_report_has_no_english_interface_text(parts: list[ScoredPart]) -
     english = [lv.name.en for lv in resolve("caict-mlops-p1").framework.levels]
     english += [d.name.en for ref in ("caict-mlops-p1", "caict-mlops-p2") for d in resolve(ref).framework.domains]
     assert "专业级" in html and not [name for name in english if name in visible_text(html)]
+
+
+def test_every_installed_collector_has_a_display_name_in_both_languages() -> None:
+    """Reports name systems as their makers spell them: a collector without an entry would show its bare id."""
+    from evidence_collectors.registry import installed_collectors
+
+    assert sorted(set(installed_collectors()) - set(COLLECTOR_NAMES)) == []
 
 
 def test_english_report_has_no_chinese_text(parts: list[ScoredPart]) -> None:
