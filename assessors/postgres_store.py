@@ -29,7 +29,7 @@ from typing import Any
 import psycopg
 
 from assessors.pg_url import PgTarget, parse, scrubbed
-from assessors.sql_store import Cursor, SchemaTooNewError, SqlStore
+from assessors.sql_store import PROPOSAL_COLUMNS, Cursor, SchemaTooNewError, SqlStore
 from assessors.sqlite_store import expected_schema
 from assessors.store import DatabaseProblem
 
@@ -84,13 +84,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             at TEXT NOT NULL)""",
         "CREATE INDEX audit_by_requirement ON audit (workshop_id, requirement_id, id)",
     ),
-    (  # answers drafted from evidence: their proposal, who confirmed it, and a person's reason for overriding one
-        "ALTER TABLE answers ADD COLUMN source TEXT NOT NULL DEFAULT 'person'",
-        "ALTER TABLE answers ADD COLUMN proposal TEXT",
-        "ALTER TABLE answers ADD COLUMN confirmed_by TEXT",
-        "ALTER TABLE answers ADD COLUMN confirmed_at TEXT",
-        "ALTER TABLE answers ADD COLUMN override_reason TEXT NOT NULL DEFAULT ''",
-    ),
+    PROPOSAL_COLUMNS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _EXTRA_COLUMNS = {"answers": {"seq"}, VERSION_TABLE: {"version"}}

@@ -28,6 +28,16 @@ from assessors.store import (
 )
 from capability_model.schema import split_ref
 
+# Schema migration 2, the same in both dialects: answers drafted from evidence, their proposal, who confirmed it, and
+# a person's reason for overriding one.
+PROPOSAL_COLUMNS = (
+    "ALTER TABLE answers ADD COLUMN source TEXT NOT NULL DEFAULT 'person'",
+    "ALTER TABLE answers ADD COLUMN proposal TEXT",
+    "ALTER TABLE answers ADD COLUMN confirmed_by TEXT",
+    "ALTER TABLE answers ADD COLUMN confirmed_at TEXT",
+    "ALTER TABLE answers ADD COLUMN override_reason TEXT NOT NULL DEFAULT ''",
+)
+
 
 class SchemaTooNewError(DatabaseProblem):
     """The database was written by a newer version of this program; refuse rather than damage it."""

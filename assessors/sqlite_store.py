@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
-from assessors.sql_store import SchemaTooNewError, SqlStore
+from assessors.sql_store import PROPOSAL_COLUMNS, SchemaTooNewError, SqlStore
 from assessors.store import DatabaseProblem
 
 BUSY_TIMEOUT_MS = 15_000
@@ -79,13 +79,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             at TEXT NOT NULL)""",
         "CREATE INDEX audit_by_requirement ON audit (workshop_id, requirement_id, id)",
     ),
-    (  # answers drafted from evidence: their proposal, who confirmed it, and a person's reason for overriding one
-        "ALTER TABLE answers ADD COLUMN source TEXT NOT NULL DEFAULT 'person'",
-        "ALTER TABLE answers ADD COLUMN proposal TEXT",
-        "ALTER TABLE answers ADD COLUMN confirmed_by TEXT",
-        "ALTER TABLE answers ADD COLUMN confirmed_at TEXT",
-        "ALTER TABLE answers ADD COLUMN override_reason TEXT NOT NULL DEFAULT ''",
-    ),
+    PROPOSAL_COLUMNS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
