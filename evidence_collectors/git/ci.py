@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field
 
 from evidence_collectors.git import commands as cmd
 from evidence_collectors.git import yamldocs
-from evidence_collectors.git.ci_parse import CiFile, CiJob, ci_system, gitlab_includes, parse_file, parse_gitlab
+from evidence_collectors.git.ci_discovery import discover
+from evidence_collectors.git.ci_parse import CiFile, CiJob, gitlab_includes, parse_gitlab
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.snapshot import Snapshot
 from evidence_collectors.outcome import of
@@ -178,13 +179,7 @@ def _gitlab_docs(snap: Snapshot, used: set[str]) -> list[tuple[str, Any]]:
 def ci_findings(snap: Snapshot, pipelines_train: bool) -> Findings:
     """Every git.ci_* probe. `pipelines_train`: the repository's pipeline definitions contain a training step."""
     used: set[str] = set()
-    files: list[CiFile] = []
-    for entry in snap.entries:
-        system = ci_system(entry.path)
-        if system is None or system == "gitlab_ci":
-            continue
-        used.add(entry.path)
-        files.append(parse_file(system, entry.path, snap.text(entry.path)))
+    files = discover(snap, used)
     if ".gitlab-ci.yml" in {e.path for e in snap.entries}:
         try:
             files.append(parse_gitlab(".gitlab-ci.yml", _gitlab_docs(snap, used)))
