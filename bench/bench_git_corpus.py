@@ -125,8 +125,8 @@ FACTS: dict[str, tuple[Predicate, tuple[str, ...]]] = {
     ),
     "feature_store": (_truthy_list("git.feature_store_tools"), ("git.feature_store_tools",)),
     "dependency_pinning": (
-        _any(_true("git.dependencies_locked"), _at_least("git.pinned_requirements_ratio", 0.9)),
-        ("git.dependencies_locked", "git.pinned_requirements_ratio", "git.lock_files"),
+        _at_least("git.python_dependencies_pinned_ratio", 0.9),
+        ("git.python_dependencies_pinned_ratio", "git.dependency_manifests_pinning", "git.lock_files"),
     ),
     "model_documentation": (
         _any(_positive("git.model_cards"), _list_meets("git.documentation", {"model_card"})),

@@ -159,7 +159,7 @@ def dependency_findings(snap: Snapshot, deps: Dependencies) -> Findings:
     )
     all_pinned = deps.lines > 0 and deps.pinned == deps.lines
     unpinned = f"; unpinned e.g. {', '.join(deps.unpinned_examples)}" if deps.unpinned_examples else ""
-    return {
+    return pinning_findings(snap, manifest_pinning(snap)) | {
         "git.dependency_files": Finding(
             value=names,
             raw=raw,
@@ -195,5 +195,208 @@ def dependency_findings(snap: Snapshot, deps: Dependencies) -> Findings:
                     else "no requirement lines"
                 )
             ),
+        ),
+    }
+
+
+# --- Python dependency pinning per manifest -------------------------------------------------------------------------
+# Folders that hold material for readers or generators rather than the project's own code: their manifests describe
+# someone else's environment (a tutorial's, a cookiecutter's) and would dilute or inflate the project's own figure.
+# Below a tests folder, a manifest in a sub-folder describes a fixture project (a test bento, a sample model), while
+# tests/requirements.txt itself is the project's own test environment and counts.
+_NOT_OWN = re.compile(
+    r"(^|/)(docs?|documentation|examples?|samples?|tutorials?|templates?|fixtures?|testdata|cookiecutter[^/]*"
+    r"|\{\{[^/]*\}\}[^/]*)/|(^|/)tests?/[^/]+/"
+)
+_PEP508_EXACT = re.compile(r"^[A-Za-z0-9][\w.\-\[\], ]*===?\s*[\w.+!*-]+\s*(;.*)?$")
+_POETRY_EXACT = re.compile(r"^(==?)?\s*\d[\w.+!-]*$")  # poetry "1.2.3" and "==1.2.3" are exact; "^1.2" is not
+_CONDA_FULL = re.compile(r"^[\w.-]+\s*(==\s*\d[\w.+!]*(=\S+)?|=\s*\d+\.\d+\.\d[\w.+!]*(=\S+)?|=\s*\d[\w.+!]*=\S+)$")
+_ENV_HINT = re.compile(r"^dependencies\s*:", re.MULTILINE)
+_INSTALL_REQUIRES = re.compile(r"install_requires\s*=\s*(?:\[(.*?)\]|([A-Za-z_]\w*)\s*[,)])", re.DOTALL)
+_QUOTED = re.compile(r"""["']([^"'\n]+)["']""")
+_CONDA_LOCK = re.compile(r"(^|\.)conda-lock\.ya?ml$|^conda-[\w.-]+\.lock$")
+_PYTHON_LOCKS = {"pyproject.toml": ("poetry.lock", "uv.lock", "pdm.lock"), "pipfile": ("pipfile.lock",)}
+MAX_MANIFESTS_LISTED = 50
+
+
+@dataclass
+class ManifestPinning:
+    """One manifest's declared Python dependencies: how many pin an exact version, and the lock file beside it that
+    locks them all (then every one counts as pinned)."""
+
+    path: str
+    total: int
+    pinned: int
+    lock: str = ""
+
+    @property
+    def covered(self) -> int:
+        return self.total if self.lock else self.pinned
+
+
+def _spec_pinned(spec: str) -> bool:
+    return bool(_PEP508_EXACT.match(spec.strip()) or _EXACT.search(spec + " "))
+
+
+def _count(specs: list[str]) -> tuple[int, int]:
+    """(declared, pinned exactly) of a list of PEP 508 / requirements-file specs."""
+    return len(specs), sum(_spec_pinned(s) for s in specs)
+
+
+def _pyproject(text: str) -> tuple[int, int]:
+    """[project.dependencies] and [tool.poetry.dependencies] (python itself is the interpreter, not a dependency)."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return 0, 0
+    project = doc.get("project")
+    specs = [str(s) for s in project.get("dependencies", [])] if isinstance(project, dict) else []
+    total, pinned = _count(specs)
+    poetry = doc.get("tool", {}).get("poetry", {})
+    table = poetry.get("dependencies", {}) if isinstance(poetry, dict) else {}
+    t2, p2 = _table(table if isinstance(table, dict) else {})
+    return total + t2, pinned + p2
+
+
+def _table(table: dict[str, object]) -> tuple[int, int]:
+    """A poetry or Pipfile table: name = "version" or name = {version = "..."}; git/path entries count as unpinned
+    unless they name a commit (rev)."""
+    total = pinned = 0
+    for name, spec in table.items():
+        if name.lower() == "python":
+            continue
+        total += 1
+        if isinstance(spec, dict):
+            version = str(spec.get("version", ""))
+            pinned += bool(_POETRY_EXACT.match(version.strip()) or spec.get("rev") or spec.get("ref"))
+        else:
+            pinned += bool(_POETRY_EXACT.match(str(spec).strip()))
+    return total, pinned
+
+
+def _pipfile(text: str) -> tuple[int, int]:
+    try:
+        packages = tomllib.loads(text).get("packages", {})
+    except tomllib.TOMLDecodeError:
+        return 0, 0
+    return _table(packages if isinstance(packages, dict) else {})
+
+
+def _setup_py(text: str) -> tuple[int, int]:
+    """The literal list given to install_requires, directly or through a module-level name bound to a literal list;
+    a list built at run time (read from a file) is not parsed."""
+    match = _INSTALL_REQUIRES.search(text)
+    if match and match.group(2):
+        match = re.search(rf"^{match.group(2)}\s*=\s*\[(.*?)\]", text, re.MULTILINE | re.DOTALL)
+    return _count(_QUOTED.findall(match.group(1))) if match else (0, 0)
+
+
+def _setup_cfg(text: str) -> tuple[int, int]:
+    match = re.search(r"^install_requires\s*=\s*(.*?)(?=^\S|\Z)", text, re.MULTILINE | re.DOTALL)
+    if not match:
+        return 0, 0
+    return _count([s.strip() for s in match.group(1).splitlines() if s.strip() and not s.strip().startswith("#")])
+
+
+def _environment(text: str) -> tuple[int, int] | None:
+    """A conda environment file of any name: a mapping whose `dependencies` list holds conda specs (and perhaps a
+    pip list); None when the YAML is something else."""
+    if not _ENV_HINT.search(text):
+        return None
+    try:
+        doc = yamldocs.load(text)
+    except yamldocs.YAMLError:
+        return None
+    deps = doc.get("dependencies") if isinstance(doc, dict) else None
+    if not isinstance(deps, list) or not deps or set(doc) - {"name", "channels", "dependencies", "prefix", "variables"}:
+        return None
+    conda, pip = _conda(text)
+    if not all(isinstance(d, str | dict) for d in deps):
+        return None
+    conda = [c for c in conda if c.split("=")[0].split(" ")[0].strip() not in {"pip", "python"}]
+    total = len(conda) + len(pip)
+    return total, sum(bool(_CONDA_FULL.match(c.replace(" ", ""))) for c in conda) + _count(pip)[1]
+
+
+def _lock_beside(kind: str, folder: str, names: dict[str, dict[str, str]]) -> str:
+    """The lock file in the manifest's own folder that locks that kind of manifest ("" when there is none)."""
+    here = names.get(folder, {})
+    if kind == "environment":
+        found = sorted(here[n] for n in here if _CONDA_LOCK.search(n))
+    else:
+        found = sorted(here[n] for n in here if n in _PYTHON_LOCKS.get(kind, ()))
+    return posixpath.join(folder, found[0]) if found else ""
+
+
+def manifest_pinning(snap: Snapshot) -> list[ManifestPinning]:
+    """Every Python dependency manifest of the project's own code, with its pinned count and the lock beside it.
+
+    A pip-tools input (requirements*.in) beside the .txt compiled from it is left out: the compiled file declares the
+    same dependencies, pinned. An .in file without its compiled .txt counts like a requirements file."""
+    own = [e for e in snap.entries if not _NOT_OWN.search(e.lower)]
+    names: dict[str, dict[str, str]] = {}  # folder -> lower-case name -> name
+    for entry in own:
+        names.setdefault(posixpath.dirname(entry.path), {})[entry.name.lower()] = entry.name
+    found: list[ManifestPinning] = []
+    for entry in own:
+        name = entry.name.lower()
+        folder = posixpath.dirname(entry.path)
+        if entry.path not in snap.contents:
+            continue
+        text = snap.text(entry.path)
+        kind = name
+        if name.endswith(".in") and name.startswith("requirements"):
+            if name[:-3] + ".txt" in names.get(folder, {}):
+                continue
+            counted = _count(_requirement_lines(text))
+        elif _REQUIREMENTS.match(name) or (
+            name.endswith(".txt") and posixpath.basename(folder.lower()) == "requirements"
+        ):
+            counted = _count(_requirement_lines(text))
+        elif name == "pyproject.toml":
+            counted = _pyproject(text)
+        elif name == "pipfile":
+            counted = _pipfile(text)
+        elif name == "setup.py":
+            counted = _setup_py(text)
+        elif name == "setup.cfg":
+            counted = _setup_cfg(text)
+        elif name.endswith((".yml", ".yaml")) and not _CONDA_LOCK.search(name) and (env := _environment(text)):
+            kind, counted = "environment", env
+        else:
+            continue
+        total, pinned = counted
+        if total:
+            found.append(ManifestPinning(entry.path, total, pinned, _lock_beside(kind, folder, names)))
+    return found
+
+
+def pinning_findings(snap: Snapshot, manifests: list[ManifestPinning]) -> Findings:
+    total = sum(m.total for m in manifests)
+    covered = sum(m.covered for m in manifests)
+    raw = snap.raws({m.path for m in manifests} | {m.lock for m in manifests if m.lock in snap.contents})
+    listed = [
+        f"{m.path}: {m.covered}/{m.total}" + (f" (locked by {posixpath.basename(m.lock)})" if m.lock else "")
+        for m in sorted(manifests, key=lambda m: m.path)
+    ]
+    more = len(listed) - MAX_MANIFESTS_LISTED
+    worst = sorted((m for m in manifests if m.covered < m.total), key=lambda m: m.covered / m.total)[:3]
+    return {
+        "git.python_dependencies_pinned_ratio": Finding(
+            value=ratio(covered, total),
+            raw=raw,
+            summary=(
+                f"{of(covered, total)} declared Python dependencies in {len(manifests)} manifest(s) are pinned "
+                "exactly or locked by a lock file beside their manifest"
+                + (f"; least pinned: {', '.join(f'{m.path} {m.covered}/{m.total}' for m in worst)}" if worst else "")
+                if total
+                else "no declared Python dependencies in the project's own manifests to check"
+            ),
+        ),
+        "git.dependency_manifests_pinning": Finding(
+            value=listed[:MAX_MANIFESTS_LISTED] + ([f"(+{more} more)"] if more > 0 else []),
+            raw=raw,
+            summary=f"{len(manifests)} Python dependency manifest(s) with declared dependencies"
+            + (f"; first {MAX_MANIFESTS_LISTED} listed" if more > 0 else ""),
         ),
     }
