@@ -8,9 +8,6 @@ by the collector's code.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -150,16 +147,7 @@ def test_the_cli_collects_a_bundle(server: RecordedHttpServer, tmp_path: Path) -
         f" token_env: {ENV}, page_size: 4}}\n",
         encoding="utf-8",
     )
-    cli = Path(sys.executable).with_name("mlops-maturity")
-    done = subprocess.run(
-        [str(cli), "collect", str(targets), "-o", str(tmp_path / "bundle")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, ENV: TOKEN},
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = collecting.cli_collect(targets, tmp_path / "bundle", {ENV: TOKEN})
     assert TOKEN not in done.stdout + done.stderr
     records = read_records(tmp_path / "bundle")
     assert {r.probe.removeprefix("kubeflow."): r.value for r in records} == expected()

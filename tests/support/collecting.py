@@ -3,6 +3,9 @@ recorded-server fixtures, and the probe catalogue checks."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -86,3 +89,19 @@ def assert_catalogue_complete(collector: type[Collector], prefix: str) -> None:
         assert spec.id.startswith(prefix)
         assert spec.short and spec.short_zh and spec.motivation and spec.implementation
         assert spec.remediation.text and spec.remediation.text_zh
+
+
+def cli_collect(targets: Path, out: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """`mlops-maturity collect TARGETS -o OUT` as a user runs it, in a fresh process with `env` added; it must succeed
+    (a target that fails is a record, not an exit code)."""
+    cli = Path(sys.executable).with_name("mlops-maturity")
+    done = subprocess.run(
+        [str(cli), "collect", str(targets), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
