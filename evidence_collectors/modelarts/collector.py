@@ -17,6 +17,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from pydantic import BaseModel
+
 from evidence_collectors.base import CollectContext, Collector, load_probe_specs
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.http import CollectError, Unavailable
@@ -54,6 +56,7 @@ from evidence_collectors.outcome import Fetched, ProbeFinding, in_catalogue_orde
 from evidence_collectors.records import EvidenceRecord, utc_now
 
 T = TypeVar("T")
+D = TypeVar("D", bound=BaseModel)
 PROBES = load_probe_specs(Path(__file__).with_name("probes.yaml"))
 
 
@@ -295,13 +298,7 @@ class ModelArtsCollector(Collector):
         )
         listed = [m for m in pages.items if matches(m.model_name, api.config.models)]
         raw = list(pages.raw)
-        detailed: list[ModelVersion] = []
-        for model in listed:
-            got = api.detail(api.path("v1", f"/models/{segment(model.model_id)}"), ModelVersion)
-            if got is not None:
-                full, sha = got
-                raw.append(sha)
-                detailed.append(full)
+        detailed = _details(api, listed, lambda m: api.path("v1", f"/models/{segment(m.model_id)}"), raw)
         everything = {m.model_id for m in pages.items}
         found = Read(listed, detailed, pages.cap_note("models"), tuple(raw), api.where("v1", "/models"), everything)
         return found, raw
@@ -323,13 +320,12 @@ class ModelArtsCollector(Collector):
             s for s in pages.items if s.infer_type in ("", "real-time") and matches(s.service_name, api.config.services)
         ]
         raw = list(pages.raw)
-        detailed: list[Service] = []
-        for service in listed:
-            got = api.detail(api.path("v1", f"/services/{segment(service.service_id)}"), Service)
-            if got is not None:
-                full, sha = got
-                raw.append(sha)
-                detailed.append(full.model_copy(update={"status": full.status or service.status}))
+        detailed = [
+            full.model_copy(update={"status": full.status or listed_one.status})
+            for listed_one, full in _details_of(
+                api, listed, lambda s: api.path("v1", f"/services/{segment(s.service_id)}"), raw
+            )
+        ]
         found = Read(listed, detailed, pages.cap_note("services"), tuple(raw), api.where("v1", "/services"))
         return found, raw
 
@@ -381,3 +377,19 @@ class ModelArtsCollector(Collector):
                 stopped.append(f"events of {service.service_name or service.service_id}: {pages.stopped}")
         note += f" ({'; '.join(stopped)}: more exist than were read)" if stopped else ""
         return event_findings(listed, events, start, days, note, (tuple(raw), api.where("v1", "/services/{id}/events")))
+
+
+def _details_of(api: ModelArtsApi, listed: list[D], path_of: Callable[[D], str], raw: list[str]) -> list[tuple[D, D]]:
+    """Each listed item with its single-item read, while the read budget lasts; the reads' hashes join `raw`."""
+    pairs: list[tuple[D, D]] = []
+    for item in listed:
+        got = api.detail(path_of(item), type(item))
+        if got is not None:
+            full, sha = got
+            raw.append(sha)
+            pairs.append((item, full))
+    return pairs
+
+
+def _details(api: ModelArtsApi, listed: list[D], path_of: Callable[[D], str], raw: list[str]) -> list[D]:
+    return [full for _, full in _details_of(api, listed, path_of, raw)]
