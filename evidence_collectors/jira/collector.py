@@ -30,6 +30,7 @@ from evidence_collectors.jira.figures import (
     in_window,
     plan_findings,
     project_finding,
+    project_plan_finding,
     requirement_facts,
     requirement_findings,
     risk_findings,
@@ -59,15 +60,27 @@ REQUIREMENT_PROBES = (
     "jira.requirements_with_time_logged_ratio",
     "jira.requirements_changed_after_review",
     "jira.requirements_reconfirmed_after_change_ratio",
+    "jira.projects_with_performance_target_ratio",
 )
 TEST_PROBES = (
     "jira.test_cases",
     "jira.test_cases_linked_to_requirement_ratio",
     "jira.test_cases_with_steps_ratio",
     "jira.test_cases_executed_ratio",
+    "jira.test_cases_fully_specified_ratio",
 )
-BUG_PROBES = ("jira.bugs", "jira.bugs_linked_ratio")
-PLAN_PROBES = ("jira.plans", "jira.plans_with_dates_ratio", "jira.plans_closed_on_time_ratio")
+BUG_PROBES = (
+    "jira.bugs",
+    "jira.bugs_linked_ratio",
+    "jira.bugs_with_owner_ratio",
+    "jira.bugs_with_severity_version_and_test_case_ratio",
+)
+PLAN_PROBES = (
+    "jira.plans",
+    "jira.plans_with_dates_ratio",
+    "jira.plans_closed_on_time_ratio",
+    "jira.projects_with_dated_plans_ratio",
+)
 COMPLETION_PROBES = ("jira.plan_completion_ratio",)
 RISK_PROBES = (
     "jira.risks",
@@ -97,6 +110,7 @@ class Sprints:
     items: list[Sprint] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)
     note: str = ""
+    by_project: dict[str, set[int]] = field(default_factory=dict)  # the sprints of each project's boards
 
 
 class JiraCollector(Collector):
@@ -187,7 +201,8 @@ class _Reader:
                 "read: max_changelog_reads)"
             )
         facts = [requirement_facts(i, fields, self.kinds, full.get(i.key)) for i in issues]
-        return requirement_findings(facts, tuple(found.raw), found.url, self.config.window_days, found.note)
+        days = self.config.window_days
+        return requirement_findings(facts, tuple(found.raw), found.url, days, found.note, self.keys)
 
     def test_cases(self) -> list[ProbeFinding]:
         fields = self.field_map
@@ -195,9 +210,11 @@ class _Reader:
         return test_case_findings(found.issues, fields, self.kinds, tuple(found.raw), found.url, found.note)
 
     def bugs(self) -> list[ProbeFinding]:
-        found = self._search(self.kinds.bug, self.window, self.field_map.bug_fields())
+        fields = self.field_map
+        found = self._search(self.kinds.bug, self.window, fields.bug_fields())
         bugs = in_window(found.issues, self.start)
-        return bug_findings(bugs, self.kinds, tuple(found.raw), found.url, self.config.window_days, found.note)
+        days = self.config.window_days
+        return bug_findings(bugs, self.kinds, tuple(found.raw), found.url, days, found.note, fields)
 
     def risks(self) -> list[ProbeFinding]:
         fields = self.field_map
@@ -213,12 +230,17 @@ class _Reader:
         result = Sprints()
         seen_boards: set[int] = set()
         by_id: dict[int, Sprint] = {}
+        of_board: dict[int, set[int]] = {}
         for key in self.keys:
             boards = self.api.boards(key)
             result.raw += boards.raw
             result.note += boards.cap_note("boards")
+            mine = result.by_project.setdefault(key, set())
             for board in boards.items:
-                if board.id in seen_boards or board.type.lower() not in SPRINT_BOARDS:
+                if board.id in seen_boards:
+                    mine |= of_board.get(board.id, set())  # a board shared with a project read before
+                    continue
+                if board.type.lower() not in SPRINT_BOARDS:
                     continue
                 seen_boards.add(board.id)
                 try:
@@ -229,6 +251,8 @@ class _Reader:
                     raise
                 result.raw += sprints.raw
                 result.note += sprints.cap_note("sprints")
+                of_board[board.id] = {sprint.id for sprint in sprints.items}
+                mine |= of_board[board.id]
                 for sprint in sprints.items:
                     by_id.setdefault(sprint.id, sprint)
         result.items = sorted(by_id.values(), key=lambda s: s.id)
@@ -238,7 +262,11 @@ class _Reader:
         sprints = self.sprints.get()
         counted = counted_sprints(sprints.items, self.start, self.now)
         url = self.api.url(f"{AGILE}/board")
-        return plan_findings(counted, tuple(sprints.raw), url, self.config.window_days, sprints.note)
+        days = self.config.window_days
+        return [
+            *plan_findings(counted, tuple(sprints.raw), url, days, sprints.note),
+            project_plan_finding(counted, sprints.by_project, self.keys, tuple(sprints.raw), url, days, sprints.note),
+        ]
 
     def completion(self) -> list[ProbeFinding]:
         sprints = self.sprints.get()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from evidence_collectors.criteria import measurable
@@ -16,14 +16,18 @@ from evidence_collectors.jira.config import JiraConfig
 from evidence_collectors.jira.models import History, Issue, JiraField, Project, Sprint
 from evidence_collectors.jira.text import (
     AC_LABELS,
+    DATA_LABELS,
     EXPECTED_LABELS,
     MITIGATION_LABELS,
+    PRECONDITION_LABELS,
     STEP_LABELS,
     as_text,
     filled,
+    performance_target,
     positive,
     section,
     user_story,
+    without_section,
 )
 from evidence_collectors.outcome import ProbeFinding, ratio, sample, share
 from evidence_collectors.rest import Pages
@@ -43,6 +47,12 @@ PROBABILITY_NAMES = ("probability", "likelihood", "可能性", "概率")
 IMPACT_NAMES = ("impact", "severity", "影响", "严重程度")
 CATEGORY_NAMES = ("risk category", "risk type", "风险类别", "风险类型", "风险分类")
 RATING_NAMES = ("risk rating", "risk level", "risk score", "风险等级", "风险级别", "风险评分")
+RISK_ONLY_NAMES = ("risk",)  # "Risk Severity" grades a risk, not a defect
+PRECONDITION_NAMES = ("precondition", "pre-condition", "前置条件", "前提条件")
+DATA_NAMES = ("test data", "test dataset", "input data", "dataset", "测试数据", "输入数据", "数据集")
+STEP_DATA_KEYS = frozenset({"data", "test data", "testdata", "测试数据", "输入数据"})  # a step's data part
+MAX_STEP_DEPTH = 8
+SEVERITY_NAMES = ("severity", "严重程度", "严重级别", "严重等级", "缺陷等级")
 
 
 def _named(fields: Sequence[JiraField], names: tuple[str, ...]) -> tuple[JiraField, ...]:
@@ -86,6 +96,9 @@ class FieldMap:
     rating: tuple[JiraField, ...] = ()
     feasibility: tuple[JiraField, ...] = ()
     scenario: tuple[JiraField, ...] = ()
+    severity: tuple[JiraField, ...] = ()
+    precondition: tuple[JiraField, ...] = ()
+    test_data: tuple[JiraField, ...] = ()
     labels: Labels = Labels()
 
     @classmethod
@@ -104,6 +117,9 @@ class FieldMap:
             impact=_named(fields, IMPACT_NAMES),
             category=_named(fields, CATEGORY_NAMES),
             rating=_named(fields, RATING_NAMES),
+            severity=tuple(f for f in _named(fields, SEVERITY_NAMES) if not _named([f], RISK_ONLY_NAMES)),
+            precondition=_named(fields, PRECONDITION_NAMES),
+            test_data=_named(fields, DATA_NAMES),
         )
 
     @staticmethod
@@ -123,10 +139,11 @@ class FieldMap:
         ]
 
     def test_fields(self) -> list[str]:
-        return [*BASE_FIELDS, "issuelinks", "description", *self.ids(self.steps)]
+        extra = self.ids(self.steps, self.precondition, self.test_data)
+        return [*BASE_FIELDS, "issuelinks", "description", *extra]
 
     def bug_fields(self) -> list[str]:
-        return [*BASE_FIELDS, "issuelinks"]
+        return [*BASE_FIELDS, "issuelinks", "versions", *self.ids(self.severity)]
 
     def risk_fields(self) -> list[str]:
         roles = (self.mitigation, self.probability, self.impact, self.category, self.rating)
@@ -207,6 +224,7 @@ class RequirementFacts:
     feasibility: bool = False
     scenario: bool = False
     time_logged: bool = False
+    target: bool = False
 
     @property
     def project(self) -> str:
@@ -296,6 +314,7 @@ def requirement_facts(
         feasibility=bool(feasibility(issue, fields)),
         scenario=bool(scenario(issue, fields)),
         time_logged=time_logged(issue),
+        target=performance_target(acceptance_criteria(issue, fields)) or performance_target(description(issue)),
     )
 
 
@@ -312,9 +331,15 @@ def in_window(issues: Iterable[Issue], start: dt.datetime) -> list[Issue]:
 
 
 def requirement_findings(
-    facts: Sequence[RequirementFacts], raw: tuple[str, ...], url: str, days: int, note: str
+    facts: Sequence[RequirementFacts],
+    raw: tuple[str, ...],
+    url: str,
+    days: int,
+    note: str,
+    projects: Sequence[str] = (),
 ) -> list[ProbeFinding]:
-    """`facts` are those of the requirements in the window; `note` says what limited the reading, if anything."""
+    """`facts` are those of the requirements in the window; `note` says what limited the reading, if anything;
+    `projects`: the keys of every project read, each of which should state a performance target."""
     n = len(facts)
     noun = "requirements"
     with_ac = [r for r in facts if r.criteria]
@@ -383,6 +408,7 @@ def requirement_findings(
         ),
         project_share("jira.projects_with_feasibility_ratio", lambda r: r.feasibility, "a feasibility conclusion"),
         project_share("jira.projects_with_scenario_ratio", lambda r: r.scenario, "a scenario description"),
+        target_finding(facts, projects, raw, url, period, note),
         finding(
             "jira.requirements_with_time_logged_ratio",
             [r for r in facts if r.time_logged],
@@ -412,6 +438,30 @@ def requirement_findings(
     ]
 
 
+def target_finding(
+    facts: Sequence[RequirementFacts], projects: Sequence[str], raw: tuple[str, ...], url: str, period: str, note: str
+) -> ProbeFinding:
+    """Projects read (all of them, with requirements or not) where a requirement of the window states a model
+    performance target with its value."""
+    having = {r.project for r in facts if r.target}
+    met = [p for p in projects if p in having]
+    lacking = sorted(p for p in projects if p not in having)
+    return ProbeFinding(
+        "jira.projects_with_performance_target_ratio",
+        ratio(len(met), len(projects)),
+        share(
+            len(met),
+            len(projects),
+            "projects",
+            f"have a requirement {period} stating a model performance target with its value",
+        )
+        + (f"; none in {sample(lacking)}" if lacking else "")
+        + note,
+        raw,
+        url,
+    )
+
+
 # --- test cases ----------------------------------------------------------------------------------------------------
 
 
@@ -420,6 +470,37 @@ def has_steps(issue: Issue, fields: FieldMap) -> bool:
         return True
     text = description(issue)
     return bool(section(text, STEP_LABELS)) and bool(section(text, EXPECTED_LABELS))
+
+
+def step_data(value: object, depth: int = 0) -> bool:
+    """Whether a test steps field (Xray's Action / Data / Expected Result, Zephyr's testData) gives a step's data."""
+    if depth > MAX_STEP_DEPTH:
+        return False
+    if isinstance(value, list):
+        return any(step_data(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return any(
+            (str(k).strip().lower() in STEP_DATA_KEYS and filled(v)) or step_data(v, depth + 1)
+            for k, v in value.items()
+        )
+    return False
+
+
+def has_precondition(issue: Issue, fields: FieldMap) -> bool:
+    """A precondition field (its text besides a test data part; a test add-on's field naming the associated
+    pre-condition issues counts) or a precondition section of the description."""
+    if without_section(field_text(issue, fields.precondition), DATA_LABELS):
+        return True
+    return bool(section(description(issue), PRECONDITION_LABELS))
+
+
+def has_test_data(issue: Issue, fields: FieldMap) -> bool:
+    """A test data field, a test data section of the description or of the precondition field, or step data."""
+    if field_text(issue, fields.test_data) or section(field_text(issue, fields.precondition), DATA_LABELS):
+        return True
+    if section(description(issue), DATA_LABELS):
+        return True
+    return any(step_data(issue.fields.value(f.id)) for f in fields.steps)
 
 
 def executed(issue: Issue, kinds: Kinds) -> bool:
@@ -435,6 +516,7 @@ def test_case_findings(
     linked = sum(linked_to(t, kinds.requirement) for t in tests)
     steps = sum(has_steps(t, fields) for t in tests)
     run = sum(executed(t, kinds) for t in tests)
+    specified = sum(has_precondition(t, fields) and has_test_data(t, fields) and has_steps(t, fields) for t in tests)
     return [
         ProbeFinding("jira.test_cases", n, f"{n} test case issue(s){note}", raw, url),
         ProbeFinding(
@@ -458,23 +540,59 @@ def test_case_findings(
             raw,
             url,
         ),
+        ProbeFinding(
+            "jira.test_cases_fully_specified_ratio",
+            ratio(specified, n),
+            share(specified, n, noun, "state their preconditions, input data, steps and expected results") + note,
+            raw,
+            url,
+        ),
     ]
 
 
 # --- bugs ----------------------------------------------------------------------------------------------------------
 
 
+def graded_and_traced(bug: Issue, fields: FieldMap, kinds: Kinds) -> bool:
+    """A severity set (a field named like Severity), an affected version (versions) and a link to a test case."""
+    severity = bool(field_text(bug, fields.severity))
+    return severity and bool(bug.fields.versions) and linked_to(bug, kinds.test_case)
+
+
 def bug_findings(
-    bugs: Sequence[Issue], kinds: Kinds, raw: tuple[str, ...], url: str, days: int, note: str
+    bugs: Sequence[Issue],
+    kinds: Kinds,
+    raw: tuple[str, ...],
+    url: str,
+    days: int,
+    note: str,
+    fields: FieldMap = FieldMap(),
 ) -> list[ProbeFinding]:
     n = len(bugs)
     linked = sum(linked_to(b, kinds.requirement, kinds.test_case) for b in bugs)
+    owned = sum(b.fields.assignee is not None for b in bugs)
+    traced = sum(graded_and_traced(b, fields, kinds) for b in bugs)
+    no_field = "" if fields.severity else " (the site has no severity field)"
     return [
         ProbeFinding("jira.bugs", n, f"{n} bug issue(s) created in the last {days} days{note}", raw, url),
         ProbeFinding(
             "jira.bugs_linked_ratio",
             ratio(linked, n),
             share(linked, n, "bugs", "are linked to a requirement or test case") + note,
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jira.bugs_with_owner_ratio",
+            ratio(owned, n),
+            share(owned, n, "bugs", "have an assignee") + note,
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            "jira.bugs_with_severity_version_and_test_case_ratio",
+            ratio(traced, n),
+            share(traced, n, "bugs", "have a severity, an affected version and a linked test case") + no_field + note,
             raw,
             url,
         ),
@@ -542,6 +660,39 @@ def plan_findings(
             url,
         ),
     ]
+
+
+def project_plan_finding(
+    sprints: Sequence[Sprint],
+    by_project: Mapping[str, set[int]],
+    projects: Sequence[str],
+    raw: tuple[str, ...],
+    url: str,
+    days: int,
+    note: str,
+) -> ProbeFinding:
+    """Projects read whose boards hold at least one counted sprint, each of them with a planned end date."""
+    counted = {s.id: s for s in sprints}
+    dated = []
+    for key in projects:
+        own = [counted[i] for i in sorted(by_project.get(key, set())) if i in counted]
+        if own and all(s.end is not None for s in own):
+            dated.append(key)
+    lacking = [p for p in projects if p not in dated]
+    return ProbeFinding(
+        "jira.projects_with_dated_plans_ratio",
+        ratio(len(dated), len(projects)),
+        share(
+            len(dated),
+            len(projects),
+            "projects",
+            f"have sprints active or ended in the last {days} days, all with a planned end date",
+        )
+        + (f"; not: {sample(lacking)}" if lacking else "")
+        + note,
+        raw,
+        url,
+    )
 
 
 def done_in(issue: Issue, sprint: Sprint) -> bool:

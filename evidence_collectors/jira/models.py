@@ -156,6 +156,7 @@ class IssueFields(_Model):
     aggregatetimespent: Any = None  # seconds logged on the issue and its sub-tasks
     timetracking: Any = None  # {"timeSpentSeconds": ...} where the field is asked for by name
     fix_versions: list[Any] | None = Field(default=None, alias="fixVersions")
+    versions: list[Any] | None = None  # Affects Version/s
     issuelinks: list[IssueLink | None] | None = None
     description: Any = None  # wiki markup text (v2), an Atlassian Document Format document (v3), or None
 

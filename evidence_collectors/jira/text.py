@@ -10,6 +10,8 @@ import functools
 import re
 from typing import Any
 
+from evidence_collectors.criteria import measurable
+
 MAX_DEPTH = 64  # ADF nesting followed at most (a hostile document cannot exhaust the stack)
 MAX_TEXT = 1_000_000  # characters of a description searched for its sections
 _BLOCKS = frozenset(
@@ -62,15 +64,25 @@ OTHER_LABELS = (
     "note",
     "out of scope",
     "scope",
-    "preconditions",
-    "precondition",
     "definition of done",
     "背景",
     "描述",
     "说明",
     "备注",
     "范围",
-    "前置条件",
+)
+# a test case's preconditions and its input data or test dataset (fields or sections; the two trackers share them)
+PRECONDITION_LABELS = ("preconditions", "precondition", "pre-conditions", "pre-condition", "前置条件", "前提条件")
+DATA_LABELS = (
+    "test data",
+    "test dataset",
+    "input data",
+    "dataset",
+    "data set",
+    "测试数据集",
+    "测试数据",
+    "输入数据",
+    "数据集",
 )
 # default names of a requirement's feasibility conclusion and scenario description (fields or sections); the
 # target's feasibility_labels / scenario_labels replace them, and the two trackers share them
@@ -96,7 +108,15 @@ SCENARIO_LABELS = (
     "场景说明",
 )
 KNOWN_LABELS = (
-    AC_LABELS + STEP_LABELS + EXPECTED_LABELS + MITIGATION_LABELS + OTHER_LABELS + FEASIBILITY_LABELS + SCENARIO_LABELS
+    AC_LABELS
+    + STEP_LABELS
+    + EXPECTED_LABELS
+    + MITIGATION_LABELS
+    + OTHER_LABELS
+    + PRECONDITION_LABELS
+    + DATA_LABELS
+    + FEASIBILITY_LABELS
+    + SCENARIO_LABELS
 )
 # a user story in its three parts: who (as a / 作为), what (I want / 我希望), why (so that / 以便); the scan is bounded
 # (MAX_STORY characters) and each part is searched once after the previous one, so it is linear in the text
@@ -104,6 +124,18 @@ MAX_STORY = 20_000
 _STORY_WHO = re.compile(r"(?:^|[^a-z])as an? [^\n]|作为", re.IGNORECASE)
 _STORY_WHAT = re.compile(r"\bi (?:want|need|would like)\b|我(?:希望|想要|想|要|需要)", re.IGNORECASE)
 _STORY_WHY = re.compile(r"\bso that\b|\bin order to\b|以便|从而|这样(?:可以|就能|能够)?|便于", re.IGNORECASE)
+
+# model performance metrics a requirement can set a target for (a word, then within the same sentence a number with a
+# comparison or a unit): quality measures of a model's output, not delivery or service figures such as latency; words
+# as often said of a service or a cache (error rate, hit rate, 错误率, 命中率, 精度) are left out
+_METRIC = re.compile(
+    r"(?<![a-z])(?:accuracy|precision|recall|f1(?:[- ]score)?|f-score|auc|rmse|mae|mape|mse|r2|r²|bleu|rouge|"
+    r"iou|ndcg|ks|gini|false positive rate|false negative rate)(?![a-z])|"
+    r"准确率|精确率|精准率|召回率|查全率|查准率|f1值|误报率|漏报率|误判率|拒真率|纳伪率|识别率",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[\n。；;]")
+MAX_TARGET_TEXT = 200_000
 
 _MARKUP_HEADING = re.compile(r"^h[1-6]\.\s*")  # wiki markup; ADF headings are rendered the same way
 _EMPHASIS = "*_ \t"
@@ -238,6 +270,24 @@ def section(text: str, labels: tuple[str, ...]) -> str:
     return ""
 
 
+def without_section(text: str, labels: tuple[str, ...]) -> str:
+    """The text outside every section named by one of `labels` (its label line and body up to the next heading or
+    known label): what a field says besides, say, its "Test data:" part. Only the first MAX_TEXT characters count."""
+    kept: list[str] = []
+    inside = False
+    for line in (line.strip() for line in text[:MAX_TEXT].splitlines()):
+        if not line:
+            continue
+        if _label(line, labels) is not None:
+            inside = True
+            continue
+        if inside and _opens_section(line):
+            inside = False
+        if not inside:
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def user_story(text: str) -> bool:
     """Whether `text` holds a user story with its three parts in order: the user (as a / 作为), the need (I want /
     我希望) and the purpose (so that / 以便). A bare "作为业务方，我希望……" template line without a purpose does not
@@ -246,3 +296,12 @@ def user_story(text: str) -> bool:
     who = _STORY_WHO.search(head)
     what = _STORY_WHAT.search(head, who.end()) if who else None
     return bool(what and _STORY_WHY.search(head, what.end()))
+
+
+def performance_target(text: str) -> bool:
+    """Whether `text` states a model performance target with its value: a sentence naming a quality metric (recall,
+    AUC, 准确率, ...) that also holds a measurable figure ("recall >= 0.85", "召回率不低于 85%")."""
+    for sentence in _SENTENCE.split(text[:MAX_TARGET_TEXT]):
+        if _METRIC.search(sentence) and measurable(sentence):
+            return True
+    return False

@@ -34,6 +34,7 @@ from evidence_collectors.zentao.figures import (
     plan_findings,
     plan_views,
     product_findings,
+    product_plan_finding,
     requirement_findings,
     risk_findings,
     test_case_findings,
@@ -64,6 +65,7 @@ REQUIREMENT_PROBES = tuple(
         "requirements_with_reviewed_feasibility_ratio",
         "projects_with_feasibility_ratio",
         "projects_with_scenario_ratio",
+        "projects_with_performance_target_ratio",
     )
 )
 TIME_PROBES = ("zentao.requirements_with_time_logged_ratio",)
@@ -73,9 +75,20 @@ CASE_PROBES = (
     "zentao.test_cases_linked_to_requirement_ratio",
     "zentao.test_cases_with_steps_ratio",
     "zentao.test_cases_executed_ratio",
+    "zentao.test_cases_fully_specified_ratio",
 )
-BUG_PROBES = ("zentao.bugs", "zentao.bugs_linked_ratio")
-PLAN_PROBES = ("zentao.plans", "zentao.plans_with_dates_ratio", "zentao.plans_closed_on_time_ratio")
+BUG_PROBES = (
+    "zentao.bugs",
+    "zentao.bugs_linked_ratio",
+    "zentao.bugs_with_owner_ratio",
+    "zentao.bugs_with_severity_version_and_test_case_ratio",
+)
+PLAN_PROBES = (
+    "zentao.plans",
+    "zentao.plans_with_dates_ratio",
+    "zentao.plans_closed_on_time_ratio",
+    "zentao.projects_with_dated_plans_ratio",
+)
 COMPLETION_PROBES = ("zentao.plan_completion_ratio",)
 RISK_PROBES = (
     "zentao.risks",
@@ -103,6 +116,7 @@ class Plans:
     plans: list[ProductPlan] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)
     stopped: list[str] = field(default_factory=list)
+    by_product: dict[int, set[tuple[str, int]]] = field(default_factory=dict)  # (kind, id) of each product's plans
 
     @property
     def note(self) -> str:
@@ -143,7 +157,9 @@ class ZentaoCollector(Collector):
             section(
                 "stories",
                 REQUIREMENT_PROBES,
-                lambda: requirement_findings(stories.get().pages, start, days, stories.get().unread, labels),
+                lambda: requirement_findings(
+                    stories.get().pages, start, days, stories.get().unread, labels, products.items
+                ),
             )
             section(
                 "stories and test cases",
@@ -166,7 +182,12 @@ class ZentaoCollector(Collector):
             section(
                 "projects, executions and product plans",
                 PLAN_PROBES,
-                lambda: plan_findings(views(), tuple(plans.get().raw), url, days, plans.get().note),
+                lambda: [
+                    *plan_findings(views(), tuple(plans.get().raw), url, days, plans.get().note),
+                    product_plan_finding(
+                        views(), plans.get().by_product, products.items, tuple(plans.get().raw), url, days
+                    ),
+                ],
             )
             section(
                 "stories of the finished iterations and plans",
@@ -219,7 +240,8 @@ class ZentaoCollector(Collector):
                 else:
                     full, sha = got
                     pages.raw.append(sha)
-                    case = case.model_copy(update={"steps": full.steps or []})
+                    precondition = full.precondition if full.precondition is not None else case.precondition
+                    case = case.model_copy(update={"steps": full.steps or [], "precondition": precondition})
             items.append(case)
         pages.items = items
         return result, pages.raw
@@ -244,10 +266,12 @@ class ZentaoCollector(Collector):
                     if read[project.id].stopped:
                         result.stopped.append(f"executions of project {project.id}: {read[project.id].stopped}")
                 executions += [e for e in read[project.id].items if not e.deleted]
+            result.by_product[product] = {("execution", e.id) for e in executions}
             if not executions:
                 plans = api.plans(product)
                 result.raw += plans.raw
                 result.plans += plans.items
+                result.by_product[product] = {("plan", p.id) for p in plans.items if not p.deleted}
                 if plans.stopped:
                     result.stopped.append(f"plans of product {product}: {plans.stopped}")
         result.executions = [e for pages in read.values() for e in pages.items]

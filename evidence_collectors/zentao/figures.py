@@ -6,11 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from evidence_collectors.criteria import measurable
-from evidence_collectors.jira.text import section, user_story  # one section reader for the two trackers
+from evidence_collectors.jira.text import (  # one reading of descriptions for the two trackers
+    DATA_LABELS,
+    performance_target,
+    section,
+    user_story,
+    without_section,
+)
 from evidence_collectors.outcome import ProbeFinding, counts, of, ratio, sample, share
 from evidence_collectors.rest import Pages
 from evidence_collectors.zentao.models import (
@@ -184,10 +190,21 @@ def requirement_window(stories: Pages[Story], start: dt.datetime) -> list[Story]
     return [s for s in live(stories.items) if in_window(s.opened_date, start)]
 
 
+def states_target(story: Story) -> bool:
+    """The story's 验收标准 or description states a model performance target with its value."""
+    return performance_target(text_lines(story.verify or "")) or performance_target(text_lines(story.spec or ""))
+
+
 def requirement_findings(
-    stories: Pages[Story], start: dt.datetime, days: int, unread: int, labels: Labels = Labels()
+    stories: Pages[Story],
+    start: dt.datetime,
+    days: int,
+    unread: int,
+    labels: Labels = Labels(),
+    products: Iterable[Product] = (),
 ) -> list[ProbeFinding]:
-    """`unread`: stories of the window whose acceptance criteria could not be read (detail budget spent)."""
+    """`unread`: stories of the window whose acceptance criteria could not be read (detail budget spent);
+    `products`: every product in scope, each of which should state a performance target."""
     window = requirement_window(stories, start)
     raw, url = tuple(stories.raw), stories.url
     period = f"opened in the last {days} days{stories.cap_note('stories')}"
@@ -276,6 +293,7 @@ def requirement_findings(
         per_product(
             "projects_with_scenario_ratio", [s for s in known if scenario(s, labels)], "a scenario description"
         ),
+        target_finding(known, list(products), raw, url, noun, left_out),
         ProbeFinding(
             P + "requirements_changed_after_review",
             len(changed),
@@ -297,6 +315,25 @@ def requirement_findings(
             url,
         ),
     ]
+
+
+def target_finding(
+    known: list[Story], products: list[Product], raw: tuple[str, ...], url: str, noun: str, left_out: str
+) -> ProbeFinding:
+    """Products in scope (all of them, with stories or not) with a story of the window that states a model
+    performance target with its value."""
+    having = {s.product for s in known if states_target(s)}
+    met = [p for p in products if p.id in having]
+    lacking = [f"#{p.id} {p.name}" for p in products if p.id not in having]
+    return ProbeFinding(
+        P + "projects_with_performance_target_ratio",
+        ratio(len(met), len(products)),
+        share(len(met), len(products), "products", f"have one of the {noun} stating a model performance target")
+        + (f"; none in {sample(lacking)}" if lacking else "")
+        + left_out,
+        raw,
+        url,
+    )
 
 
 def time_findings(stories: Pages[Story], tasks: Pages[Task], start: dt.datetime, days: int) -> list[ProbeFinding]:
@@ -347,6 +384,17 @@ def has_steps(case: TestCase) -> bool:
     return any(plain_text(step.expect) for step in case.steps or [])
 
 
+def has_precondition(case: TestCase) -> bool:
+    """前置条件 that says something besides a test data part."""
+    return bool(without_section(text_lines(case.precondition or ""), DATA_LABELS))
+
+
+def has_test_data(case: TestCase) -> bool:
+    """A test data section (测试数据, 输入数据, 测试数据集, Test data, ...) in the 前置条件 or in a step."""
+    texts = [case.precondition or "", *(step.desc for step in case.steps or [])]
+    return any(section(text_lines(text), DATA_LABELS) for text in texts)
+
+
 def test_case_findings(cases: Pages[TestCase], unread: int) -> list[ProbeFinding]:
     """`unread`: cases whose steps could not be read (detail budget spent), left out of the steps ratio."""
     items = [c for c in cases.items if not c.deleted]
@@ -355,6 +403,7 @@ def test_case_findings(cases: Pages[TestCase], unread: int) -> list[ProbeFinding
     stepped = sum(has_steps(c) for c in known)
     linked = sum(c.story > 0 for c in items)
     run = [c for c in items if c.last_run_result.strip()]
+    specified = sum(has_precondition(c) and has_test_data(c) and has_steps(c) for c in known)
     left_out = f" ({unread} left out: steps not read, max_detail_reads spent or case gone)" if unread else ""
     return [
         ProbeFinding(
@@ -387,10 +436,34 @@ def test_case_findings(cases: Pages[TestCase], unread: int) -> list[ProbeFinding
             raw,
             url,
         ),
+        ProbeFinding(
+            P + "test_cases_fully_specified_ratio",
+            ratio(specified, len(known)),
+            share(
+                specified, len(known), "test cases", "state their preconditions, input data, steps and expected results"
+            )
+            + left_out
+            + note,
+            raw,
+            url,
+        ),
     ]
 
 
 # --- bugs --------------------------------------------------------------------------------------------------------
+
+
+def bug_owned(bug: Bug) -> bool:
+    """Assigned to a person; a closed bug (assigned to the placeholder "closed") counts when it names who resolved or
+    closed it."""
+    people = [a for a in bug.assigned_to if a != "closed"]
+    return bool(people) or (bug.assigned_to == ["closed"] and bool(bug.resolved_by or bug.closed_by))
+
+
+def graded_and_traced(bug: Bug) -> bool:
+    """A severity (1-4), an affected build other than "trunk" (主干: no build chosen) and the test case it came from."""
+    builds = [b for b in bug.opened_build if b.lower() != "trunk"]
+    return 1 <= bug.severity <= 4 and bool(builds) and bug.case > 0
 
 
 def bug_findings(bugs: Pages[Bug], start: dt.datetime, days: int) -> list[ProbeFinding]:
@@ -398,12 +471,28 @@ def bug_findings(bugs: Pages[Bug], start: dt.datetime, days: int) -> list[ProbeF
     raw, url = tuple(bugs.raw), bugs.url
     noun = f"bugs opened in the last {days} days{bugs.cap_note('bugs')}"
     linked = sum(b.story > 0 or b.case > 0 for b in window)
+    owned = sum(bug_owned(b) for b in window)
+    traced = sum(graded_and_traced(b) for b in window)
     return [
         ProbeFinding(P + "bugs", len(window), f"{len(window)} {noun}", raw, url),
         ProbeFinding(
             P + "bugs_linked_ratio",
             ratio(linked, len(window)),
             share(linked, len(window), noun, "are linked to a story or a test case"),
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            P + "bugs_with_owner_ratio",
+            ratio(owned, len(window)),
+            share(owned, len(window), noun, "are assigned to a person (closed ones: name who resolved or closed them)"),
+            raw,
+            url,
+        ),
+        ProbeFinding(
+            P + "bugs_with_severity_version_and_test_case_ratio",
+            ratio(traced, len(window)),
+            share(traced, len(window), noun, "have a severity, an affected build (not trunk) and a test case"),
             raw,
             url,
         ),
@@ -501,6 +590,39 @@ def plan_findings(views: list[PlanView], raw: tuple[str, ...], url: str, days: i
             url,
         ),
     ]
+
+
+def product_plan_finding(
+    views: list[PlanView],
+    by_product: Mapping[int, set[tuple[str, int]]],
+    products: Iterable[Product],
+    raw: tuple[str, ...],
+    url: str,
+    days: int,
+) -> ProbeFinding:
+    """Products in scope with at least one counted iteration or plan (their projects' executions, else their product
+    plans), every one of them with a planned end date."""
+    listed = list(products)
+    dated = []
+    for product in listed:
+        mine = by_product.get(product.id, set())
+        own = [v for v in views if (v.kind, v.id) in mine]
+        if own and all(v.end is not None for v in own):
+            dated.append(product)
+    lacking = [f"#{p.id} {p.name}" for p in listed if p not in dated]
+    return ProbeFinding(
+        P + "projects_with_dated_plans_ratio",
+        ratio(len(dated), len(listed)),
+        share(
+            len(dated),
+            len(listed),
+            "products",
+            f"have iterations or plans unfinished or ended in the last {days} days, all with a planned end date",
+        )
+        + (f"; not: {sample(lacking)}" if lacking else ""),
+        raw,
+        url,
+    )
 
 
 def completion_findings(

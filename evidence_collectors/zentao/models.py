@@ -174,23 +174,46 @@ class Step(_Model):
 
 
 class TestCase(_Model):
-    """A test case of GET /products/{id}/testcases or /testcases/{id}; `steps` is None when the answer omits them."""
+    """A test case of GET /products/{id}/testcases or /testcases/{id}; `steps` and `precondition` (前置条件, rich
+    text) are None when the answer omits them."""
 
     id: Annotated[int, BeforeValidator(to_int), Field(ge=1)]
     title: Text = ""
     product: Int = 0
     story: Int = 0
     steps: Annotated[list[Step] | None, BeforeValidator(_to_steps)] = None
+    precondition: Annotated[str | None, BeforeValidator(lambda v: None if v is None else _to_text(v))] = None
     last_run_result: Text = Field(default="", alias="lastRunResult")
     deleted: Flag = False
 
 
+def _to_builds(value: Any) -> list[str]:
+    """The builds a bug affects (openedBuild): "trunk", "3", "3,5", [3, 5] or [{"id": 3, ...}]; empty when none."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        found = item.get("id") if isinstance(item, dict) else item
+        text = "" if isinstance(found, bool) else _to_text(found)  # a flag names no build
+        names += [n.strip() for n in text.split(",") if n.strip() and n.strip() != "0"]
+    return names
+
+
 class Bug(_Model):
+    """A bug of GET /products/{id}/bugs: severity 1-4 (0 when not graded), the builds it affects (openedBuild, a build
+    id or "trunk", ZenTao's 主干 placeholder when no build was chosen), who it is assigned to ("closed" once it is
+    closed) and who resolved and closed it."""
+
     id: Annotated[int, BeforeValidator(to_int), Field(ge=1)]
     title: Text = ""
     product: Int = 0
     story: Int = 0
     case: Int = 0
+    severity: Int = 0
+    opened_build: Annotated[list[str], BeforeValidator(_to_builds)] = Field(default_factory=list, alias="openedBuild")
+    status: Text = ""  # active | resolved | closed
+    assigned_to: Users = Field(default_factory=list, alias="assignedTo")
+    resolved_by: Users = Field(default_factory=list, alias="resolvedBy")
+    closed_by: Users = Field(default_factory=list, alias="closedBy")
     opened_date: Time = Field(default=None, alias="openedDate")
     deleted: Flag = False
 

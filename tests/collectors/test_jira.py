@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from evidence_collectors.base import CollectContext
 from evidence_collectors.criteria import measurable
 from evidence_collectors.jira import JiraCollector
-from evidence_collectors.jira.collector import REQUIREMENT_PROBES
+from evidence_collectors.jira.collector import BUG_PROBES, REQUIREMENT_PROBES, RISK_PROBES, TEST_PROBES
 from evidence_collectors.jira.config import JiraConfig
 from evidence_collectors.jira.models import Issue
 from evidence_collectors.jira.text import AC_LABELS, adf_text, as_text, section
@@ -192,12 +192,12 @@ def test_a_failing_search_costs_only_its_own_probes(server: RecordedHttpServer) 
     assert (records["plans"].value, records["plans_with_dates_ratio"].value) == (2, 1.0)
     assert records["plans_closed_on_time_ratio"].value == 1.0
     requirement_probes = [p for p in status if f"jira.{p}" in REQUIREMENT_PROBES]
-    assert len(requirement_probes) == len(REQUIREMENT_PROBES) == 16
+    assert len(requirement_probes) == len(REQUIREMENT_PROBES) == 17
     assert {status[p] for p in requirement_probes} == {EvidenceStatus.unavailable}
     assert records["requirements"].reason.startswith("requirement issues: HTTP 500 from ")
     assert {status[p] for p in status if p.startswith("test_cases")} == {EvidenceStatus.error}
     assert "invalid JSON" in records["test_cases"].reason
-    assert {status["bugs"], status["bugs_linked_ratio"]} == {EvidenceStatus.unavailable}
+    assert {status[p] for p in status if p.startswith("bugs")} == {EvidenceStatus.unavailable}
     assert "retry after 120 s" in records["bugs"].reason
     assert {status[p] for p in status if p.startswith("risks")} == {EvidenceStatus.unavailable}
     assert "no answer within 1 s" in records["risks"].reason
@@ -210,8 +210,9 @@ def test_a_failing_search_costs_only_its_own_probes(server: RecordedHttpServer) 
 
 def test_an_unreadable_field_list_fails_the_issue_probes_only(server: RecordedHttpServer) -> None:
     records, _ = collect(config(f"{server.base_url}/nofields", "nofields"))
-    issue_probes = [p for p in records if p != "projects" and not p.startswith("plan")]
-    assert len(issue_probes) == 28  # projects_with_* are counted from the requirement issues
+    issue_sections = (*REQUIREMENT_PROBES, *TEST_PROBES, *BUG_PROBES, *RISK_PROBES)
+    issue_probes = [p for p in records if f"jira.{p}" in issue_sections]
+    assert len(issue_probes) == len(issue_sections) == 32  # projects_with_* are counted from the requirement issues
     assert {records[p].status for p in issue_probes} == {EvidenceStatus.unavailable}
     assert all("/nofields/rest/api/2/field" in (records[p].reason or "") for p in issue_probes)
     assert (records["projects"].value, records["plans"].value, records["plan_completion_ratio"].value) == (1, 0, 0.0)

@@ -52,16 +52,21 @@ SUFFIXES = [
     "requirements_with_reviewed_feasibility_ratio",
     "projects_with_feasibility_ratio",
     "projects_with_scenario_ratio",
+    "projects_with_performance_target_ratio",
     "requirements_with_time_logged_ratio",
     "test_cases",
     "test_cases_linked_to_requirement_ratio",
     "test_cases_with_steps_ratio",
     "test_cases_executed_ratio",
+    "test_cases_fully_specified_ratio",
     "bugs",
     "bugs_linked_ratio",
+    "bugs_with_owner_ratio",
+    "bugs_with_severity_version_and_test_case_ratio",
     "plans",
     "plans_with_dates_ratio",
     "plans_closed_on_time_ratio",
+    "projects_with_dated_plans_ratio",
     "plan_completion_ratio",
     "risks",
     "risks_project_coverage_ratio",
@@ -202,7 +207,7 @@ def test_each_failing_section_costs_only_its_own_probes(server: RecordedHttpServ
     status = {probe: r.status for probe, r in records.items()}
     cases = {f"zentao.{s}" for s in SUFFIXES if s.startswith("test_cases")}
     cases.add("zentao.requirements_linked_to_test_cases_ratio")
-    bugs = {"zentao.bugs", "zentao.bugs_linked_ratio"}
+    bugs = {f"zentao.{s}" for s in SUFFIXES if s.startswith("bugs")}
     risks = {f"zentao.{s}" for s in SUFFIXES if s.startswith("risks")}
     assert {p for p, s in status.items() if s is EvidenceStatus.unavailable} == cases | risks
     assert {p for p, s in status.items() if s is EvidenceStatus.error} == bugs
