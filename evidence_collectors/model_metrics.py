@@ -53,6 +53,7 @@ CUSTOM = "custom"
 # Words that make a metric name a model metric when they appear as one of its `_`/`:`-separated words.
 MODEL_WORDS = frozenset(
     {"model", "models", "prediction", "predictions", "predicted", "predict", "inference", "infer", "drift", "psi", "ml"}
+    | {"accuracy", "auc", "f1", "rmse", "ndcg", "logloss"}  # evaluation words that only models are measured by
 )
 
 # Words that make a rule, alert or dashboard query about models when they appear anywhere in its text.
@@ -63,7 +64,7 @@ MODEL_TEXT = re.compile(
 )
 
 SYSTEM_CATEGORIES = ("availability", "latency", "traffic", "errors", "resources")
-MODEL_QUALITY_CATEGORIES = ("prediction_distribution", "drift", "data_quality")
+MODEL_QUALITY_CATEGORIES = ("prediction_distribution", "drift", "data_quality", "model_performance")
 CATEGORY_ORDER = SYSTEM_CATEGORIES + MODEL_QUALITY_CATEGORIES
 
 CATEGORIES: dict[str, re.Pattern[str]] = {
@@ -82,7 +83,7 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
     "errors": re.compile(r"error|fail|exception|(^|_)5xx(_|$)|(code|status)\s*=~?\s*\"5"),
     "resources": re.compile(r"(^|_)(gpu|cpu|memory|mem)(_|$)|utili[sz]ation"),
     "prediction_distribution": re.compile(
-        r"(?<!drift_)(?<!quality_)(?<!data_)score|confidence|probabilit"
+        r"(?<!drift_)(?<!quality_)(?<!data_)(?<!f1_)(?<!r2_)score|confidence|probabilit"
         r"|(prediction|predictions|predicted|output)_(value|values|distribution|histogram|class|classes|label|labels"
         r"|mean|bucket)|class_distribution|label_distribution"
     ),
@@ -93,6 +94,11 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
     "data_quality": re.compile(
         r"data_quality|quality_score|missing|(^|_)nulls?(_|$)|(^|_)nan(_|$)|invalid|schema_(violation|error|mismatch)"
         r"|out_of_range|outlier|freshness"
+    ),
+    # How well predictions match actual outcomes (online evaluation), not how they are distributed.
+    "model_performance": re.compile(
+        r"(^|[^a-z])(accuracy|auc|roc_auc|pr_auc|precision|recall|f1|f1_score|rmse|mse|mae|mape|log_?loss|ndcg"
+        r"|hit_rate|r2)([^a-z0-9]|$)"
     ),
 }
 
@@ -156,3 +162,53 @@ def ordered(found: Iterable[str]) -> list[str]:
     """Categories in their fixed reading order (system aspects first, then model quality)."""
     present = set(found)
     return [c for c in CATEGORY_ORDER if c in present]
+
+
+# Pipeline topics that metrics, dashboards and alerts speak to, beside model services: ingestion (with its quality
+# and timeliness facets), preprocessing, the feature store, training and evaluation. A topic word must appear; the
+# facet words only qualify ingestion.
+TOPIC_ORDER = (
+    "ingestion",
+    "ingestion_quality",
+    "ingestion_timeliness",
+    "preprocessing",
+    "feature_store",
+    "training",
+    "evaluation",
+)
+_INGESTION = re.compile(r"ingest|数据接入|数据采集|数据摄取")
+_QUALITY_FACET = re.compile(r"success|fail|error|reject|invalid|quality|missing|dropped|duplicate|成功|失败|质量|缺失")
+_TIMELINESS_FACET = re.compile(
+    r"latency|(^|[^a-z])lag([^a-z]|$)|delay|fresh|on_?time|timel|(^|_)late(_|$)|duration|seconds|arriv|延迟|时效|准时|耗时"
+)
+_PREPROCESSING = re.compile(r"pre_?process|数据预处理|预处理")
+_FEATURE_STORE = re.compile(r"feast|feature_?(store|server|view)|(online|offline)_?store|特征平台|特征存储|特征库")
+_TRAINING = re.compile(r"(^|[^a-z])(re)?train(ing|er|s)?([^a-z]|$)|训练")
+# Rule evaluation (Prometheus, Grafana and Loki rulers report it) is not the evaluation of a model.
+_EVALUATION = re.compile(r"(?<!rule_)(?<!rules_)(?<!last_)(?<!alert_)evaluat|(^|[^a-z])eval([^a-z]|$)|评估|评测")
+
+
+def data_topics(title: str, text: str) -> set[str]:
+    """The pipeline topics a named thing (metric, panel, alert) speaks to, read from its name and its query together."""
+    lowered = f"{snake(title)} {title.lower()} {text.lower()}"
+    found: set[str] = set()
+    if _INGESTION.search(lowered):
+        found.add("ingestion")
+        if _QUALITY_FACET.search(lowered):
+            found.add("ingestion_quality")
+        if _TIMELINESS_FACET.search(lowered):
+            found.add("ingestion_timeliness")
+    if _PREPROCESSING.search(lowered):
+        found.add("preprocessing")
+    if _FEATURE_STORE.search(lowered):
+        found.add("feature_store")
+    if _TRAINING.search(lowered):
+        found.add("training")
+    if _EVALUATION.search(lowered):
+        found.add("evaluation")
+    return found
+
+
+def ordered_topics(found: Iterable[str]) -> list[str]:
+    present = set(found)
+    return [t for t in TOPIC_ORDER if t in present]

@@ -15,9 +15,10 @@ from evidence_collectors.grafana.models import (
     DashboardDoc,
     DataSource,
     Health,
+    Report,
     SearchHit,
 )
-from evidence_collectors.http import CollectError, HttpSession
+from evidence_collectors.http import CollectError, HttpSession, Unavailable
 from evidence_collectors.rest import checked
 
 
@@ -98,6 +99,18 @@ class GrafanaApi:
         path = "/api/datasources"
         body, sha = self._get(path)
         return self._parse(TypeAdapter(list[DataSource]), body, path), [sha]
+
+    def reports(self) -> tuple[list[Report], list[str]]:
+        """Reports of the Reporting feature; a Grafana without it (open source) answers 404, which says nothing about
+        whether reports are generated elsewhere, so the probe is unavailable then."""
+        path = "/api/reports"
+        try:
+            body, sha = self._get(path)
+        except CollectError as exc:
+            if exc.status == 404:
+                raise Unavailable("no Reporting API here (a Grafana Enterprise feature): HTTP 404") from None
+            raise
+        return self._parse(TypeAdapter(list[Report]), body, path), [sha]
 
     def annotations(self, tags: list[str], days: int, limit: int) -> tuple[list[Annotation], list[str]]:
         """Annotations carrying any of `tags` in the last `days` days (Grafana has no paging here: `limit` caps)."""

@@ -8,10 +8,10 @@ from typing import ClassVar
 
 from evidence_collectors.base import CollectContext, Collector, ProbeSpec, load_probe_specs
 from evidence_collectors.config import TargetConfig
-from evidence_collectors.grafana import alerting, dashboards, delivery, forecasts
+from evidence_collectors.grafana import alerting, dashboards, delivery, forecasts, reports, topics
 from evidence_collectors.grafana.api import DashboardRead, GrafanaApi, SearchResult
 from evidence_collectors.grafana.config import GrafanaConfig
-from evidence_collectors.grafana.models import AlertRule, Annotation, DataSource, Health
+from evidence_collectors.grafana.models import AlertRule, Annotation, DataSource, Health, Report
 from evidence_collectors.http import HttpSession, Unavailable
 from evidence_collectors.outcome import Computed, Fetched, Finding, sections
 from evidence_collectors.records import EvidenceRecord
@@ -65,9 +65,10 @@ class GrafanaCollector(Collector):
                 if search.error
                 else Fetched.run(lambda: api.dashboards(search.get().hits, config.max_dashboards))
             )
-            ctx.progress(f"{config.name}: alert rules, data sources, annotations")
+            ctx.progress(f"{config.name}: alert rules, data sources, reports, annotations")
             rules: Fetched[list[AlertRule]] = Fetched.run(api.alert_rules)
             sources: Fetched[list[DataSource]] = Fetched.run(api.data_sources)
+            scheduled: Fetched[list[Report]] = Fetched.run(api.reports)
             marks: Fetched[list[Annotation]] = Fetched.run(
                 lambda: api.annotations(config.annotation_tags, config.annotation_window_days, config.annotation_limit)
             )
@@ -85,6 +86,18 @@ class GrafanaCollector(Collector):
 
         def delivered() -> Computed:
             return delivery.delivery_findings(read.get()), search.raw + read.raw
+
+        def shown_topics() -> Computed:
+            return topics.dashboard_topic_findings(read.get()), search.raw + read.raw
+
+        def reported() -> Computed:
+            return reports.report_findings(scheduled.get(), read.get()), scheduled.raw + search.raw + read.raw
+
+        def delivery_alerts() -> Computed:
+            return delivery.delivery_alert_findings(rules.get()), rules.raw
+
+        def watched_topics() -> Computed:
+            return topics.alert_topic_findings(rules.get()), rules.raw
 
         def alerted() -> Computed:
             return alerting.alert_findings(rules.get(), config.owner_keys, extra), rules.raw
@@ -105,7 +118,11 @@ class GrafanaCollector(Collector):
             ([G + "version"], version),
             ([G + "dashboards"], listed),
             (CONTENT_PROBES, content),
-            ([G + "delivery_metrics"], delivered),
+            ([G + "delivery_metrics", G + "delivery_metric_kinds", G + "delivery_metrics_described_ratio"], delivered),
+            ([G + "dashboard_pipeline_topics"], shown_topics),
+            ([G + "alert_pipeline_topics"], watched_topics),
+            ([G + "recurring_measurement_reports"], reported),
+            ([G + "delivery_alert_rules"], delivery_alerts),
             (ALERT_PROBES, alerted),
             ([G + "key_metric_forecast_alert_rules"], forecast),
             ([G + "data_sources", G + "data_source_types"], sourced),

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from evidence_collectors.grafana.api import DashboardRead
-from evidence_collectors.grafana.models import Panel
+from evidence_collectors.grafana.models import AlertRule, Panel
 from evidence_collectors.model_metrics import snake
-from evidence_collectors.outcome import Finding, sample
+from evidence_collectors.outcome import Finding, ratio, sample
 
 _SEP = r"[\s_-]*"
 DELIVERY_METRICS: dict[str, re.Pattern[str]] = {
@@ -47,11 +47,14 @@ def panel_kinds(panel: Panel) -> set[str]:
 
 def delivery_findings(read: DashboardRead) -> dict[str, Finding]:
     where: dict[str, set[str]] = {}
+    described: set[str] = set()
     for doc in read.docs:
         title = doc.dashboard.title or doc.dashboard.uid
         for panel in doc.dashboard.all_panels():
             for kind in panel_kinds(panel):
                 where.setdefault(kind, set()).add(title)
+                if panel.description.strip():
+                    described.add(kind)
     found = [k for k in DELIVERY_ORDER if k in where]
     missing = [k for k in DELIVERY_ORDER if k not in where]
     if found:
@@ -61,4 +64,30 @@ def delivery_findings(read: DashboardRead) -> dict[str, Finding]:
         )
     else:
         summary = f"none of the {len(read.docs)} dashboards read has a panel with a query for a DORA key metric"
-    return {"grafana.delivery_metrics": Finding(found, summary)}
+    bare = [k for k in found if k not in described]
+    if found:
+        described_summary = f"{len(found) - len(bare)} of {len(found)} DORA key metrics shown on dashboards have a "
+        described_summary += "panel description saying what they mean" + (
+            f"; without: {', '.join(bare)}" if bare else ""
+        )
+    else:
+        described_summary = "no DORA key metric is shown on a dashboard, so none is described (0.0)"
+    return {
+        "grafana.delivery_metrics": Finding(found, summary),
+        "grafana.delivery_metric_kinds": Finding(len(found), summary),
+        "grafana.delivery_metrics_described_ratio": Finding(
+            ratio(len(found) - len(bare), len(found)), described_summary
+        ),
+    }
+
+
+def delivery_alert_findings(rules: list[AlertRule]) -> dict[str, Finding]:
+    """Active alert rules whose title or data queries name a DORA key metric: thresholds on delivery metrics."""
+    active = [r for r in rules if r.record is None and not r.is_paused]
+    chosen = sorted(r.title for r in active if _kinds(r.title) or _kinds(snake(r.title)) or _kinds(r.queries()))
+    summary = (
+        f"{len(chosen)} of {len(active)} active alert rules watch a DORA key metric: {sample(chosen)}"
+        if chosen
+        else f"none of the {len(active)} active alert rules watches a DORA key metric"
+    )
+    return {"grafana.delivery_alert_rules": Finding(len(chosen), summary)}

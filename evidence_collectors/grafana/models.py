@@ -40,10 +40,11 @@ class SearchHit(_Api):
 class Panel(_Api):
     title: str = ""
     type: str = ""
+    description: str = ""  # the panel's own explanation of what it shows
     targets: list[dict[str, Any]] = Field(default_factory=list)
     panels: list[Panel] = Field(default_factory=list)  # a collapsed row keeps its panels inside
 
-    @field_validator("title", "type", mode="before")
+    @field_validator("title", "type", "description", mode="before")
     @classmethod
     def _str(cls, value: Any) -> str:
         return _text(value)
@@ -155,3 +156,26 @@ class Annotation(_Api):
     id: int | None = None
     time: int | None = None
     tags: list[str] = Field(default_factory=list)
+
+
+class ReportSchedule(_Api):
+    frequency: str = ""  # once | hourly | daily | weekly | monthly | custom
+
+
+class ReportDashboardRef(_Api):
+    uid: str = ""
+    name: str = ""
+
+
+class ReportDashboard(_Api):
+    dashboard: ReportDashboardRef = Field(default_factory=ReportDashboardRef)
+
+
+class Report(_Api):
+    """A report of Grafana Enterprise's Reporting feature as GET /api/reports lists it (recipients are not read)."""
+
+    id: int | None = None
+    name: str = ""
+    state: str = ""  # e.g. scheduled, paused, expired, not scheduled, draft
+    schedule: ReportSchedule = Field(default_factory=ReportSchedule)
+    dashboards: list[ReportDashboard] = Field(default_factory=list)

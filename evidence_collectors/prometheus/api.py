@@ -134,3 +134,19 @@ class PrometheusApi:
                 raise CollectError(f"{self.session.url(path)}: expected a vector, got {result.result_type}")
             samples += result.result
         return samples, shas
+
+    def present_at(self, names: Sequence[str], at: float, lookback_h: float) -> tuple[bool, list[str]]:
+        """Whether any of the named metrics had a sample in the `lookback_h` hours before the unix time `at`."""
+        path = "/api/v1/query"
+        shas: list[str] = []
+        for start in range(0, len(names), NAMES_PER_QUERY):
+            batch = names[start : start + NAMES_PER_QUERY]
+            expr = f'count(last_over_time({{__name__=~"{"|".join(batch)}"}}[{int(lookback_h * 3600)}s]))'
+            data, sha = self._data(path, {"query": expr, "time": f"{at:.3f}"})
+            shas.append(sha)
+            result = self._parse(QueryData, data, path)
+            if result.result_type != "vector":
+                raise CollectError(f"{self.session.url(path)}: expected a vector, got {result.result_type}")
+            if result.result:
+                return True, shas
+        return False, shas

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -9,7 +10,7 @@ from evidence_collectors.base import CollectContext, Collector, ProbeSpec, load_
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.http import HttpSession, Unavailable
 from evidence_collectors.outcome import Computed, Fetched, Finding, sections
-from evidence_collectors.prometheus import baselines, coverage, delivery, metrics, retention, rules, scrape
+from evidence_collectors.prometheus import baselines, coverage, delivery, metrics, retention, rules, scrape, topics
 from evidence_collectors.prometheus.api import NAMES_PER_QUERY, PrometheusApi, RulePages
 from evidence_collectors.prometheus.config import PrometheusConfig
 from evidence_collectors.prometheus.models import (
@@ -56,6 +57,11 @@ class PrometheusCollector(Collector):
             series: Fetched[list[Sample]] = (
                 Fetched(error=names.error) if names.error else Fetched.run(lambda: api.series_counts(queried, by))
             )
+            ctx.progress(f"{config.name}: history of delivery metrics")
+            delivery_names = delivery.delivery_names(names.value or [])
+            history: Fetched[int] = (
+                Fetched(error=names.error) if names.error else Fetched.run(lambda: _history(api, delivery_names))
+            )
         partial = (
             f" (series read for the first {len(queried)} of {len(queryable)} model metric names: "
             f"max_series_queries of {config.max_series_queries} reached)"
@@ -101,6 +107,27 @@ class PrometheusCollector(Collector):
             found = coverage.coverage_findings(model_targets, rules.classify(pages.get(), extra))
             return noted(found), targets.raw + names.raw + series.raw + pages.raw
 
+        def per_model() -> Computed:
+            found = metrics.model_aspect_findings(series.get(), config.model_name_labels)
+            return noted(found), names.raw + series.raw
+
+        def errors_collected() -> Computed:
+            found = metrics.error_metric_findings(targets.get(), series.get())
+            return noted(found), targets.raw + names.raw + series.raw
+
+        def kept_history() -> Computed:
+            return delivery.history_findings(history.get(), delivery_names), names.raw + history.raw
+
+        def measured_topics() -> Computed:
+            return topics.name_topic_findings(names.get(), config.metric_window_h), names.raw
+
+        def delivery_alerts() -> Computed:
+            ruleset = rules.classify(pages.get(), extra)
+            return delivery.delivery_alert_findings(ruleset.alerting, ruleset.capped_note), pages.raw
+
+        def watched_topics() -> Computed:
+            return topics.topic_findings(rules.classify(pages.get(), extra)), pages.raw
+
         def ruled() -> Computed:
             ruleset = rules.classify(pages.get(), extra)
             found = {**rules.rule_findings(ruleset, config.owner_keys), **baselines.baseline_findings(ruleset, extra)}
@@ -123,11 +150,32 @@ class PrometheusCollector(Collector):
             ([P + "monitored_models", P + "model_metrics_with_version_label_ratio"], labelled),
             ([P + "model_serving_targets", P + "model_serving_targets_up_ratio"], serving),
             ([P + "model_serving_targets_with_availability_alert_ratio"], watched),
+            (
+                [P + "monitored_models_with_all_aspects_ratio", P + "monitored_models_with_performance_metric_ratio"],
+                per_model,
+            ),
+            ([P + "model_serving_targets_with_error_metrics_ratio"], errors_collected),
+            ([P + "delivery_metrics_history_days"], kept_history),
+            ([P + "alert_pipeline_topics"], watched_topics),
+            ([P + "metric_pipeline_topics"], measured_topics),
+            ([P + "delivery_alerting_rules"], delivery_alerts),
             ([p for p in self.probe_ids() if p in RULE_PROBES], ruled),
             ([P + "firing_alerts", P + "firing_alert_names"], fired),
             ([P + "firing_model_alerts"], fired_models),
         ]
         return sections(self, config, ctx, groups)
+
+
+def _history(api: PrometheusApi, names: list[str]) -> tuple[int, list[str]]:
+    """The oldest age in HISTORY_DAYS at which a delivery metric had samples (0 when none had), oldest asked first."""
+    shas: list[str] = []
+    now = time.time()
+    for days in delivery.HISTORY_DAYS if names else ():
+        present, more = api.present_at(names, now - days * 86400, 24.0)
+        shas += more
+        if present:
+            return days, shas
+    return 0, shas
 
 
 RULE_PROBES = frozenset(

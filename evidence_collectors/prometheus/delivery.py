@@ -12,6 +12,9 @@ import re
 from collections.abc import Sequence
 
 from evidence_collectors.outcome import Finding, sample
+from evidence_collectors.prometheus.models import Rule
+
+_IDENTIFIER = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
 
 DELIVERY_METRICS: dict[str, re.Pattern[str]] = {
     "lead_time": re.compile(r"lead_?time|(^|[_:])commit_timestamp($|[_:])"),
@@ -49,3 +52,39 @@ def delivery_findings(names: Sequence[str], window_h: float) -> dict[str, Findin
             "or one of its source timestamps"
         )
     return {"prometheus.delivery_metrics": Finding(found, summary)}
+
+
+# Ages (days) at which delivery series are looked for, oldest first: the figures measurement requirements name
+# (6 months, 2 years) and the steps between.
+HISTORY_DAYS = (730, 365, 180, 90, 30)
+
+
+def delivery_names(names: Sequence[str]) -> list[str]:
+    """Metric names (recording-rule outputs included) that are a DORA key metric or one of its source timestamps."""
+    return [n for n in names if any(p.search(n.lower()) for p in DELIVERY_METRICS.values())]
+
+
+def history_findings(found_at: int, names: Sequence[str]) -> dict[str, Finding]:
+    """`found_at`: the oldest age in HISTORY_DAYS at which a delivery series had samples, 0 when none had."""
+    if not names:
+        summary = "no delivery metric has series now, so no delivery history is kept (0)"
+    elif found_at:
+        summary = f"delivery metrics ({sample(sorted(names), 3)}) have samples from {found_at} days ago"
+        older = [d for d in HISTORY_DAYS if d > found_at]
+        summary += f", none from {min(older)} days ago" if older else ""
+    else:
+        summary = f"delivery metrics ({sample(sorted(names), 3)}) have no samples from {min(HISTORY_DAYS)} days ago"
+    return {"prometheus.delivery_metrics_history_days": Finding(found_at, summary)}
+
+
+def delivery_alert_findings(alerting: Sequence[Rule], note: str) -> dict[str, Finding]:
+    """Alerting rules whose expression reads a DORA key metric or one of its source timestamps."""
+    chosen = sorted(
+        r.name for r in alerting if delivery_names([n for n in _IDENTIFIER.findall(r.query) if n not in ("by", "on")])
+    )
+    summary = (
+        f"{len(chosen)} of {len(alerting)} alerting rules watch a DORA key metric: {sample(chosen)}"
+        if chosen
+        else f"none of the {len(alerting)} alerting rules reads a DORA key metric or its source timestamps"
+    )
+    return {"prometheus.delivery_alerting_rules": Finding(len(chosen), summary + note)}

@@ -112,3 +112,59 @@ def model_target_findings(targets: list[ScrapeTarget], series: list[Sample]) -> 
         "prometheus.model_serving_targets": Finding(total, count_summary),
         "prometheus.model_serving_targets_up_ratio": Finding(ratio(up, total), up_summary),
     }
+
+
+# The aspects a model's own metrics must cover to count as fully monitored: system behaviour (latency, throughput,
+# errors, resource use) and model behaviour (input data quality, prediction distribution).
+FULL_ASPECTS = ("latency", "traffic", "errors", "resources", "data_quality", "prediction_distribution")
+
+
+def aspects_by_model(series: list[Sample], name_labels: Sequence[str]) -> dict[str, set[str]]:
+    """For each model named by a model label, the aspects named by the metrics that carry that label."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for s in series:
+        if model := _first(s.metric, name_labels):
+            found[model] |= vocab.categories(s.metric.get("__name__", ""))
+    return dict(found)
+
+
+def _model_share(by_model: dict[str, set[str]], needed: Sequence[str], what: str) -> Finding:
+    total = len(by_model)
+    if not total:
+        return Finding(0.0, f"no current model metric names a model, so no model {what} (0.0)")
+    lacking = {m: [a for a in needed if a not in cats] for m, cats in by_model.items()}
+    short = sorted(f"{m} (no {', '.join(gap)})" for m, gap in lacking.items() if gap)
+    n = total - len(short)
+    summary = f"{n} of {total} models named on current model metrics ({percent(n, total)}) {what}"
+    return Finding(ratio(n, total), summary + (f"; lacking: {sample(short, 6)}" if short else ""))
+
+
+def model_aspect_findings(series: list[Sample], name_labels: Sequence[str]) -> dict[str, Finding]:
+    by_model = aspects_by_model(series, name_labels)
+    return {
+        "prometheus.monitored_models_with_all_aspects_ratio": _model_share(
+            by_model, FULL_ASPECTS, f"have metrics for all of {', '.join(FULL_ASPECTS)}"
+        ),
+        "prometheus.monitored_models_with_performance_metric_ratio": _model_share(
+            by_model, ("model_performance",), "have an online performance metric (accuracy, AUC, F1, RMSE, ...)"
+        ),
+    }
+
+
+def error_metric_findings(targets: list[ScrapeTarget], series: list[Sample]) -> dict[str, Finding]:
+    """Model-serving targets from which an error metric of a model is collected now."""
+    model_targets = serving_targets(targets, series)
+    with_errors = {
+        (s.metric.get("job", ""), s.metric.get("instance", ""))
+        for s in series
+        if "errors" in vocab.categories(s.metric.get("__name__", ""))
+    }
+    total = len(model_targets)
+    n = sum(1 for t in model_targets if t.key in with_errors)
+    missing = sorted(f"{t.job} {t.instance}" for t in model_targets if t.key not in with_errors)
+    if total:
+        summary = f"{n} of {total} model-serving scrape targets ({percent(n, total)}) expose a current error metric"
+        summary += f"; without: {sample(missing)}" if missing else ""
+    else:
+        summary = "there are no model-serving scrape targets, so none exposes an error metric (0.0)"
+    return {"prometheus.model_serving_targets_with_error_metrics_ratio": Finding(ratio(n, total), summary)}

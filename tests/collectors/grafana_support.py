@@ -83,6 +83,8 @@ def route(handler: QuietHandler, path: str, query: dict[str, list[str]]) -> None
         handler.send(200, (FIXTURES / "alert-rules.json").read_bytes())
     elif path == "/api/datasources":
         handler.send(200, (FIXTURES / "datasources.json").read_bytes())
+    elif path == "/api/reports":  # the recorded instance runs Grafana Enterprise's Reporting
+        handler.send(200, (FIXTURES / "reports.json").read_bytes())
     elif path == "/api/annotations":
         if "from" not in query or "to" not in query:
             handler.send(400, b'{"message":"from and to are expected"}')

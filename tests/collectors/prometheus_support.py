@@ -161,8 +161,9 @@ class PrometheusServer:
         self.app_exporter.close()
 
 
-def start_prometheus(binary: str, workdir: Path) -> PrometheusServer:
-    model, app = exporter(MODEL_SERVER_METRICS), exporter(APP_METRICS)
+def start_prometheus(binary: str, workdir: Path, extra_model_metrics: str = "") -> PrometheusServer:
+    """`extra_model_metrics`: exposition text the model exporter serves after MODEL_SERVER_METRICS."""
+    model, app = exporter(MODEL_SERVER_METRICS + extra_model_metrics), exporter(APP_METRICS)
     port, dead, alertmanager = free_port(), free_port(), free_port()
     (workdir / "rules.yml").write_text(RULES)
     (workdir / "prometheus.yml").write_text(

@@ -165,10 +165,12 @@ def test_an_empty_grafana_gives_zero_not_none(token: str) -> None:
         "/api/search": json_answer([]),
         "/api/v1/provisioning/alert-rules": json_answer([]),
         "/api/datasources": json_answer([]),
+        "/api/reports": json_answer([]),  # an empty Grafana Enterprise
     }
     with FakeGrafana(token=token, faults=faults) as fake:
         records, _ = run(config(fake.url))
     assert all(r.status is EvidenceStatus.ok for r in records.values())
+    assert records["recurring_measurement_reports"].value == 0
     assert records["dashboards"].value == 0 and records["model_dashboards"].value == 0
     assert records["model_dashboards_provisioned_ratio"].value == 0.0
     assert "there are no model dashboards" in records["model_dashboards_provisioned_ratio"].summary
@@ -232,4 +234,4 @@ def test_bad_settings_are_refused(settings: dict[str, Any]) -> None:
 
 def test_catalogue_is_complete_and_bilingual() -> None:
     collecting.assert_catalogue_complete(GrafanaCollector, "grafana.")
-    assert len(GrafanaCollector.probe_ids()) == 19
+    assert len(GrafanaCollector.probe_ids()) == 25

@@ -310,7 +310,7 @@ def test_bad_settings_are_refused(settings: dict[str, Any]) -> None:
 
 def test_catalogue_is_complete_and_bilingual() -> None:
     collecting.assert_catalogue_complete(PrometheusCollector, "prometheus.")
-    assert len(PrometheusCollector.probe_ids()) == 33
+    assert len(PrometheusCollector.probe_ids()) == 40
     assert Path(__file__).exists()
 
 
