@@ -17,6 +17,8 @@ from evidence_collectors.base import CollectContext, Collector, load_probe_specs
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.github.api import GitHubApi
 from evidence_collectors.github.config import GitHubConfig
+from evidence_collectors.github.definitions import definition_findings
+from evidence_collectors.github.deployed_by import deployed_by_workflow_findings
 from evidence_collectors.github.figures import (
     CommitChecks,
     deployment_findings,
@@ -35,6 +37,7 @@ from evidence_collectors.github.figures import (
 )
 from evidence_collectors.github.models import (
     Branch,
+    BranchName,
     BranchProtection,
     BranchRule,
     CheckRun,
@@ -49,6 +52,12 @@ from evidence_collectors.github.models import (
     Tag,
     Workflow,
     WorkflowRun,
+)
+from evidence_collectors.github.release_branches import (
+    RELEASE_BRANCH,
+    bypass_findings,
+    release_branch_findings,
+    release_branch_gaps,
 )
 from evidence_collectors.http import CollectError, Unavailable
 from evidence_collectors.outcome import ProbeFinding, failed_read, in_catalogue_order, probe_section, recorded
@@ -71,6 +80,7 @@ RUN_PROBES = (
     "github.default_branch_longest_broken_hours",
     "github.default_branch_last_conclusion",
 )
+DEFINITION_PROBES = ("github.runs_with_definition_version_ratio",)
 PULL_PROBES = (
     "github.merged_pulls_checked_ratio",
     "github.merged_pulls_mainline_checked_ratio",
@@ -83,7 +93,10 @@ DETAIL_PROBES = (
     "github.default_branch_required_approvals",
     "github.default_branch_enforce_admins",
     "github.default_branch_force_push_blocked",
+    "github.default_branch_review_bypassers",
 )
+RELEASE_BRANCH_PROBES = ("github.release_branches_unguarded",)
+MAX_RELEASE_BRANCHES = 20  # two or three requests per release branch
 ENVIRONMENT_PROBES = (
     "github.environments",
     "github.environments_with_required_reviewers",
@@ -94,6 +107,7 @@ DEPLOYMENT_PROBES = (
     "github.deployment_success_ratio",
     "github.deployments_with_outcome_ratio",
     "github.deployment_environments",
+    "github.deployments_by_workflow_ratio",
 )
 RELEASE_PROBES = ("github.release_count", "github.releases_in_window", "github.releases_with_notes_ratio")
 TAG_PROBES = ("github.tag_count",)
@@ -152,6 +166,7 @@ class GitHubCollector(Collector):
                 )
             )
             section("workflow runs", RUN_PROBES, lambda: run_findings(runs.get(), start, branch, days))
+            section("workflow runs", DEFINITION_PROBES, lambda: definition_findings(runs.get(), start, days))
             merged = _Merged(api, start, branch)
             section("merged pull requests", PULL_PROBES, lambda: self._pulls(api, merged, branch, days))
             section("pull request reviews", REVIEW_PROBES, lambda: self._reviews(api, merged, branch, days))
@@ -161,6 +176,11 @@ class GitHubCollector(Collector):
                 lambda: self._queue(merged, runs, branch, days),
             )
             records.extend(self._protection(config, ctx, api, branch))
+            section(
+                "release branches and their protection (reading it needs admin rights on the repository)",
+                RELEASE_BRANCH_PROBES,
+                lambda: self._release_branches(api),
+            )
             section(
                 "environments",
                 ENVIRONMENT_PROBES,
@@ -198,10 +218,31 @@ class GitHubCollector(Collector):
             if info.protected:
                 classic, classic_sha = api.get(f"{path}/protection", BranchProtection)
                 more = (classic_sha,)
-            return protection_detail_findings(branch, classic, rules.items, raw + more, url)
+            found = protection_detail_findings(branch, classic, rules.items, raw + more, url)
+            return found + bypass_findings(branch, classic, raw + more, url)
 
         what = "branch protection settings (reading them needs admin rights on the repository)"
         return records + probe_section(self, config, ctx, what, DETAIL_PROBES, details)
+
+    def _release_branches(self, api: GitHubApi) -> list[ProbeFinding]:
+        """Branches named release*, newest listed first, each with its classic protection and ruleset rules."""
+        listing = api.pages(f"{api.repo}/branches", BranchName)
+        release = [b for b in listing.items if RELEASE_BRANCH.match(b.name)]
+        raw = list(listing.raw)
+        gaps: dict[str, list[str]] = {}
+        for found in release[:MAX_RELEASE_BRANCHES]:
+            path = api.branch_path(found.name)
+            rules = api.pages(f"{api.repo}/rules/branches/{quote(found.name, safe='')}", BranchRule)
+            raw += rules.raw
+            classic: BranchProtection | None = None
+            if found.protected:
+                classic, sha = api.get(f"{path}/protection", BranchProtection)
+                raw.append(sha)
+            gaps[found.name] = release_branch_gaps(classic, rules.items)
+        note = listing.cap_note("branches")
+        if len(release) > MAX_RELEASE_BRANCHES:
+            note += f" (protection read for the first {MAX_RELEASE_BRANCHES} release branches)"
+        return release_branch_findings(gaps, (tuple(raw), listing.url), note)
 
     def _pulls(self, api: GitHubApi, pulls: _Merged, branch: str, days: int) -> list[ProbeFinding]:
         """Pull requests merged into the default branch in the window, and the checks on their two commits."""
@@ -265,7 +306,9 @@ class GitHubCollector(Collector):
         note = listing.cap_note("deployments")
         if len(window) > MAX_STATUS_LOOKUPS:
             note += f" (outcomes read for the newest {MAX_STATUS_LOOKUPS} deployments)"
-        return deployment_findings(window, states, tuple(raw), listing.url, days, note)
+        capped = listing.cap_note("deployments")
+        by_workflow = deployed_by_workflow_findings(window, tuple(listing.raw), listing.url, days, capped)
+        return deployment_findings(window, states, tuple(raw), listing.url, days, note) + by_workflow
 
 
 class _Merged:

@@ -29,9 +29,37 @@ class Account(_Model):
     login: str = ""
 
 
+class ReferencedWorkflow(_Model):
+    """A reusable workflow a run called: its path (owner/repo/.github/workflows/x.yml@ref) and the commit used."""
+
+    path: str = ""
+    sha: str | None = None
+    ref: str | None = None
+
+
 class WorkflowRun(_Model):
     id: int
     event: str
+    # read leniently (an odd value costs only the definition figure, not the run listing): the workflow file the run
+    # used, e.g. .github/workflows/ci.yml (dynamic/... for GitHub-managed ones), and the reusable workflows it called
+    path: Any = ""
+    referenced_workflows: Any = None
+
+    @property
+    def workflow_path(self) -> str:
+        return self.path if isinstance(self.path, str) else ""
+
+    @property
+    def called(self) -> list[ReferencedWorkflow]:
+        """The reusable workflows called; an entry that is not an object counts as one without a recorded commit."""
+        found = self.referenced_workflows if isinstance(self.referenced_workflows, list) else []
+        return [
+            ReferencedWorkflow.model_validate(w)
+            if isinstance(w, dict) and isinstance(w.get("sha"), str | None)
+            else ReferencedWorkflow()
+            for w in found
+        ]
+
     status: str | None = None  # queued | in_progress | completed | ...
     conclusion: str | None = None  # success | failure | cancelled | skipped | timed_out | ...
     head_branch: str | None = None
@@ -82,12 +110,47 @@ class Branch(_Model):
     protection: ProtectionSummary | None = None
 
 
+class BranchName(_Model):
+    """A branch as GET /repos/{owner}/{repo}/branches lists it."""
+
+    name: str
+    protected: bool = False
+
+
 class Enabled(_Model):
     enabled: bool = False
 
 
+class Slugged(_Model):
+    slug: str = ""
+
+
+class BypassAllowances(_Model):
+    """Who may merge without the required reviews (classic protection's bypass_pull_request_allowances)."""
+
+    users: list[Account] = Field(default_factory=list)
+    teams: list[Slugged] = Field(default_factory=list)
+    apps: list[Slugged] = Field(default_factory=list)
+
+    def names(self) -> list[str]:
+        teams = [f"team {t.slug}" for t in self.teams]
+        return sorted([u.login for u in self.users] + teams + [f"app {a.slug}" for a in self.apps])
+
+
 class RequiredReviews(_Model):
     required_approving_review_count: int = 0
+    bypass_pull_request_allowances: Any = None  # read leniently: an odd value must not cost the other settings
+
+    @property
+    def bypassers(self) -> list[str]:
+        """Who may skip the reviews; an allowance that cannot be read counts as one unnamed account."""
+        allowed = self.bypass_pull_request_allowances
+        if allowed is None:
+            return []
+        try:
+            return BypassAllowances.model_validate(allowed).names()
+        except ValueError:
+            return ["(unreadable bypass allowances)"]
 
 
 class BranchProtection(_Model):
@@ -106,10 +169,29 @@ class BranchRule(_Model):
     parameters: dict[str, Any] = Field(default_factory=dict)
 
 
+class App(_Model):
+    slug: str = ""
+
+
 class Deployment(_Model):
     id: int
     environment: str
     created_at: dt.datetime
+    # read leniently (an odd value costs only the workflow figure): who created it, and the GitHub App it was created
+    # through (github-actions for a workflow job)
+    creator: Any = None
+    performed_via_github_app: Any = None
+
+    @property
+    def creator_login(self) -> str:
+        login = self.creator.get("login") if isinstance(self.creator, dict) else None
+        return login if isinstance(login, str) else ""
+
+    @property
+    def app_slug(self) -> str:
+        app = self.performed_via_github_app
+        slug = app.get("slug") if isinstance(app, dict) else None
+        return slug if isinstance(slug, str) else ""
 
 
 class DeploymentStatus(_Model):
@@ -151,10 +233,6 @@ class Review(_Model):
     user: Account | None = None
     state: str = ""  # APPROVED | CHANGES_REQUESTED | COMMENTED | DISMISSED | PENDING
     submitted_at: dt.datetime | None = None
-
-
-class App(_Model):
-    slug: str = ""
 
 
 class CheckRun(_Model):

@@ -46,9 +46,18 @@ from evidence_collectors.gitlab.models import (
     MergeRequest,
     MergeRequestApprovals,
     Pipeline,
+    PipelineTestReport,
     Project,
     ProtectedBranch,
     ProtectedEnvironment,
+    RepoBranch,
+)
+from evidence_collectors.gitlab.release_branches import release_branch_findings
+from evidence_collectors.gitlab.run_records import (
+    commit_pipelines,
+    deployed_by_pipeline_findings,
+    report_findings,
+    run_record_findings,
 )
 from evidence_collectors.http import CollectError, Unavailable
 from evidence_collectors.outcome import ProbeFinding, in_catalogue_order, probe_section, recorded
@@ -74,6 +83,7 @@ BRANCH_PROBES = (
     "gitlab.default_branch_code_owner_approval",
 )
 RULE_PROBES = ("gitlab.default_branch_required_approvals",)
+RELEASE_BRANCH_PROBES = ("gitlab.release_branches_unguarded",)
 SETTING_PROBES = ("gitlab.author_approval_prevented", "gitlab.approvals_reset_on_push")
 MR_PROBES = ("gitlab.merged_mrs_in_window", "gitlab.merged_mr_approved_ratio")
 MR_CHECK_PROBES = (
@@ -86,12 +96,15 @@ ENVIRONMENT_PROBES = ("gitlab.environments", "gitlab.production_environments")
 PROTECTED_ENV_PROBES = ("gitlab.protected_environments", "gitlab.environments_with_required_approval")
 FREEZE_PROBES = ("gitlab.deploy_freeze_periods",)
 TRAIN_PROBES = ("gitlab.merged_mrs_via_merge_train_ratio",)
-TRIGGER_PROBES = ("gitlab.pipelines_with_trigger_record_ratio",)
+TRIGGER_PROBES = ("gitlab.pipelines_with_trigger_record_ratio", "gitlab.pipelines_with_run_record_ratio")
+TEST_REPORT_PROBES = ("gitlab.pipelines_with_test_report_ratio",)
+MAX_REPORT_LOOKUPS = 50  # one request per pipeline started by a commit or merge request; newest first
 DEPLOYMENT_PROBES = (
     "gitlab.deployments_in_window",
     "gitlab.deployment_success_ratio",
     "gitlab.deployments_with_outcome_ratio",
     "gitlab.deployment_environments",
+    "gitlab.deployments_by_pipeline_ratio",
 )
 
 Compute = Callable[[], list[ProbeFinding]]
@@ -135,9 +148,12 @@ class GitLabCollector(Collector):
             section(
                 "pipeline jobs (who each pipeline ran for)",
                 TRIGGER_PROBES,
-                lambda: trigger_record_findings(
-                    _again(pipelines), _newest_first(api, "jobs", Job, start, sort=False), start, days
-                ),
+                lambda: self._run_records(api, _again(pipelines), start, days),
+            )
+            section(
+                "pipeline test reports",
+                TEST_REPORT_PROBES,
+                lambda: self._test_reports(api, _again(pipelines), start, days),
             )
             try:
                 protected: Pages[ProtectedBranch] | Exception = api.pages(
@@ -150,6 +166,11 @@ class GitLabCollector(Collector):
                 f"merge request approval rules ({PREMIUM})",
                 RULE_PROBES,
                 lambda: self._approval_rules(api, branch, protected),
+            )
+            section(
+                f"release branches and their protection and approval rules ({PREMIUM})",
+                RELEASE_BRANCH_PROBES,
+                lambda: self._release_branches(api, protected),
             )
             section(
                 f"merge request approval settings ({PREMIUM})", SETTING_PROBES, lambda: self._approval_settings(api)
@@ -191,7 +212,7 @@ class GitLabCollector(Collector):
             section(
                 "deployments",
                 DEPLOYMENT_PROBES,
-                lambda: deployment_findings(_newest_first(api, "deployments", Deployment, start), start, days),
+                lambda: self._deployments(api, start, days),
             )
         return in_catalogue_order(self, records)
 
@@ -209,6 +230,44 @@ class GitLabCollector(Collector):
             is_protected = bool(protecting(branch, branches.items))
             raw += tuple(branches.raw)
         return approval_rule_findings(branch, rules, is_protected, raw)
+
+    def _run_records(
+        self, api: GitLabApi, pipelines: Pages[Pipeline], start: dt.datetime, days: int
+    ) -> list[ProbeFinding]:
+        jobs = _newest_first(api, "jobs", Job, start, sort=False)
+        return trigger_record_findings(pipelines, jobs, start, days) + run_record_findings(pipelines, jobs, start, days)
+
+    def _test_reports(
+        self, api: GitLabApi, pipelines: Pages[Pipeline], start: dt.datetime, days: int
+    ) -> list[ProbeFinding]:
+        """The test report summary of the newest pipelines that a commit or merge request started."""
+        chosen = commit_pipelines(pipelines.items, start)
+        looked = chosen[:MAX_REPORT_LOOKUPS]
+        raw = list(pipelines.raw)
+        reports: dict[int, PipelineTestReport] = {}
+        for pipeline in looked:
+            report, sha = api.get(f"{api.project}/pipelines/{pipeline.id}/test_report_summary", PipelineTestReport)
+            reports[pipeline.id] = report
+            raw.append(sha)
+        note = pipelines.cap_note("pipelines")
+        if len(chosen) > MAX_REPORT_LOOKUPS:
+            note += f" (test reports read for the newest {MAX_REPORT_LOOKUPS})"
+        return report_findings(looked, reports, (tuple(raw), pipelines.url), f"in the last {days} days{note}")
+
+    def _deployments(self, api: GitLabApi, start: dt.datetime, days: int) -> list[ProbeFinding]:
+        deployments = _newest_first(api, "deployments", Deployment, start)
+        return deployment_findings(deployments, start, days) + deployed_by_pipeline_findings(deployments, start, days)
+
+    def _release_branches(self, api: GitLabApi, protected: Pages[ProtectedBranch] | Exception) -> list[ProbeFinding]:
+        """Branches named release*, checked against the protected branches and the approval rules."""
+        branches = api.pages(f"{api.project}/repository/branches", RepoBranch, params={"search": "^release"})
+        if not branches.items:  # nothing to guard: the rules are not needed
+            return release_branch_findings([], [], [], (tuple(branches.raw), branches.url), "")
+        rules = api.pages(f"{api.project}/approval_rules", ApprovalRule)
+        guards = _ok(protected, "protected branches: ")
+        note = branches.cap_note("branches") + guards.cap_note("protected branches") + rules.cap_note("rules")
+        raw = (*branches.raw, *guards.raw, *rules.raw)
+        return release_branch_findings(branches.items, guards.items, rules.items, (raw, branches.url), note)
 
     def _approval_settings(self, api: GitLabApi) -> list[ProbeFinding]:
         path = f"{api.project}/approvals"

@@ -4,6 +4,7 @@ reported as an unexpected response rather than guessed."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,12 +41,39 @@ class JobPipeline(_Model):
 
 
 class Job(_Model):
-    """A CI job (GET /projects/:id/jobs): the user it ran for (the pipeline's starter) and its pipeline."""
+    """A CI job (GET /projects/:id/jobs): the user it ran for (the pipeline's starter), its pipeline, and the files it
+    kept (its log is the artifact of file_type trace until the log is erased or expires). started_at and artifacts are
+    read leniently: an odd value there costs only the run-record figure, not the jobs listing."""
 
     id: int
     created_at: dt.datetime
+    started_at: Any = None  # None: the job never ran (skipped, manual, canceled before start)
     user: JobUser | None = None
     pipeline: JobPipeline | None = None
+    artifacts: Any = None  # [{"file_type": "archive" | "metadata" | "trace" | "junit" | ..., ...}]
+
+    @property
+    def ran(self) -> bool:
+        return self.started_at is not None
+
+    @property
+    def log_kept(self) -> bool:
+        found = self.artifacts if isinstance(self.artifacts, list) else []
+        return any(isinstance(a, dict) and a.get("file_type") == "trace" for a in found)
+
+
+class ReportTotals(_Model):
+    count: int = 0
+    success: int = 0
+    failed: int = 0
+    skipped: int = 0
+    error: int = 0
+
+
+class PipelineTestReport(_Model):
+    """GET /projects/:id/pipelines/:pipeline_id/test_report_summary: the JUnit reports the pipeline's jobs uploaded."""
+
+    total: ReportTotals = Field(default_factory=ReportTotals)
 
 
 class AccessLevel(_Model):
@@ -71,6 +99,13 @@ class ProtectedBranch(_Model):
     merge_access_levels: list[AccessLevel] = Field(default_factory=list)
     allow_force_push: bool = False
     code_owner_approval_required: bool = False
+
+
+class RepoBranch(_Model):
+    """A repository branch (GET /projects/:id/repository/branches)."""
+
+    name: str
+    protected: bool = False
 
 
 class NamedBranch(_Model):
@@ -157,9 +192,14 @@ class DeploymentEnvironment(_Model):
     name: str
 
 
+class DeploymentJob(_Model):
+    id: int
+
+
 class Deployment(_Model):
     id: int
     status: str  # created | running | success | failed | canceled | skipped | blocked
     ref: str = ""
     created_at: dt.datetime
     environment: DeploymentEnvironment
+    deployable: DeploymentJob | None = None  # the CI job that deployed; None for a deployment recorded through the API

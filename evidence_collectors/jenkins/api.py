@@ -22,7 +22,10 @@ from evidence_collectors.rest import SessionApi, parse
 
 JOB_FIELDS = "name,fullName,color,buildable,lastSuccessfulBuild[number,timestamp],jobs[name]"
 JOB_TREE = f"jobs[{JOB_FIELDS}]"
-BUILD_FIELDS = "number,result,timestamp,duration,building,actions[causes[_class,userId],lastBuiltRevision[SHA1]]"
+BUILD_FIELDS = (
+    "number,result,timestamp,duration,building,"
+    "actions[causes[_class,userId],lastBuiltRevision[SHA1],totalCount,failCount,skipCount]"
+)
 PAGE = 100
 
 M = TypeVar("M", bound=BaseModel)

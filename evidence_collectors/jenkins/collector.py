@@ -16,6 +16,7 @@ from evidence_collectors.http import CollectError, Unavailable
 from evidence_collectors.jenkins.api import History, JenkinsApi, Jobs
 from evidence_collectors.jenkins.config import JenkinsConfig
 from evidence_collectors.jenkins.figures import build_findings, job_findings
+from evidence_collectors.jenkins.run_records import run_record_findings
 from evidence_collectors.outcome import failed_read, in_catalogue_order, recorded
 from evidence_collectors.records import EvidenceRecord, utc_now
 
@@ -28,6 +29,8 @@ BUILD_PROBES = (
     "jenkins.build_duration_median_minutes",
     "jenkins.build_trigger_causes",
     "jenkins.active_job_count",
+    "jenkins.builds_with_run_record_ratio",
+    "jenkins.builds_with_test_report_ratio",
 )
 
 
@@ -63,4 +66,6 @@ class JenkinsCollector(Collector):
                 histories[name] = api.history(name, start)
             except (Unavailable, CollectError) as exc:
                 return failed_read(self, config, ctx, f"builds of {name}", BUILD_PROBES, exc)
-        return recorded(self, config, ctx, build_findings(histories, start, config.window_days, api.url("/api/json")))
+        url, days = api.url("/api/json"), config.window_days
+        findings = build_findings(histories, start, days, url) + run_record_findings(histories, start, days, url)
+        return recorded(self, config, ctx, findings)

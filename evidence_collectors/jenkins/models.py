@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -67,6 +68,16 @@ class Revision(_Model):
 class Action(_Model):
     causes: list[Cause] = Field(default_factory=list)
     last_built_revision: Revision | None = Field(default=None, alias="lastBuiltRevision")  # git plug-in BuildData
+    # JUnit plug-in TestResultAction (or an aggregated one): the tests the build recorded; read leniently, so an odd
+    # value costs only this figure, not the whole build history
+    total_count: Any = Field(default=None, alias="totalCount")
+    fail_count: Any = Field(default=None, alias="failCount")
+    skip_count: Any = Field(default=None, alias="skipCount")
+
+    @property
+    def tests(self) -> int:
+        value = self.total_count
+        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 class Build(_Model):
@@ -88,6 +99,11 @@ class Build(_Model):
     @property
     def causes(self) -> list[Cause]:
         return [c for a in self.actions if a is not None for c in a.causes]
+
+    @property
+    def tests_recorded(self) -> int:
+        """Test cases in the build's test result (JUnit plug-in), 0 when it recorded none."""
+        return sum(a.tests for a in self.actions if a is not None)
 
     @property
     def revision(self) -> str:

@@ -67,6 +67,7 @@ def test_figures_match_the_recorded_repository(server: RecordedHttpServer) -> No
         "github.default_branch_run_success_ratio": 0.8,  # main: 4 of 5 decided
         "github.default_branch_longest_broken_hours": 47.0,  # added with 2022.10.4: red 2 d ago, green 1 h ago
         "github.default_branch_last_conclusion": "success",  # the newest main run is still in progress
+        "github.runs_with_definition_version_ratio": 1.0,  # added in the cicd pass (test_github_definitions.py)
         "github.merged_pulls_checked_ratio": 0.5,  # added with 2022.10.4 checks (test_github_checks_c2.py)
         "github.merged_pulls_mainline_checked_ratio": 0.75,
         "github.merged_pulls_mainline_rechecked_ratio": 0.5,  # added in the second pass (test_github_checks2_c2.py)
@@ -77,6 +78,8 @@ def test_figures_match_the_recorded_repository(server: RecordedHttpServer) -> No
         "github.default_branch_required_approvals": 2,  # classic 1, organisation ruleset 2
         "github.default_branch_enforce_admins": True,
         "github.default_branch_force_push_blocked": True,
+        "github.default_branch_review_bypassers": 0,  # added in the cicd pass (test_github_release_branches.py)
+        "github.release_branches_unguarded": 2,  # added in the cicd pass (test_github_release_branches.py)
         "github.environments": ["preview", "production", "staging"],
         "github.environments_with_required_reviewers": ["production"],  # staging only has a wait timer
         "github.environments_with_branch_policy": ["production"],
@@ -84,6 +87,7 @@ def test_figures_match_the_recorded_repository(server: RecordedHttpServer) -> No
         "github.deployment_success_ratio": 0.6667,  # success, inactive vs failure; one has no status
         "github.deployments_with_outcome_ratio": 0.75,
         "github.deployment_environments": ["production", "staging"],
+        "github.deployments_by_workflow_ratio": 0.75,  # added in the cicd pass: 503 was created with alice's token
         "github.release_count": 3,  # the draft is left out
         "github.releases_in_window": 2,
         "github.releases_with_notes_ratio": 0.6667,  # the pre-release has an empty body

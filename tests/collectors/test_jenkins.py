@@ -61,6 +61,10 @@ EXPECTED = {
     "jenkins.build_duration_median_minutes": 3.07,  # added with 2022.10.4: 123 finished builds of about 184 s
     "jenkins.build_trigger_causes": ["scm", "timer", "upstream", "user"],
     "jenkins.active_job_count": 3,
+    # added in the cicd pass (test_jenkins_run_records.py): 122 of 123 finished builds (anonymous api-deploy #3);
+    # none of the commit-triggered builds recorded a test result
+    "jenkins.builds_with_run_record_ratio": 0.9919,
+    "jenkins.builds_with_test_report_ratio": 0.0,
 }
 
 
