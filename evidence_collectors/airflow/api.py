@@ -19,7 +19,7 @@ from urllib.parse import quote
 from pydantic import BaseModel
 
 from evidence_collectors.airflow.config import AirflowConfig
-from evidence_collectors.airflow.models import Dag, DagRun, Task, TaskInstance, Version
+from evidence_collectors.airflow.models import Dag, DagRun, DagVersion, Task, TaskInstance, Version
 from evidence_collectors.base import CollectContext
 from evidence_collectors.http import CollectError, HttpSession
 from evidence_collectors.rest import Pages, SessionApi, parse
@@ -135,6 +135,12 @@ class AirflowApi(SessionApi):
         params = {"start_date_gte": since.strftime("%Y-%m-%dT%H:%M:%SZ")}
         path = f"/dags/{_segment(dag_id)}/dagRuns"
         return self.listing(path, DagRun, "dag_runs", self.config.max_runs_per_dag, params, ("dag_run_id",))
+
+    def dag_versions(self, dag_id: str) -> Pages[DagVersion]:
+        """The DAG's versions (API v2 only: Airflow 3 keeps every parsed version of a DAG)."""
+        path = f"/dags/{_segment(dag_id)}/dagVersions"
+        cap = self.config.max_runs_per_dag
+        return self.listing(path, DagVersion, "dag_versions", cap, ident=("version_number", "bundle_version"))
 
     def task_instances(self, dag_id: str, run_id: str) -> Pages[TaskInstance]:
         path = f"/dags/{_segment(dag_id)}/dagRuns/{_segment(run_id)}/taskInstances"

@@ -9,6 +9,7 @@ list fails the whole target. SLA misses are not offered: neither API version lis
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,9 +37,11 @@ from evidence_collectors.outcome import (
     ProbeFinding,
     counts,
     in_catalogue_order,
+    of,
     probe_section,
     ratio,
     recorded,
+    sample,
     share,
     status_of,
 )
@@ -53,11 +56,15 @@ LIST_PROBES = tuple(
         "pipelines_active_ratio",
         "pipelines_scheduled_ratio",
         "pipelines_documented_ratio",
+        "pipelines_with_description_and_owner_ratio",
     )
 )
+DEFAULT_OWNER = "airflow"  # what Airflow puts in `owners` when no task names an owner
 STRUCTURE_PROBES = tuple(P + s for s in STRUCTURE_SUFFIXES)
-RUN_PROBES = tuple(P + s for s in (*RUN_SUFFIXES, "run_types"))
+RUN_PROBES = tuple(P + s for s in (*RUN_SUFFIXES, "run_types", "runs_with_pipeline_version_ratio"))
 RETRY_PROBES = (P + "task_retries_in_runs",)
+VERSION_PROBES = (P + "pipeline_versions_from_commit_ratio",)
+COMMIT = re.compile(r"[0-9a-f]{7,64}")  # a Git commit id as a Git DAG bundle records it
 
 
 @dataclass
@@ -66,6 +73,7 @@ class Runs:
     raw: list[str]
     note: str
     types: dict[str, str] = field(default_factory=dict)  # run_type by run id
+    versioned: set[str] = field(default_factory=set)  # the runs that name the DAG version they ran (v2 dag_versions)
 
 
 class AirflowCollector(Collector):
@@ -111,9 +119,12 @@ class AirflowCollector(Collector):
             section(
                 "DAG runs",
                 RUN_PROBES,
-                lambda: self._run_findings(scope, dags, runs.get(), api.where("/dags/{dag_id}/dagRuns"), note),
+                lambda: self._run_findings(
+                    scope, dags, runs.get(), api.where("/dags/{dag_id}/dagRuns"), note, api.api.endswith("v1")
+                ),
             )
             section("task instances", RETRY_PROBES, lambda: self._retries(api, runs.get(), config, scope))
+            section("DAG versions", VERSION_PROBES, lambda: [self._dag_versions(api, dags, note)])
         return in_catalogue_order(self, records)
 
     def _list(self, scope: Scope, dags: list[Dag], src: Source) -> list[ProbeFinding]:
@@ -128,9 +139,22 @@ class AirflowCollector(Collector):
                 src.raw,
                 src.url,
             ),
+            self._purpose_and_owner(dags, src),
         ]
 
-    def _run_findings(self, scope: Scope, dags: list[Dag], runs: Runs, url: str, note: str) -> list[ProbeFinding]:
+    def _purpose_and_owner(self, dags: list[Dag], src: Source) -> ProbeFinding:
+        kept = [d for d in dags if (d.description or "").strip() and named_owners(d)]
+        text = share(len(kept), len(dags), "DAGs", "have a description and a named owner") + src.note
+        missing = sorted(d.dag_id for d in dags if d not in kept)
+        if missing:
+            text += f"; not: {sample(missing)}"
+        return ProbeFinding(
+            P + "pipelines_with_description_and_owner_ratio", ratio(len(kept), len(dags)), text, src.raw, src.url
+        )
+
+    def _run_findings(
+        self, scope: Scope, dags: list[Dag], runs: Runs, url: str, note: str, v1: bool
+    ) -> list[ProbeFinding]:
         src = Source(tuple(runs.raw), url, note + runs.note)
         inside = [r for r in runs.items if r.started is not None and r.started >= scope.start]
         kinds = Counter(runs.types[r.id] for r in inside)
@@ -139,7 +163,21 @@ class AirflowCollector(Collector):
         return [
             *run_findings(scope, [pipeline(d, None) for d in dags], runs.items, src),
             ProbeFinding(P + "run_types", sorted(kinds), text, src.raw, url),
+            self._versions(scope, inside, runs, src, url, v1),
         ]
+
+    def _versions(self, scope: Scope, inside: list[Run], runs: Runs, src: Source, url: str, v1: bool) -> ProbeFinding:
+        linked = [r for r in inside if r.id in runs.versioned]
+        text = (
+            f"{of(len(linked), len(inside))} runs started in the last {scope.window_days} days name the DAG version "
+            f"they ran (dag_versions[].version_number){src.note}"
+        )
+        if v1:
+            text += "; Airflow 2 (REST API v1) records no DAG version on its runs"
+        missing = sorted(r.id for r in inside if r.id not in runs.versioned)
+        if missing and not v1:
+            text += f"; not: {sample(missing)}"
+        return ProbeFinding(P + "runs_with_pipeline_version_ratio", ratio(len(linked), len(inside)), text, src.raw, url)
 
     def _tasks(self, api: AirflowApi, dags: list[Dag]) -> tuple[dict[str, list[Task]], list[str]]:
         found: dict[str, list[Task]] = {}
@@ -159,11 +197,45 @@ class AirflowCollector(Collector):
                 view = run(item, dag.dag_id)
                 result.items.append(view)
                 result.types[view.id] = item.run_type or "unknown"
+                if any(v.version_number is not None for v in item.dag_versions):
+                    result.versioned.add(view.id)
             if pages.stopped:
                 capped.append(dag.dag_id)
         if capped:
             result.note = f" (runs of {', '.join(capped[:5])} stopped at max_runs_per_dag: more exist than were read)"
         return result, result.raw
+
+    def _dag_versions(self, api: AirflowApi, dags: list[Dag], note: str) -> ProbeFinding:
+        """The DAG versions Airflow 3 keeps, each judged by whether a Git bundle commit produced it."""
+        if api.api.endswith("v1"):
+            raise Unavailable(
+                "Airflow 2 (REST API v1) keeps no DAG versions: whether DAG files come from a commit "
+                "cannot be read from it"
+            )
+        raw: list[str] = []
+        total = 0
+        loose: list[str] = []
+        capped: list[str] = []
+        for dag in dags:
+            pages = api.dag_versions(dag.dag_id)
+            raw += pages.raw
+            total += len(pages.items)
+            loose += [
+                f"{dag.dag_id} v{v.version_number}"
+                for v in pages.items
+                if not COMMIT.fullmatch((v.bundle_version or "").strip().lower())
+            ]
+            if pages.stopped:
+                capped.append(dag.dag_id)
+        extra = note + (f" (versions of {sample(capped)} stopped at max_runs_per_dag)" if capped else "")
+        text = (
+            f"{of(total - len(loose), total)} DAG versions of {len(dags)} DAGs were parsed from a Git commit of a "
+            f"versioned DAG bundle (bundle_version){extra}"
+        )
+        if loose:
+            text += f"; not: {sample(loose)}"
+        url = api.where("/dags/{dag_id}/dagVersions")
+        return ProbeFinding(VERSION_PROBES[0], ratio(total - len(loose), total), text, tuple(raw), url)
 
     def _retries(self, api: AirflowApi, runs: Runs, config: AirflowConfig, scope: Scope) -> list[ProbeFinding]:
         newest = sorted(
@@ -190,6 +262,11 @@ class AirflowCollector(Collector):
         )
         url = api.where("/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances")
         return [ProbeFinding(P + "task_retries_in_runs", len(retried), text, tuple(raw), url)]
+
+
+def named_owners(dag: Dag) -> list[str]:
+    """The DAG's owners other than Airflow's default owner (any case, blank ones dropped)."""
+    return [o.strip() for o in dag.owners if o.strip() and o.strip().lower() != DEFAULT_OWNER]
 
 
 def in_scope(dags: list[Dag], config: AirflowConfig) -> list[Dag]:

@@ -8,9 +8,9 @@ gives `timetable_summary` (the cron expression or preset as text) and `is_stale`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from evidence_collectors.orchestration import UtcTime
 
@@ -53,6 +53,20 @@ class Task(Loose):
     retries: float | None = None
 
 
+class DagVersion(Loose):
+    """v2 only (Airflow 3 keeps every parsed version of a DAG): a version listed under /dags/{dag_id}/dagVersions or
+    one a run used. `bundle_version` is the commit of a versioned DAG bundle (a Git bundle); None for an unversioned
+    one (the local DAG folder)."""
+
+    version_number: int | None = None
+    bundle_name: str | None = None
+    bundle_version: str | None = None
+
+
+def _none_as_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
 class DagRun(Loose):
     dag_run_id: str
     dag_id: str = ""
@@ -60,6 +74,7 @@ class DagRun(Loose):
     run_type: str | None = None
     start_date: UtcTime | None = None  # a time without an offset is read as UTC
     end_date: UtcTime | None = None
+    dag_versions: Annotated[list[DagVersion], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
 
 
 class TaskInstance(Loose):

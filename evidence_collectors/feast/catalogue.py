@@ -40,6 +40,7 @@ class View:
     created: dt.datetime | None  # meta.created_timestamp
     updated: dt.datetime | None  # meta.last_updated_timestamp
     transformation: str = ""  # on-demand: spec.feature_transformation (which transformation) or spec.mode
+    sources: tuple[str, ...] = ()  # spec.batch_source/stream_source names, spec.source_views; on-demand: spec.sources
 
     @property
     def label(self) -> str:
@@ -61,6 +62,10 @@ class Service:
     name: str
     views: frozenset[str]  # spec.features[].feature_view_name
     created: dt.datetime | None
+    # (feature_view_name, feature_columns[].name) of spec.features[]; a projection without columns takes its view whole
+    columns: frozenset[tuple[str, str]] = frozenset()
+    whole: frozenset[str] = frozenset()
+    pinned: bool = False  # every spec.features[] projection names a feature view version (version_tag)
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,9 @@ def catalogue(registry: Any, project: str | None) -> Catalogue:
             p.spec.name,
             frozenset(f.feature_view_name for f in p.spec.features),
             _time(p.meta, "created_timestamp"),
+            frozenset((f.feature_view_name, c.name) for f in p.spec.features for c in f.feature_columns),
+            frozenset(f.feature_view_name for f in p.spec.features if not f.feature_columns),
+            bool(p.spec.features) and all(_pins(f) for f in p.spec.features),
         )
         for p in registry.feature_services
         if ours(p.spec.project)
@@ -156,7 +164,22 @@ def _view(proto: Any, kind: str) -> View:
         ),
         created=_time(meta, "created_timestamp"),
         updated=_time(meta, "last_updated_timestamp"),
+        sources=_source_names(spec),
     )
+
+
+def _pins(projection: Any) -> bool:
+    """Whether a FeatureViewProjection names the feature view version it uses (version_tag, Feast 0.67 and later)."""
+    return "version_tag" in projection.DESCRIPTOR.fields_by_name and projection.HasField("version_tag")
+
+
+def _source_names(spec: Any) -> tuple[str, ...]:
+    """The names of the data a batch or stream view is computed from: its batch and stream sources, and the views it is
+    built on (spec.source_views, where the message has the field)."""
+    names = [getattr(spec, f).name for f in ("batch_source", "stream_source") if spec.HasField(f)]
+    if "source_views" in spec.DESCRIPTOR.fields_by_name:
+        names += [v.name for v in spec.source_views]
+    return tuple(n for n in names if n)
 
 
 def _on_demand(proto: Any) -> View:
@@ -178,6 +201,7 @@ def _on_demand(proto: Any) -> View:
         created=_time(meta, "created_timestamp"),
         updated=_time(meta, "last_updated_timestamp"),
         transformation=spec.mode or transformation,
+        sources=tuple(name for name in spec.sources if name),
     )
 
 

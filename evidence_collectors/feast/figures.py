@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from evidence_collectors.feast.catalogue import Catalogue, View, has_type
+from evidence_collectors.feast.catalogue import Catalogue, Feature, View, has_type
 from evidence_collectors.outcome import Finding, of, ratio, sample
 
 P = "feast."
@@ -148,7 +148,39 @@ def _serving(cat: Catalogue) -> Figures:
         P + "feature_views_served_ratio": _share(
             list(cat.views), lambda v: (v.project, v.name) in served, "feature view(s) are part of a feature service"
         ),
+        P + "features_inventoried_ratio": _inventory(cat),
+        P + "feature_services_pinning_versions_ratio": _pinning(cat),
     }
+
+
+def _pinning(cat: Catalogue) -> Finding:
+    pinned = [s for s in cat.services if s.pinned]
+    text = (
+        f"{of(len(pinned), len(cat.services))} feature service(s) name the feature view version of every view they use"
+    )
+    loose = sorted(f"{s.project}/{s.name}" for s in cat.services if not s.pinned)
+    if loose:
+        text += f"; not: {sample(loose, 10)}"
+    return Finding(ratio(len(pinned), len(cat.services)), text)
+
+
+def _inventory(cat: Catalogue) -> Finding:
+    """Features whose meaning, data source and using feature service the registry records (see the catalogue)."""
+    used = {(s.project, view, name) for s in cat.services for view, name in s.columns}
+    whole = {(s.project, view) for s in cat.services for view in s.whole}
+    rows = [(v, f) for v in cat.views for f in v.features]
+
+    def recorded(view: View, feature: Feature) -> bool:
+        meaning = feature.description.strip() or (view.kind == "on_demand" and view.description.strip())
+        served = (view.project, view.name, feature.name) in used or (view.project, view.name) in whole
+        return bool(meaning) and bool(view.sources) and served
+
+    kept = [(v, f) for v, f in rows if recorded(v, f)]
+    text = f"{of(len(kept), len(rows))} feature(s) record a meaning, a data source and a feature service that uses them"
+    missing = [f"{v.label}.{f.name}" for v, f in rows if not recorded(v, f)]
+    if missing:
+        text += f"; not: {sample(missing, 10)}"
+    return Finding(ratio(len(kept), len(rows)), text)
 
 
 def _materialisation(cat: Catalogue, now: dt.datetime, freshness_days: float) -> Figures:
@@ -190,6 +222,11 @@ def _history(cat: Catalogue, now: dt.datetime, window_days: int) -> Figures:
             len(cat.version_records),
             f"{len(cat.version_records)} version record(s) of {len(versioned)} feature view(s) in the registry's "
             "feature view version history",
+        ),
+        P + "feature_views_with_version_history_ratio": _share(
+            list(cat.views),
+            lambda v: (v.project, v.name) in versioned,
+            "feature view(s) have a version record in the registry's feature view version history",
         ),
         P + "feature_views_changed_in_window": Finding(
             len(changed),

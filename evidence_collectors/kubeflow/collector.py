@@ -19,7 +19,16 @@ from evidence_collectors.http import CollectError, Unavailable
 from evidence_collectors.kubeflow.api import API, KubeflowApi
 from evidence_collectors.kubeflow.config import KubeflowConfig
 from evidence_collectors.kubeflow.models import Experiment, KfpPipeline, KfpRun, PipelineVersion, RecurringRun
-from evidence_collectors.kubeflow.views import enabled, has_artifacts, pipeline, pipeline_of, run
+from evidence_collectors.kubeflow.views import (
+    enabled,
+    has_artifacts,
+    newest,
+    pipeline,
+    pipeline_of,
+    run,
+    spec_images,
+    versioned_image,
+)
 from evidence_collectors.orchestration import (
     RUN_SUFFIXES,
     STRUCTURE_SUFFIXES,
@@ -49,10 +58,22 @@ P = "kubeflow."
 LIST_PROBES = tuple(
     P + s for s in ("pipelines", "pipelines_scheduled_ratio", "pipelines_documented_ratio", "recurring_runs_enabled")
 )
-VERSION_PROBES = tuple(P + s for s in ("pipelines_versioned_ratio", *STRUCTURE_SUFFIXES))
+VERSION_PROBES = tuple(
+    P + s for s in ("pipelines_versioned_ratio", *STRUCTURE_SUFFIXES, "training_pipelines_with_versioned_images_ratio")
+)
 RUN_ONLY_HERE = ("runs_in_experiment_ratio", "runs_with_parameters_ratio", "runs_with_artifacts_ratio")
 RUN_PROBES = tuple(P + s for s in (*RUN_SUFFIXES, *RUN_ONLY_HERE))
+RUN_VERSION_PROBES = (P + "runs_with_pipeline_version_ratio",)
 EXPERIMENT_PROBES = (P + "experiments",)
+
+
+@dataclass
+class Versions:
+    """Each pipeline's versions as read, and the pipelines whose version listing stopped at max_items."""
+
+    found: dict[str, list[PipelineVersion]]
+    note: str
+    capped: set[str]
 
 
 @dataclass
@@ -96,7 +117,7 @@ class KubeflowCollector(Collector):
             versions = Fetched.run(lambda: self._versions(api, chosen))
 
             def views(with_versions: bool) -> list[Pipeline]:
-                found = versions.get()[0] if with_versions else None
+                found = versions.get().found if with_versions else None
                 return [
                     pipeline(p, jobs.get().enabled.get(p.pipeline_id, []), found.get(p.pipeline_id) if found else None)
                     for p in chosen
@@ -114,10 +135,16 @@ class KubeflowCollector(Collector):
                 VERSION_PROBES,
                 lambda: self._structure(scope, views(True), versions.get(), tuple(versions.raw), api, note),
             )
+            runs = Fetched.run(lambda: self._read_runs(api, scope))
             section(
                 "runs",
                 RUN_PROBES,
-                lambda: self._runs(api, config, scope, views(False), experiments, jobs.raw, note),
+                lambda: self._runs(config, scope, views(False), runs.get(), experiments, jobs.raw, note),
+            )
+            section(
+                "runs and pipeline versions",
+                RUN_VERSION_PROBES,
+                lambda: self._run_versions(config, scope, chosen, runs, versions, experiments, note),
             )
             section("experiments", EXPERIMENT_PROBES, lambda: self._experiment_findings(config, experiments))
         return in_catalogue_order(self, records)
@@ -150,20 +177,29 @@ class KubeflowCollector(Collector):
                     found.setdefault(owner, []).append(job)
         return Jobs(found, listed, pages.raw, pages.cap_note("recurring runs")), pages.raw
 
-    def _versions(
-        self, api: KubeflowApi, chosen: list[KfpPipeline]
-    ) -> tuple[tuple[dict[str, list[PipelineVersion]], str], list[str]]:
+    def _versions(self, api: KubeflowApi, chosen: list[KfpPipeline]) -> tuple[Versions, list[str]]:
         found: dict[str, list[PipelineVersion]] = {}
         raw: list[str] = []
-        capped: list[str] = []
+        capped: list[KfpPipeline] = []
         for item in chosen:
             pages = api.versions(item.pipeline_id)
             found[item.pipeline_id] = pages.items
             raw += pages.raw
             if pages.stopped:
-                capped.append(item.display_name or item.pipeline_id)
-        note = f" (versions of {sample(capped)} stopped at max_items)" if capped else ""
-        return (found, note), raw
+                capped.append(item)
+        names = sample([p.display_name or p.pipeline_id for p in capped])
+        note = f" (versions of {names} stopped at max_items)" if capped else ""
+        return Versions(found, note, {p.pipeline_id for p in capped}), raw
+
+    def _read_runs(self, api: KubeflowApi, scope: Scope) -> tuple[Pages[KfpRun], list[str]]:
+        """The runs newest first, down to the first page that reaches past the window's start."""
+        start = scope.start
+
+        def past_window(page: list[KfpRun]) -> bool:
+            return any(r.created_at is not None and r.created_at < start for r in page)
+
+        pages = api.runs(past_window)
+        return pages, pages.raw
 
     # --- findings -------------------------------------------------------------------------------------------------
 
@@ -179,12 +215,12 @@ class KubeflowCollector(Collector):
         self,
         scope: Scope,
         views: list[Pipeline],
-        versions: tuple[dict[str, list[PipelineVersion]], str],
+        versions: Versions,
         raw: tuple[str, ...],
         api: KubeflowApi,
         note: str,
     ) -> list[ProbeFinding]:
-        found, capped = versions
+        found, capped = versions.found, versions.note
         url = api.where("/pipelines/{pipeline_id}/versions")
         versioned = sum(1 for v in views if len(found.get(v.id, [])) >= 2)
         return [
@@ -196,31 +232,42 @@ class KubeflowCollector(Collector):
                 url,
             ),
             *structure_findings(scope, views, Source(raw, url, note + capped)),
+            self._training_images(views, versions, raw, url, note + capped),
         ]
+
+    def _training_images(
+        self, views: list[Pipeline], versions: Versions, raw: tuple[str, ...], url: str, note: str
+    ) -> ProbeFinding:
+        """Training pipelines (a training task in the newest version) whose every container task runs a versioned
+        image."""
+        training = [v for v in views if "train" in v.stages]
+        loose: dict[str, list[str]] = {}
+        for view in training:
+            latest = newest(versions.found.get(view.id, []))
+            images = spec_images(latest.pipeline_spec if latest else None) or []
+            bad = [f"{task}={image or 'no image'}" for task, image in images if not versioned_image(image)]
+            if bad or not images:
+                loose[view.id] = bad or ["no container task"]
+        kept = len(training) - len(loose)
+        text = share(kept, len(training), "training pipelines", "run every task in a versioned image") + note
+        if loose:
+            text += "; not: " + sample([f"{pid} ({', '.join(bad[:3])})" for pid, bad in sorted(loose.items())])
+        return ProbeFinding(
+            P + "training_pipelines_with_versioned_images_ratio", ratio(kept, len(training)), text, raw, url
+        )
 
     def _runs(
         self,
-        api: KubeflowApi,
         config: KubeflowConfig,
         scope: Scope,
         views: list[Pipeline],
+        pages: Pages[KfpRun],
         experiments: Fetched[Pages[Experiment]],
         job_raw: list[str],
         note: str,
     ) -> list[ProbeFinding]:
-        start = scope.start
-
-        def past_window(page: list[KfpRun]) -> bool:
-            return any(r.created_at is not None and r.created_at < start for r in page)
-
-        pages = api.runs(past_window)
-        wanted = experiment_ids(config, experiments)
         ids = {v.id for v in views}
-        inside = [
-            r
-            for r in pages.items
-            if r.created_at is not None and r.created_at >= start and (wanted is None or r.experiment_id in wanted)
-        ]
+        inside = in_window(config, scope, pages, experiments)
         own = [r for r in inside if pipeline_of(r) in ids]
         loose = len(inside) - len(own)
         extra = pages.cap_note("runs")
@@ -247,6 +294,35 @@ class KubeflowCollector(Collector):
             runs_share(P + "runs_with_artifacts_ratio", has_artifacts, "list output artifacts of their tasks"),
         ]
 
+    def _run_versions(
+        self,
+        config: KubeflowConfig,
+        scope: Scope,
+        chosen: list[KfpPipeline],
+        runs: Fetched[Pages[KfpRun]],
+        versions: Fetched[Versions],
+        experiments: Fetched[Pages[Experiment]],
+        note: str,
+    ) -> list[ProbeFinding]:
+        """Runs of the window that name a pipeline version still listed for their pipeline (see the catalogue)."""
+        pages, stored = runs.get(), versions.get()
+        ids = {p.pipeline_id for p in chosen}
+        counted = [
+            r
+            for r in in_window(config, scope, pages, experiments)
+            if pipeline_of(r) in ids or (not config.pipelines and pipeline_of(r) is None)
+        ]
+        linked = [r for r in counted if version_listed(r, stored)]
+        missing = sorted(r.display_name or r.run_id for r in counted if r not in linked)
+        text = (
+            f"{of(len(linked), len(counted))} runs created in the last {scope.window_days} days name a pipeline "
+            f"version that is still stored{note}{pages.cap_note('runs')}{stored.note}"
+        )
+        if missing:
+            text += f"; not: {sample(missing)}"
+        raw = tuple(runs.raw + versions.raw)
+        return [ProbeFinding(RUN_VERSION_PROBES[0], ratio(len(linked), len(counted)), text, raw, pages.url)]
+
     def _experiment_findings(
         self, config: KubeflowConfig, experiments: Fetched[Pages[Experiment]]
     ) -> list[ProbeFinding]:
@@ -268,6 +344,29 @@ def in_scope(pipelines: list[KfpPipeline], config: KubeflowConfig) -> list[KfpPi
     if missing:
         raise CollectError(f"pipeline(s) named in the targets file not readable: {', '.join(missing)}")
     return [p for p in pipelines if p.pipeline_id in config.pipelines or p.display_name in config.pipelines]
+
+
+def in_window(
+    config: KubeflowConfig, scope: Scope, pages: Pages[KfpRun], experiments: Fetched[Pages[Experiment]]
+) -> list[KfpRun]:
+    """The runs created in the window, in the target's experiments when it names some."""
+    wanted = experiment_ids(config, experiments)
+    return [
+        r
+        for r in pages.items
+        if r.created_at is not None and r.created_at >= scope.start and (wanted is None or r.experiment_id in wanted)
+    ]
+
+
+def version_listed(item: KfpRun, versions: Versions) -> bool:
+    """Whether the run names its pipeline and a version of it that the version listing holds (or may hold, when the
+    listing stopped at max_items)."""
+    ref = item.pipeline_version_reference
+    if ref is None or not ref.pipeline_id or not ref.pipeline_version_id:
+        return False
+    if ref.pipeline_id in versions.capped:
+        return True
+    return any(v.pipeline_version_id == ref.pipeline_version_id for v in versions.found.get(ref.pipeline_id, []))
 
 
 def experiment_ids(config: KubeflowConfig, experiments: Fetched[Pages[Experiment]]) -> set[str] | None:

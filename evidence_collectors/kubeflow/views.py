@@ -11,6 +11,7 @@ from typing import Any
 from evidence_collectors.kubeflow.models import KfpPipeline, KfpRun, PipelineVersion, RecurringRun
 from evidence_collectors.orchestration import Pipeline, Run, cron_period_s
 
+MAX_SPEC_TASKS = 10_000  # tasks followed in one compiled spec at most
 STATES = {"SUCCEEDED": "success", "FAILED": "failed", "RUNNING": "running", "PENDING": "running"}
 
 
@@ -67,6 +68,54 @@ def spec_tasks(spec: dict[str, Any] | None) -> tuple[list[str], int] | None:
         if _count(str(count or "0")):
             retried += 1
     return [str(name) for name in tasks], retried
+
+
+def spec_images(spec: dict[str, Any] | None) -> list[tuple[str, str]] | None:
+    """(task, image) of every task of a compiled pipeline that runs a container, nested DAGs included: a task's
+    `componentRef.name` names a component whose `executorLabel` names `deploymentSpec.executors.<label>.container`;
+    a component with a `dag` instead is followed into its tasks. Importers run no image of their own and are left
+    out. None when there is no spec."""
+    if not isinstance(spec, dict):
+        return None
+    inner = spec.get("pipeline_spec")
+    if isinstance(inner, dict) and "root" in inner:
+        spec = inner
+    components = _dict(spec.get("components"))
+    executors = _dict(_dict(spec.get("deploymentSpec")).get("executors"))
+    found: list[tuple[str, str]] = []
+    seen: set[int] = set()
+    stack: list[tuple[dict[str, Any], str]] = [(_dict(_dict(spec.get("root")).get("dag")), "")]
+    while stack and len(found) <= MAX_SPEC_TASKS:  # a stack, not recursion: a spec may nest DAGs thousands deep
+        dag, prefix = stack.pop()
+        if id(dag) in seen:  # a component that includes itself
+            continue
+        seen.add(id(dag))
+        for name, task in _dict(dag.get("tasks")).items():
+            component = _dict(_at(components, _dict(_dict(task).get("componentRef")).get("name")))
+            if isinstance(component.get("dag"), dict):
+                stack.append((component["dag"], f"{prefix}{name}/"))
+                continue
+            container = _dict(_dict(_at(executors, component.get("executorLabel"))).get("container"))
+            image = container.get("image")
+            if isinstance(image, str):
+                found.append((f"{prefix}{name}", image.strip()))
+    return sorted(found)
+
+
+def _at(mapping: dict[str, Any], key: Any) -> Any:
+    return mapping.get(key) if isinstance(key, str) else None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def versioned_image(image: str) -> bool:
+    """Pinned by digest, or carrying a tag other than `latest` (no tag means latest)."""
+    if "@sha256:" in image:
+        return True
+    last = image.rsplit("/", 1)[-1]
+    return ":" in last and last.rsplit(":", 1)[1] not in ("", "latest")
 
 
 def newest(versions: Sequence[PipelineVersion]) -> PipelineVersion | None:

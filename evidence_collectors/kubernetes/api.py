@@ -25,7 +25,10 @@ from evidence_collectors.http import CollectError, HttpSession
 from evidence_collectors.kubernetes.config import KubernetesConfig
 from evidence_collectors.kubernetes.models import (
     ApiResourceList,
+    Application,
     Canary,
+    FluxHelmRelease,
+    FluxKustomization,
     Hpa,
     InferenceService,
     Kube,
@@ -87,6 +90,12 @@ SELDON = Resource(
 ROLLOUTS = Resource("rollouts", "Rollout", "argoproj.io", "v1alpha1", Rollout, True, True)
 CANARIES = Resource("canaries", "Canary", "flagger.app", "v1beta1", Canary, True)
 VIRTUAL_SERVICES = Resource("virtualservices", "VirtualService", "networking.istio.io", "v1beta1", VirtualService, True)
+APPLICATIONS = Resource("applications", "Application", "argoproj.io", "v1alpha1", Application, True)
+KUSTOMIZATIONS = Resource(
+    "kustomizations", "Kustomization", "kustomize.toolkit.fluxcd.io", "v1", FluxKustomization, True
+)
+HELM_RELEASES = Resource("helmreleases", "HelmRelease", "helm.toolkit.fluxcd.io", "v2", FluxHelmRelease, True)
+GITOPS = (APPLICATIONS, KUSTOMIZATIONS, HELM_RELEASES)
 CRDS = (ISVCS, SELDON, ROLLOUTS, CANARIES, VIRTUAL_SERVICES)
 TOOL = {
     ISVCS: "KServe",
@@ -94,6 +103,9 @@ TOOL = {
     ROLLOUTS: "Argo Rollouts",
     CANARIES: "Flagger",
     VIRTUAL_SERVICES: "Istio",
+    APPLICATIONS: "Argo CD",
+    KUSTOMIZATIONS: "Flux (kustomize-controller)",
+    HELM_RELEASES: "Flux (helm-controller)",
 }
 
 
@@ -122,6 +134,7 @@ class KubeApi(SessionApi):
         self.config = config
         self.session = HttpSession(config, ctx.raw, ctx.redactor)  # Authorization: Bearer <ServiceAccount token>
         self._installed: dict[Resource, tuple[bool, str]] = {}
+        self._groups: dict[str, tuple[ApiResourceList | None, str]] = {}
 
     # --- namespaces -----------------------------------------------------------------------------------------
 
@@ -152,16 +165,24 @@ class KubeApi(SessionApi):
         if not resource.crd:
             return True, ""
         if resource not in self._installed:
+            listed, sha = self._discover(resource.api)
+            present = listed is not None and any(r.name == resource.plural for r in listed.resources)
+            self._installed[resource] = (present, sha)
+        return self._installed[resource]
+
+    def _discover(self, api: str) -> tuple[ApiResourceList | None, str]:
+        """An API group version's resource list, asked once (Argo Rollouts and Argo CD share argoproj.io/v1alpha1);
+        None when the group is not served (404)."""
+        if api not in self._groups:
             try:
-                data, _, sha = self.session.get_json(resource.api)
+                data, _, sha = self.session.get_json(api)
             except CollectError as exc:
                 if exc.status != 404:
                     raise
-                self._installed[resource] = (False, "")
+                self._groups[api] = (None, "")
             else:
-                listed = parse(ApiResourceList, data, self.url(resource.api))
-                self._installed[resource] = (any(r.name == resource.plural for r in listed.resources), sha)
-        return self._installed[resource]
+                self._groups[api] = (parse(ApiResourceList, data, self.url(api)), sha)
+        return self._groups[api]
 
     def listing(self, resource: Resource, namespaces: list[str], model: type[M]) -> Listing[M]:
         """Every object of `resource` in the namespaces, each namespace paged on its own."""

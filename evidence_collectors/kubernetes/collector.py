@@ -3,7 +3,9 @@ strategies, read from the Kubernetes API (read-only).
 
 Reads the namespaces (those named in the target, or every listable one), then per namespace the Deployments,
 StatefulSets, Services, HorizontalPodAutoscalers and ResourceQuotas, and, where their CRDs are installed, KServe
-InferenceServices, Seldon SeldonDeployments, Argo Rollouts, Flagger Canaries and Istio VirtualServices. An unreadable
+InferenceServices, Seldon SeldonDeployments, Argo Rollouts, Flagger Canaries and Istio VirtualServices; the GitOps
+controllers' objects (Argo CD Applications, Flux Kustomizations and HelmReleases) are read in gitops_namespaces and in
+the namespaces the model workloads' markers name, since they live in the controllers' own namespaces. An unreadable
 namespace list (a refused token, a wrong URL) fails the whole target; any other failing read only costs the probes
 computed from it. A CRD that is not installed is a fact (no objects, said in the summary); a refusal is not.
 """
@@ -19,11 +21,14 @@ from evidence_collectors.base import CollectContext, Collector, load_probe_specs
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.http import CollectError, Unavailable
 from evidence_collectors.kubernetes.api import (
+    APPLICATIONS,
     CANARIES,
     CRDS,
     DEPLOYMENTS,
+    HELM_RELEASES,
     HPAS,
     ISVCS,
+    KUSTOMIZATIONS,
     QUOTAS,
     ROLLOUTS,
     SELDON,
@@ -49,8 +54,12 @@ from evidence_collectors.kubernetes.figures import (
     tools_finding,
     workload_findings,
 )
+from evidence_collectors.kubernetes.gitops import gitops_finding, marked_namespaces, verdicts
 from evidence_collectors.kubernetes.models import (
+    Application,
     Canary,
+    FluxHelmRelease,
+    FluxKustomization,
     Hpa,
     InferenceService,
     Kube,
@@ -112,6 +121,7 @@ WORKLOAD_PROBES = tuple(
     )
 )
 QUOTA_PROBES = (P + "model_namespaces_with_quota_ratio",)
+GITOPS_PROBES = (P + "model_workloads_gitops_self_healing_ratio",)
 SCALING_PROBES = tuple(
     P + s
     for s in (
@@ -197,6 +207,22 @@ class KubernetesCollector(Collector):
             }
             models = Fetched.run(lambda: (m := self._models(lists, envs, config), m.source.raw))
 
+            # the GitOps controllers' objects live in their own namespaces: gitops_namespaces, and those the model
+            # workloads' markers name, whether or not the target reads them
+            def read_in(resource: Resource, model: type[Kube]) -> Fetched[Listing[Any]]:
+                def fetch() -> tuple[Listing[Any], list[str]]:
+                    spaces = [*config.gitops_namespaces, *marked_namespaces(models.get().workloads)]
+                    found = api.listing(resource, list(dict.fromkeys(spaces)), model)
+                    return found, found.raw
+
+                return Fetched.run(fetch)
+
+            controllers = {
+                APPLICATIONS: read_in(APPLICATIONS, Application),
+                KUSTOMIZATIONS: read_in(KUSTOMIZATIONS, FluxKustomization),
+                HELM_RELEASES: read_in(HELM_RELEASES, FluxHelmRelease),
+            }
+
             def got(resource: Resource) -> Listing[Any]:
                 return lists[resource].get()
 
@@ -211,6 +237,11 @@ class KubernetesCollector(Collector):
                 "model workloads",
                 WORKLOAD_PROBES,
                 lambda: workload_findings(models.get().workloads, prod, src()),
+            )
+            section(
+                "GitOps controllers",
+                GITOPS_PROBES,
+                lambda: [self._gitops(models.get(), {r: f.get() for r, f in controllers.items()})],
             )
             section(
                 "resource quotas",
@@ -291,6 +322,15 @@ class KubernetesCollector(Collector):
         found.sort(key=lambda w: (w.namespace, w.kind, w.name))
         listings = list(read.values())
         return Models(found, _source(*listings))
+
+    def _gitops(self, models: Models, read: dict[Resource, Listing[Any]]) -> ProbeFinding:
+        known = verdicts(read[APPLICATIONS].items, read[KUSTOMIZATIONS].items, read[HELM_RELEASES].items)
+        listings = list(read.values())
+        own = _source(*listings)
+        note = models.source.note + "".join(listing.note for listing in listings)
+        raw = tuple(models.source.raw + own.raw)
+        count = sum(len(listing.items) for listing in listings)
+        return gitops_finding(models.workloads, known, count, (raw, own.url), note)
 
     def _own(self, listing: Listing[Any]) -> Source:
         return Source(list(listing.raw), listing.url, listing.note)

@@ -88,6 +88,11 @@ class KubernetesConfig(HttpTargetConfig):
         description="Namespaces to read; empty: every namespace the account can list (GET /api/v1/namespaces), up "
         "to max_namespaces",
     )
+    gitops_namespaces: list[Namespace] = Field(
+        default_factory=lambda: ["argocd", "flux-system"],
+        description="Namespaces where the GitOps controllers' objects live (Argo CD Applications, Flux Kustomizations "
+        "and HelmReleases), read besides those the model workloads' markers name",
+    )
     label_selector: Annotated[str, Field(max_length=1000, pattern=r"^[\x20-\x7e]*$")] | None = Field(
         default=None,
         description="Label selector passed to the workload lists (Deployments, StatefulSets, Rollouts, "

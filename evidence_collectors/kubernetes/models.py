@@ -366,3 +366,70 @@ class ApiResourceList(Kube):
     """The discovery answer of GET /apis/GROUP/VERSION."""
 
     resources: Annotated[list[ApiResource], BeforeValidator(_list)] = Field(default_factory=list)
+
+
+# --- GitOps controllers: Argo CD (argoproj.io/v1alpha1), Flux (kustomize/helm.toolkit.fluxcd.io) --------------------
+
+
+class ArgoSource(Kube):
+    repo_url: str = Field(default="", alias="repoURL")
+    chart: str = ""  # set when the source is a Helm chart repository, not a Git repository
+
+
+class ArgoAutomated(Kube):
+    self_heal: bool | None = None
+    enabled: bool | None = None  # Argo CD 3.1+: automated sync may be declared yet switched off
+
+
+class ArgoSyncPolicy(Kube):
+    automated: ArgoAutomated | None = None
+
+
+class ArgoAppSpec(Kube):
+    source: ArgoSource | None = None
+    sources: Annotated[list[ArgoSource], BeforeValidator(_list)] = Field(default_factory=list)
+    sync_policy: ArgoSyncPolicy | None = None
+
+
+class Application(Kube):
+    metadata: Meta = Meta()
+    spec: ArgoAppSpec = ArgoAppSpec()
+
+
+class SourceRef(Kube):
+    kind: str = ""
+    name: str = ""
+
+
+class KustomizationSpec(Kube):
+    source_ref: SourceRef | None = None
+    suspend: bool | None = None
+
+
+class FluxKustomization(Kube):
+    metadata: Meta = Meta()
+    spec: KustomizationSpec = KustomizationSpec()
+
+
+class ChartSpec(Kube):
+    source_ref: SourceRef | None = None
+
+
+class ChartTemplate(Kube):
+    spec: ChartSpec | None = None
+
+
+class DriftDetection(Kube):
+    mode: str = ""  # enabled (correct drift) | warn | disabled (the default)
+
+
+class HelmReleaseSpec(Kube):
+    chart: ChartTemplate | None = None
+    chart_ref: SourceRef | None = None
+    suspend: bool | None = None
+    drift_detection: DriftDetection | None = None
+
+
+class FluxHelmRelease(Kube):
+    metadata: Meta = Meta()
+    spec: HelmReleaseSpec = HelmReleaseSpec()

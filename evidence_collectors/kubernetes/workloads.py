@@ -65,6 +65,7 @@ class ModelWorkload:
     strategies: set[str] = field(default_factory=set)
     automatic: bool = False  # a progressive release decided by automatic analysis
     tools: set[str] = field(default_factory=set)  # the deployment tools whose markers the object carries
+    gitops: tuple[str, ...] = ()  # the GitOps controller objects its markers name (see kubernetes/gitops.py)
 
     @property
     def label(self) -> str:
@@ -154,6 +155,36 @@ def deployment_tools(meta: Meta) -> set[str]:
     return found
 
 
+ARGO_MARKS = ("argocd.argoproj.io/tracking-id", "argocd.argoproj.io/instance")
+# Argo CD's default tracking before 3.0: the label app.kubernetes.io/instance holds the Application's name. Helm sets
+# the same label for its releases, so it names an Application only when one of that name exists.
+ARGO_LABEL = "app.kubernetes.io/instance"
+FLUX_MARKS = {
+    "kustomization": ("kustomize.toolkit.fluxcd.io/name", "kustomize.toolkit.fluxcd.io/namespace"),
+    "helmrelease": ("helm.toolkit.fluxcd.io/name", "helm.toolkit.fluxcd.io/namespace"),
+}
+
+
+def controller_marks(meta: Meta) -> tuple[str, ...]:
+    """Keys of the GitOps objects an object's markers name: `argocd:APP`, `kustomization:NS/NAME`,
+    `helmrelease:NS/NAME`, and `argocd-label:NAME` for an app.kubernetes.io/instance label (an Application only if
+    one of that name exists)."""
+    marks = {**meta.annotations, **meta.labels}
+    found: list[str] = []
+    for key in ARGO_MARKS:
+        value = marks.get(key, "").strip()
+        if value:
+            found.append("argocd:" + value.split(":", 1)[0])
+    for kind, (name_key, ns_key) in FLUX_MARKS.items():
+        name = marks.get(name_key, "").strip()
+        if name:
+            found.append(f"{kind}:{marks.get(ns_key, '').strip()}/{name}")
+    instance = meta.labels.get(ARGO_LABEL, "").strip()
+    if instance:
+        found.append(f"argocd-label:{instance}")
+    return tuple(dict.fromkeys(found))
+
+
 # --- per kind -------------------------------------------------------------------------------------------------------
 
 
@@ -183,6 +214,7 @@ def from_workload(kind: str, obj: Workload, environment: str, config: Kubernetes
         history=DEFAULT_HISTORY if history is None else history,
         pod_labels=dict(template.metadata.labels),
         tools=deployment_tools(meta),
+        gitops=controller_marks(meta),
     )
 
 
@@ -234,6 +266,7 @@ def from_isvc(obj: InferenceService, environment: str, config: KubernetesConfig)
         exposed=bool(obj.status.url),
         autoscale=(low, high) if high is not None and high > max(low, 1) else None,
         tools=deployment_tools(meta),
+        gitops=controller_marks(meta),
     )
     found.strategies.add("rolling_update")
     if predictor.canary_traffic_percent is not None:
@@ -266,6 +299,7 @@ def from_seldon(obj: SeldonDeployment, environment: str, config: KubernetesConfi
         exposed=bool(obj.status.address and obj.status.address.url),
         autoscale=autoscale,
         tools=deployment_tools(meta),
+        gitops=controller_marks(meta),
     )
     found.strategies.add("rolling_update")
     if len([p for p in live if p.traffic]) >= 2:

@@ -56,8 +56,9 @@ def values(records: collecting.Records) -> dict[str, Any]:
     return {probe: r.value for probe, r in records.items() if probe != "version"}
 
 
-def expected() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+def expected(api: str = "v1") -> dict[str, Any]:
+    name = "expected.json" if api == "v1" else f"expected-{api}.json"
+    data: dict[str, Any] = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
     return data
 
 
@@ -66,7 +67,10 @@ def expected() -> dict[str, Any]:
 
 def test_v1_figures_match_the_table(server: RecordedHttpServer) -> None:
     records, ctx = collecting.collect_records(AirflowCollector, site(server), "airflow.")
-    assert {r.status for r in records.values()} == {EvidenceStatus.ok}
+    versions = records["pipeline_versions_from_commit_ratio"]
+    assert versions.status is EvidenceStatus.unavailable, "Airflow 2 keeps no DAG versions: not a 0"
+    assert "Airflow 2 (REST API v1) keeps no DAG versions" in (versions.reason or "")
+    assert {r.status for p, r in records.items() if p != "pipeline_versions_from_commit_ratio"} == {EvidenceStatus.ok}
     assert values(records) == expected()
     assert records["version"].value == "2.9.3 (REST API v1)"
     assert records["pipelines"].value == 7, "the deleted DAG's file is gone: out of scope"
@@ -77,9 +81,14 @@ def test_v1_figures_match_the_table(server: RecordedHttpServer) -> None:
     assert "left out: portfolio_rebalance" in summary["scheduled_pipelines_on_time_ratio"], "a calendar period"
     assert "not yet: churn_training/manual__run000" in summary["failed_runs_recovered_ratio"]
     assert "1 running" in summary["runs"]
+    assert "Airflow 2 (REST API v1) records no DAG version" in summary["runs_with_pipeline_version_ratio"]
+    owned = summary["pipelines_with_description_and_owner_ratio"]
+    assert "3 of 7 DAGs (42.9%) have a description and a named owner" in owned
+    assert "not: fraud_model_train, legacy_scoring, nightly_build, report_export" in owned, "no description or owner"
     stored = {item.sha256 for item in ctx.raw.items()}
     for record in records.values():
-        assert record.raw_sha256 and set(record.raw_sha256) <= stored, record.probe
+        if record.status is EvidenceStatus.ok:
+            assert record.raw_sha256 and set(record.raw_sha256) <= stored, record.probe
         assert record.source.system == "orchestrator"
     assert records["runs"].source.url.endswith("/af2/api/v1/dags/{dag_id}/dagRuns")
     assert len(records["pipelines"].raw_sha256) == 2, "two pages of DAGs"
@@ -88,9 +97,18 @@ def test_v1_figures_match_the_table(server: RecordedHttpServer) -> None:
 def test_v2_gives_the_same_figures_read_on_api_v2(server: RecordedHttpServer) -> None:
     with server.recording() as seen:
         records = collect(site(server, "/af3"))
-    on_v2 = {**expected(), "run_types": ["asset_triggered", "manual", "scheduled"]}
+    on_v2 = expected("v2")
+    assert on_v2["run_types"] == ["asset_triggered", "manual", "scheduled"]
+    assert 0 < on_v2["runs_with_pipeline_version_ratio"] < 1, "Airflow 3 runs name their DAG version, but two do not"
     assert expected()["run_types"] == ["dataset_triggered", "manual", "scheduled"]
+    same = ("run_types", "runs_with_pipeline_version_ratio", "pipeline_versions_from_commit_ratio")
+    assert {k: v for k, v in on_v2.items() if k not in same} == {k: v for k, v in expected().items() if k not in same}
     assert values(records) == on_v2
+    commits = records["pipeline_versions_from_commit_ratio"].summary
+    assert "7 of 8 (87.5%) DAG versions of 7 DAGs were parsed from a Git commit" in commits
+    assert commits.endswith("; not: report_export v2"), "a version parsed from the local DAG folder"
+    unversioned = records["runs_with_pipeline_version_ratio"].summary
+    assert "not: churn_training/manual__run000, report_export/dataset_triggered__run001" in unversioned
     assert records["version"].value == "3.0.2 (REST API v2)"
     assert all(r.path.startswith("/af3/api/v2/") for r in seen), "Airflow 3 is read on /api/v2 only"
     pinned = collect(site(server, "/af3", api_version="v2"))
@@ -177,7 +195,9 @@ def test_whole_target_failures_become_records_and_other_targets_complete(server:
     assert all("HTTP 401" in (r.reason or "") for r in by_target["locked"])
     assert {r.status for r in by_target["refused"]} == {EvidenceStatus.unavailable}
     assert "cannot connect" in (by_target["refused"][0].reason or "")
-    assert {r.status for r in by_target["ok"]} == {EvidenceStatus.ok}
+    ok = {r.probe: r.status for r in by_target["ok"]}
+    assert ok.pop("airflow.pipeline_versions_from_commit_ratio") is EvidenceStatus.unavailable, "Airflow 2"
+    assert set(ok.values()) == {EvidenceStatus.ok}
 
 
 def test_the_credential_appears_nowhere(server: RecordedHttpServer, tmp_path: Path) -> None:
@@ -267,7 +287,7 @@ def test_probe_catalogue_is_complete_and_shares_suffixes_with_kubeflow() -> None
     mine = {p.removeprefix("airflow."): p for p in AirflowCollector.probe_ids()}
     theirs = {p.removeprefix("kubeflow."): p for p in KubeflowCollector.probe_ids()}
     shared = set(mine) & set(theirs)
-    assert len(shared) == 15
+    assert len(shared) == 16
     specs = {s.id: s for s in (*AirflowCollector.probes, *KubeflowCollector.probes)}
     for suffix in shared:
         assert specs[mine[suffix]].value_type == specs[theirs[suffix]].value_type, suffix
@@ -285,8 +305,18 @@ def test_the_bank_recording_gives_its_expected_figures() -> None:
         cfg = cfg.model_copy(update={"tags": ["reco"], "window_days": 14, "max_task_instance_reads": 40})
         with srv.recording() as seen:
             records = collect(cfg)
-        assert not [r for r in srv.unmatched if r in seen]
-    assert {p: r.value for p, r in records.items()} == figures
+        # the recording predates the DAG version probe (rerun scripts/demo_stack/airflow_recording.py to add it)
+        assert not [r for r in srv.unmatched if r in seen and not r.path.endswith("/dagVersions")]
+    got = {p: r.value for p, r in records.items()}
+    assert {p: got[p] for p in figures} == figures
+    # a probe newer than the recording's expected.json (rerun scripts/demo_stack/airflow_recording.py to add it)
+    newer = {
+        "pipelines_with_description_and_owner_ratio",
+        "runs_with_pipeline_version_ratio",
+        "pipeline_versions_from_commit_ratio",
+    }
+    assert set(got) - set(figures) <= newer
+    assert got["pipelines_with_description_and_owner_ratio"] == round(6 / 7, 4), "every DAG has an owner; one no text"
     assert "reco_feast_materialize" in records["pipelines_documented_ratio"].summary, "the deliberate gap"
     assert "not yet" not in records["failed_runs_recovered_ratio"].summary, "the one failure was recovered"
     assert records["pipelines_with_training_and_evaluation_ratio"].value == round(2 / 7, 4), "the two training DAGs"

@@ -85,6 +85,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     store = FeatureStore(repo_path=str(repo))
     store.apply(T.definitions(repo / "data", drafts=True))
     store.apply(T.definitions(repo / "data"))
+    store.apply(T.pinned_services())
     for row in T.VIEWS:
         if row.materialised_days_ago is not None:
             end = now - dt.timedelta(days=row.materialised_days_ago)
@@ -93,7 +94,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     FeatureStore(repo_path=str(sandbox)).apply(T.other_project_objects())
     sql = {"registry_type": "sql", "path": f"sqlite:///{sql_repo / 'data' / 'registry.sqlite'}"}
     (sql_repo / "feature_store.yaml").write_text(_yaml(T.PROJECT, sql, sql_repo / "data"), encoding="utf-8")
-    FeatureStore(repo_path=str(sql_repo)).apply(T.definitions(repo / "data"))
+    sql_store = FeatureStore(repo_path=str(sql_repo))
+    sql_store.apply(T.definitions(repo / "data"))
+    sql_store.apply(T.pinned_services())
     return Built(root, repo, registry, sql_repo, now)
 
 
@@ -141,8 +144,20 @@ def expected(freshness_days: float = 1.0) -> dict[str, Any]:
         ),
         "features_with_value_type_ratio": 1.0,  # every feature of the table has a dtype
         "feature_views_with_schema_ratio": 1.0,
-        "feature_services": len({v.service for v in views if v.service}),
+        "feature_services": len({v.service for v in views if v.service}) + len(T.PINNED),
+        "feature_services_pinning_versions_ratio": round(
+            len(T.PINNED) / (len({v.service for v in views if v.service}) + len(T.PINNED)), 4
+        ),
+        "feature_views_with_version_history_ratio": 1.0,  # Feast 0.67 records a version for every view it applies
         "feature_views_served_ratio": share(views, lambda v: v.service is not None),
+        "features_inventoried_ratio": share(
+            [(v, f) for v in views for f in v.features],
+            lambda vf: (
+                bool(vf[1][2] or (vf[0].kind == "on_demand" and vf[0].description))
+                and vf[0].service is not None
+                and (vf[0].served is None or vf[1][0] in vf[0].served)
+            ),
+        ),
         "online_store_type": "sqlite",
         "offline_store_type": "file",
         "registry_type": "file",
@@ -181,8 +196,39 @@ def test_summaries_name_the_views_to_look_at(full: tuple[collecting.Records, Col
     undescribed = sorted(f"{T.PROJECT}/{v.name}" for v in T.VIEWS if not v.description)
     assert records["feature_views_with_description_ratio"].summary.endswith("; not: " + ", ".join(undescribed))
     assert "3 batch, 1 stream, 1 on-demand" in records["feature_views"].summary
+    inventory = records["features_inventoried_ratio"].summary
+    assert "4 of 7 (57.1%) feature(s) record a meaning, a data source and a feature service" in inventory
+    for feature in ("driver_quality.complaints", "driver_raw.trips", "rider_live.rides_1h"):
+        assert f"{T.PROJECT}/{feature}" in inventory, "not taken by a service, or not described"
+    assert "conv_adjusted" not in inventory, "an on-demand feature's meaning is its view's description"
+    pins = records["feature_services_pinning_versions_ratio"].summary
+    assert pins.endswith(f"; not: {T.PROJECT}/ranking, {T.PROJECT}/scoring"), "only the pinned service names versions"
     assert "feast 0.67" in records["projects"].summary and "import" in records["projects"].summary
     assert "(as set in feature_store.yaml)" in records["online_store_type"].summary
+
+
+def test_a_view_without_version_records_and_a_service_without_pins() -> None:
+    from evidence_collectors.feast.catalogue import Catalogue, Service, View
+    from evidence_collectors.feast.figures import Missing, registry_figures
+
+    def view(name: str) -> View:
+        return View("p", name, "batch", "", "", {}, 1.0, (), True, (), None, None)
+
+    cat = Catalogue(
+        projects=("p",),
+        views=(view("kept"), view("legacy")),
+        sources=(),
+        entities=(),
+        services=(Service("p", "m", frozenset({"kept"}), None, pinned=True), Service("p", "empty", frozenset(), None)),
+        version_records=(("p", "kept", 0), ("p", "kept", 1), ("other", "legacy", 0)),
+        saved_datasets=0,
+    )
+    found = registry_figures(cat, dt.datetime.now(dt.UTC), 1.0, 30)
+    history = found["feast.feature_views_with_version_history_ratio"]
+    pins = found["feast.feature_services_pinning_versions_ratio"]
+    assert not isinstance(history, Missing) and not isinstance(pins, Missing)
+    assert history.value == 0.5 and history.summary.endswith("; not: p/legacy"), "a record of another project"
+    assert pins.value == 0.5 and pins.summary.endswith("; not: p/empty")
 
 
 def test_values_are_backed_by_raw_evidence(full: tuple[collecting.Records, CollectContext], built: Built) -> None:
@@ -458,7 +504,7 @@ def test_the_cli_starts_without_importing_feast(args: tuple[str, ...]) -> None:
 
 def test_probe_catalogue_is_complete() -> None:
     ids = FeastCollector.probe_ids()
-    assert 20 <= len(ids) <= 30 and len(set(ids)) == len(ids)
+    assert 20 <= len(ids) <= 35 and len(set(ids)) == len(ids)
     for spec in FeastCollector.probes:
         assert spec.id.startswith("feast.") and spec.short_zh and spec.remediation.text_zh, spec.id
         assert spec.implementation.strip(), spec.id

@@ -18,9 +18,10 @@ from pydantic import ValidationError
 from evidence_collectors.bundle import write_bundle
 from evidence_collectors.bundle_format import read_records
 from evidence_collectors.kubeflow import KubeflowCollector
+from evidence_collectors.kubeflow.collector import Versions, version_listed
 from evidence_collectors.kubeflow.config import KubeflowConfig
-from evidence_collectors.kubeflow.models import RecurringRun
-from evidence_collectors.kubeflow.views import period_s, spec_tasks
+from evidence_collectors.kubeflow.models import KfpRun, PipelineVersion, RecurringRun
+from evidence_collectors.kubeflow.views import period_s, spec_images, spec_tasks, versioned_image
 from evidence_collectors.records import EvidenceStatus
 from tests.support import collecting
 from tests.support.recorded_http import RecordedHttpServer
@@ -100,6 +101,26 @@ def test_scope_by_pipeline_and_experiment(server: RecordedHttpServer) -> None:
     assert capped["pipelines"].value == 4 and "stopped at max_items (4)" in capped["pipelines"].summary
 
 
+def test_runs_must_name_a_pipeline_version_that_is_still_stored(server: RecordedHttpServer) -> None:
+    records = collect(site(server))
+    summary = records["runs_with_pipeline_version_ratio"].summary
+    assert "12 of 16 (75.0%) runs created in the last 30 days name a pipeline version" in summary
+    for run in ("run-churn-training-03", "run-fraud-detector-01", "run-inline-00", "run-inline-01"):
+        assert run in summary, "a deleted version, no version id, a spec sent inline"
+    assert "run-churn-training-02" not in summary, "an older version still listed is a stored definition"
+    named = collect(site(server, pipelines=["churn-training"]))
+    assert named["runs_with_pipeline_version_ratio"].value == round(5 / 6, 4), "inline runs belong to no named pipeline"
+
+
+def test_a_version_beyond_max_items_cannot_be_disproved() -> None:
+    stored = [PipelineVersion(pipeline_version_id="v2", pipeline_id="p")]
+    run = KfpRun(run_id="r", pipeline_version_reference={"pipeline_id": "p", "pipeline_version_id": "v1"})
+    assert not version_listed(run, Versions({"p": stored}, "", set()))
+    assert version_listed(run, Versions({"p": stored}, "", {"p"})), "the listing stopped before v1 could be seen"
+    bare = KfpRun(run_id="r", pipeline_version_reference={"pipeline_id": "p"})
+    assert not version_listed(bare, Versions({"p": stored}, "", {"p"})), "no version named at all"
+
+
 def test_each_failing_read_costs_only_its_own_probes(server: RecordedHttpServer) -> None:
     records = collect(config(f"{server.base_url}/kfp-partial", "partial"))
     status = {p: r.status for p, r in records.items()}
@@ -109,6 +130,7 @@ def test_each_failing_read_costs_only_its_own_probes(server: RecordedHttpServer)
     assert "JSON" in (records["pipeline_stages"].reason or "")
     assert status["experiments"] is EvidenceStatus.unavailable and "retry after 120 s" in records["experiments"].reason
     assert status["runs"] is EvidenceStatus.unavailable
+    assert status["runs_with_pipeline_version_ratio"] is EvidenceStatus.error, "the versions could not be read"
     started = time.monotonic()
     slow = collect(config(f"{server.base_url}/kfp-slow", "slow"))
     assert time.monotonic() - started < 10, "the hanging read is abandoned after timeout_s"
@@ -190,3 +212,44 @@ def test_probe_catalogue_is_complete() -> None:
     collecting.assert_catalogue_complete(KubeflowCollector, "kubeflow.")
     assert set(expected()) == {p.removeprefix("kubeflow.") for p in KubeflowCollector.probe_ids()}
     assert KubeflowCollector.system == "orchestrator"
+
+
+def test_training_pipelines_must_run_every_step_in_a_versioned_image(server: RecordedHttpServer) -> None:
+    summary = collect(site(server))["training_pipelines_with_versioned_images_ratio"].summary
+    assert "1 of 2 training pipelines (50.0%) run every task in a versioned image" in summary
+    assert "train-model=registry.acme.io/ml/trainer:latest" in summary and "registry.acme.io/ml/eval" in summary
+    assert "0c4e2d1a" not in summary, "the fraud pipeline's images carry versions"
+
+
+def test_images_are_found_through_nested_dags_and_importers_are_left_out() -> None:
+    spec = {
+        "components": {
+            "comp-train": {"executorLabel": "exec-train"},
+            "comp-inner": {"dag": {"tasks": {"evaluate": {"componentRef": {"name": "comp-eval"}}}}},
+            "comp-eval": {"executorLabel": "exec-eval"},
+            "comp-import": {"executorLabel": "exec-import"},
+            "comp-loop": {"dag": {"tasks": {"again": {"componentRef": {"name": "comp-loop"}}}}},
+        },
+        "deploymentSpec": {
+            "executors": {
+                "exec-train": {"container": {"image": "ghcr.io/acme/train@sha256:" + "a" * 64}},
+                "exec-eval": {"container": {"image": "python"}},
+                "exec-import": {"importer": {"artifactUri": {"constant": "gs://b/m"}}},
+            }
+        },
+        "root": {
+            "dag": {
+                "tasks": {
+                    "train": {"componentRef": {"name": "comp-train"}},
+                    "check": {"componentRef": {"name": "comp-inner"}},
+                    "load": {"componentRef": {"name": "comp-import"}},
+                    "loop": {"componentRef": {"name": "comp-loop"}},
+                    "odd": {"componentRef": {"name": ["not", "a", "name"]}},
+                }
+            }
+        },
+    }
+    images = spec_images({"pipeline_spec": spec})
+    assert images == [("check/evaluate", "python"), ("train", "ghcr.io/acme/train@sha256:" + "a" * 64)]
+    assert [versioned_image(i) for _, i in images] == [False, True], "no tag means latest; a digest pins"
+    assert spec_images(None) is None and spec_images({"root": "x"}) == []
