@@ -5,6 +5,8 @@ Heavy or slow imports happen inside commands so that `--help` stays fast.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from app import answer_cmd, assess_cmd, evidence_cmd, report_cmd, workshop_cmd
@@ -18,6 +20,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from reports.identity import tool_name_and_version
+
+        typer.echo(tool_name_and_version())
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the tool's version and exit."),
+    ] = False,
+) -> None:
+    """Options that apply before any command."""
+
+
 app.add_typer(model_app, name="model")
 app.add_typer(evidence_cmd.evidence_app, name="evidence")
 app.add_typer(answer_cmd.answer_app, name="answer")
@@ -26,6 +48,7 @@ app.command("assess")(assess_cmd.assess)
 app.command("migrate")(assess_cmd.migrate)
 app.command("collect")(evidence_cmd.collect)
 app.command("report")(report_cmd.report)
+app.command("report-verify", hidden=True)(report_cmd.verify)  # reached as `report verify` (see main)
 app.command("workshop")(workshop_cmd.workshop)
 
 
@@ -47,6 +70,8 @@ def main() -> None:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     stdout = _identity(1)
+    if sys.argv[1:3] == ["report", "verify"]:  # `report` takes files, so its `verify` is a command of its own
+        sys.argv[1:3] = ["report-verify"]
     try:
         app()
     except SystemExit as exc:

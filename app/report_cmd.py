@@ -47,10 +47,27 @@ def report(
     report_date: Annotated[
         dt.datetime | None, typer.Option("--date", formats=["%Y-%m-%d"], help="Report date (default: today).")
     ] = None,
+    sign: Annotated[
+        Path | None,
+        typer.Option(
+            "--sign",
+            help="Sign the PDF (PAdES) with the key and certificate of this PKCS#12 file; its passphrase is read "
+            "from the environment variable named by --sign-passphrase-env.",
+        ),
+    ] = None,
+    passphrase_env: Annotated[
+        str, typer.Option("--sign-passphrase-env", help="Environment variable holding the PKCS#12 passphrase.")
+    ] = "MLOPS_MATURITY_SIGN_PASSPHRASE",
 ) -> None:
-    """Write the assessment report: cover, summary with charts, results by domain, roadmap, methodology, evidence."""
+    """Write the assessment report: cover, summary with charts, results by domain, roadmap, methodology, evidence.
+
+    The PDF is PDF/A-3b and carries the result JSON and evidence manifest; `mlops-maturity report verify FILE.pdf`
+    checks a signed one.
+    """
     if fmt is ReportFormatOption.pdf and output is None:
         fail("--format pdf needs --output FILE")
+    if sign is not None and fmt is not ReportFormatOption.pdf:
+        fail("--sign applies to --format pdf only")
     refuse_overwriting_inputs(output, files, "assessment file")
     from assessors.workflow import BundleError
     from capability_model.catalog import UnknownFrameworkError
@@ -68,8 +85,61 @@ def report(
         data = render_checks_csv(parts, lang.lang)
     else:
         data = render_report(parts, ReportFormat(fmt.value), lang.lang, report_date.date() if report_date else None)
+    if sign is not None:
+        data = _signed(data, sign, passphrase_env)
     if output is None:
         typer.echo(data.decode("utf-8-sig"), nl=False)
     else:
         write_report(output, data)
         say(f"wrote {output}", err=True)
+
+
+def _signed(pdf: bytes, key: Path, passphrase_env: str) -> bytes:
+    import os
+
+    from reports.signing import SigningError, sign_pdf
+
+    secret = os.environ.get(passphrase_env)
+    try:
+        return sign_pdf(pdf, key, secret.encode() if secret else None, reason="Assessment report")
+    except SigningError as exc:
+        fail(str(exc))
+
+
+def verify(
+    files: Annotated[list[Path], typer.Argument(metavar="REPORT.pdf...", help="Signed PDF report(s) to check.")],
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option("--trust", help="Certificate (PEM or DER) the signer must chain to; repeatable."),
+    ] = None,
+) -> None:
+    """Check a signed report: its signature, that nothing changed after signing, and its embedded result data.
+
+    Exit 0 when every file verifies, 1 when one does not (altered, unsigned, untrusted signer, embedded data not the
+    one printed), 2 when a file cannot be read.
+    """
+    from reports.signing import SigningError, verify_report
+
+    failed = False
+    for path in files:
+        if not path.is_file():
+            fail(f"{path}: no such file")
+        try:
+            result = verify_report(path, trust or [])
+        except (SigningError, OSError) as exc:
+            fail(f"{path}: {exc}")
+        for sig in result.signatures:
+            trusted = {None: "signer not checked against a trusted certificate (give --trust)", True: "trusted"}
+            say(
+                f"{path}: signed by {sig.signer} at {sig.signed_at} · certificate SHA-256 {sig.fingerprint} · "
+                + trusted.get(sig.trusted, "NOT trusted")
+            )
+        if result.embedded_sha256:
+            say(f"{path}: embedded result SHA-256 {result.embedded_sha256}")
+        for problem in result.problems:
+            say(f"{path}: FAILED: {problem}", err=True)
+        if result.ok:
+            say(f"{path}: verified")
+        failed = failed or not result.ok
+    if failed:
+        raise typer.Exit(1)

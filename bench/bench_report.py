@@ -36,7 +36,9 @@ QUESTIONNAIRES = [
 ]
 ASSESSOR = "Chen Jing (consultant)"  # who confirms the proposals in `make demo`
 REPORT_DATE = "2026-11-20"
-WEASYPRINT_ALONE = "import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])"
+WEASYPRINT_ALONE = (
+    "import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], pdf_variant='pdf/a-3b')"
+)
 BASE_TARGETS = """\
 # The example organisation's own target, as in examples/retail-bank/targets.yaml, with the repository built here.
 targets:

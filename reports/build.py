@@ -63,10 +63,11 @@ def render_report(
     report_date: dt.date | None = None,
 ) -> bytes:
     """The report's bytes. CSV carries a UTF-8 byte-order mark so spreadsheet programs read Chinese correctly."""
-    if fmt is ReportFormat.json:
-        from reports.exports import result_json
+    from reports.exports import result_json
 
-        return result_json([p.result for p in parts]).encode()
+    data = result_json([p.result for p in parts]).encode()
+    if fmt is ReportFormat.json:
+        return data
     view = build_view(parts, lang, report_date)
     if fmt is ReportFormat.csv:
         from reports.exports import requirements_csv
@@ -79,9 +80,11 @@ def render_report(
     html = render_html(view)
     if fmt is ReportFormat.html:
         return html.encode()
-    from reports.pdf import html_to_pdf
+    from reports.identity import embedded_files
+    from reports.pdf import PdfOptions, html_to_pdf
 
-    return html_to_pdf(html)
+    options = PdfOptions(embedded_files(parts, data), dt.date.fromisoformat(view.report_date), view.report_id)
+    return html_to_pdf(html, options=options)
 
 
 def render_checks_csv(parts: Sequence[ScoredPart], lang: Lang) -> bytes:

@@ -4,6 +4,7 @@ evidence bundle. Nothing is scored here; every level, gap and pick is taken from
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -12,12 +13,15 @@ from markupsafe import Markup
 from assessors.assessment import STATUS_LABELS, Answer
 from assessors.results import ItemResult, RequirementOutcome
 from assessors.summary import strengths, top_gaps
+from assessors.verdict import part_verdict
 from capability_model.schema import CapabilityItem, Framework, Lang
 from evidence_collectors.records import EvidenceRecord
 from reports import chart_data, svg
 from reports.checks_view import checks_view, coverage_view, rows_by_requirement
+from reports.exports import result_json
+from reports.identity import report_id, tool_name_and_version
 from reports.labels import EVIDENCE_STATUS_LABELS, SOURCE_LABELS, level_text, score_text, word
-from reports.phrases import gap_text, strength_text
+from reports.phrases import action_lines, gap_text, strength_text, verdict_lines
 from reports.provenance_view import (
     conflict_text,
     conflict_views,
@@ -236,6 +240,9 @@ def _part_view(part: ScoredPart, lang: Lang) -> PartView:
         (STATUS_LABELS[state][lang], result.counts.get(state, 0))
         for state in ("met", "partial", "not_met", "not_applicable", "unknown")
     )
+    verdict = part_verdict(result)
+    item_names = {i: item.name.get(lang) for i, item in items.items()}
+    short = word("part_short", lang, n=fw.standard.part)
     return PartView(
         framework_id=fw.id,
         anchor=_anchor(fw.id),
@@ -262,6 +269,8 @@ def _part_view(part: ScoredPart, lang: Lang) -> PartView:
         checks=checks_view(report, lang),
         provenance_line=tally_line(result, lang),
         conflict_list=conflict_views(result.conflicts, answers, texts, lang),
+        verdict=tuple(verdict_lines(verdict, short, item_names, fw, lang)),
+        actions=tuple(action_lines(verdict, item_names, lang)),
     )
 
 
@@ -358,6 +367,7 @@ def build_view(parts: Sequence[ScoredPart], lang: Lang, report_date: dt.date | N
         period = word("period_range", lang, start=started.isoformat(), end=max(e for e in ends if e).isoformat())
     else:
         period = word("period_open", lang, start=started.isoformat())
+    dated = report_date or dt.date.today()
     targets = sorted(
         {(r.target_level, fw.level_name(r.target_level, lang)) for r, fw in zip(results, frameworks, strict=True)}
     )
@@ -371,7 +381,7 @@ def build_view(parts: Sequence[ScoredPart], lang: Lang, report_date: dt.date | N
         reviewer=_unique([a.reviewer for a in assessments]),
         participants=tuple(dict.fromkeys(p for a in assessments for p in a.participants)),
         period=period,
-        report_date=(report_date or dt.date.today()).isoformat(),
+        report_date=dated.isoformat(),
         target_text=" / ".join(word("level_named", lang, n=n, name=name) for n, name in targets),
         parts=part_views,
         radar=Markup(svg.radar_svg(chart_data.radar_data(list(zip(results, frameworks, strict=True)), lang))),
@@ -382,4 +392,7 @@ def build_view(parts: Sequence[ScoredPart], lang: Lang, report_date: dt.date | N
         page_counter_css=page_counter_css(lang),
         provenance=provenance_table([(p.opened.framework.ref, p.result) for p in parts], lang),
         conflicts=tuple(c for v in part_views for c in v.conflict_list),
+        report_id=report_id(parts, dated),
+        tool=tool_name_and_version(),
+        result_sha256=hashlib.sha256(result_json(results).encode()).hexdigest(),
     )

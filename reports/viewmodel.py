@@ -220,6 +220,8 @@ class PartView:
     checks: ChecksView | None = None
     provenance_line: str = ""  # "How verdicts were reached: decided by evidence 12 · ..."
     conflict_list: tuple[ConflictView, ...] = ()
+    verdict: tuple[str, ...] = ()  # why the level, the work to the target, what the result rests on
+    actions: tuple[str, ...] = ()  # the quickest lifts
 
 
 @dataclass(frozen=True)
@@ -295,6 +297,9 @@ class ReportView:
     page_counter_css: Markup
     provenance: ProvenanceTableView = ProvenanceTableView((), ())
     conflicts: tuple[ConflictView, ...] = ()  # of every part
+    report_id: str = ""  # digest of the inputs (reports/identity.py)
+    tool: str = ""  # "mlops-maturity VERSION"
+    result_sha256: str = ""  # of the result JSON the PDF embeds (`report --format json` for the same inputs)
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from tests.reports.support import edited_copy, example_parts, parse_html, visibl
 # Identifiers that legitimately appear in both languages: framework refs, node ids, hashes, the standard's series.
 IDENTIFIERS = re.compile(
     r"caict-mlops-p\d@[\d.]+|\bP\d(?:\.[A-Z]{2}){0,2}(?:\.\d{2})?(?:\.R\d{2})?\b|\b[A-Z]{2}\.\d{2}\b|\bR\d{2}\b"
-    r"|\b[0-9a-f]{64}\b|AIIA/P \d{4}-\d{4}|SHA-256|mlops-maturity|[\w.-]+\.yaml"
+    r"|\b[0-9a-f]{64}\b|AIIA/P \d{4}-\d{4}|SHA-256|mlops-maturity|[\w.-]+\.(?:yaml|json)|\bMMR-[0-9A-F]{16}\b"
     r"|\b[a-z0-9_\\]+(?:\.[a-z0-9_\\]+)+\b|&[gl]t;"  # probe ids (also Markdown-escaped), escaped < >
 )
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")

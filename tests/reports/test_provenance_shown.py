@@ -213,8 +213,8 @@ LINES = {
     },
 }
 CONFLICT_WORDS = {
-    "en": ("Contradictions with collected evidence", "Level of each domain", f"met ({PLAIN})", "not met"),
-    "zh": ("与采集证据相矛盾的答案", "各能力域等级", f"满足（{PLAIN}）", "不满足"),
+    "en": ("Contradictions with collected evidence", "Level and score of each domain", f"met ({PLAIN})", "not met"),
+    "zh": ("与采集证据相矛盾的答案", "各能力域的等级、平均分", f"满足（{PLAIN}）", "不满足"),
 }
 
 
