@@ -9,7 +9,7 @@ from typing import ClassVar
 from evidence_collectors.base import CollectContext, Collector, ProbeSpec, load_probe_specs
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.http import HttpSession
-from evidence_collectors.mlflow import registry, tracking
+from evidence_collectors.mlflow import registry, signatures, tracking
 from evidence_collectors.mlflow.api import MlflowApi
 from evidence_collectors.mlflow.config import MlflowConfig
 from evidence_collectors.mlflow.gather import Gathered, gather
@@ -21,13 +21,15 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "experiments": ("experiment_count", "experiments_with_description_ratio"),
     "runs": (
         "run_count", "runs_with_params_ratio", "runs_with_metrics_ratio", "runs_with_git_commit_ratio",
-        "runs_with_dataset_input_ratio", "runs_fully_tracked_ratio", "runs_with_description_ratio",
+        "runs_with_git_branch_ratio", "runs_with_dataset_input_ratio", "runs_fully_tracked_ratio",
+        "runs_with_description_ratio",
         "runs_with_logged_model_count", "runs_last_30_days", "distinct_user_count", "run_source_types",
         "run_statuses", "failed_run_ratio", "distinct_dataset_versions",
     ),
     "searches": (
         "child_run_ratio", "hyperparameter_search_count", "search_trials_logged_ratio",
-        "searches_recording_choice_ratio", "searches_with_budget_ratio",
+        "searches_recording_choice_ratio", "searches_recording_chosen_values_ratio",
+        "searches_with_parallel_trials_ratio", "searches_with_budget_ratio",
     ),
     "models": (
         "registered_model_count", "registered_models_with_description_ratio", "registered_models_with_tags_ratio",
@@ -39,9 +41,14 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "lineage": (
         "model_versions_with_lineage_ratio", "model_versions_with_owner_ratio",
-        "model_versions_registered_by_run_ratio",
+        "model_versions_registered_by_run_ratio", "model_versions_with_dataset_location_ratio",
     ),
-    "releases": ("released_model_versions", "released_versions_with_provenance_ratio"),
+    "releases": (
+        "released_model_versions", "released_versions_with_provenance_ratio",
+        "released_versions_with_code_and_data_source_ratio", "released_versions_with_dataset_version_ratio",
+        "released_versions_with_metrics_ratio",
+    ),
+    "packages": ("released_versions_with_model_files_ratio", "released_versions_packaged_ratio"),
     "signatures": ("latest_versions_with_signature_ratio",),
 }  # fmt: skip
 
@@ -101,16 +108,22 @@ def _computes(read: Gathered, config: MlflowConfig, now_ms: int) -> dict[str, Co
         raw = read.models.raw + read.versions.raw + read.runs.raw + read.lookups.raw
         return registry.release_findings(read.models.get().items, read.versions.get().items, found, unread), raw
 
-    def signatures() -> Computed:
-        checks = read.signatures.get()
-        count = len({v.name for v in read.versions.get().items})
+    def signed() -> Computed:
+        newest = {(v.name, v.version) for v in registry.newest_versions(read.versions.get().items)}
+        checks = [signatures.as_signature(f) for f in read.mlmodels.get() if (f.name, f.version) in newest]
+        count = len(newest)
         guard = f"max_signature_reads guard of {config.max_signature_reads}" if count > len(checks) else ""
         finding = registry.signature_findings(checks, count, guard)
-        return {P + "latest_versions_with_signature_ratio": finding}, read.versions.raw + read.signatures.raw
+        return {P + "latest_versions_with_signature_ratio": finding}, read.versions.raw + read.mlmodels.raw
+
+    def packages() -> Computed:
+        files = {(f.name, f.version): f for f in read.mlmodels.get()}
+        found = registry.package_findings(read.models.get().items, read.versions.get().items, files)
+        return found, read.models.raw + read.versions.raw + read.mlmodels.raw
 
     return {
         "experiments": experiments, "runs": runs, "searches": searches, "models": models, "versions": versions,
-        "lineage": lineage, "releases": releases, "signatures": signatures,
+        "lineage": lineage, "releases": releases, "packages": packages, "signatures": signed,
     }  # fmt: skip
 
 

@@ -30,7 +30,12 @@ class MlflowConfig(HttpTargetConfig):
     max_pages: Annotated[int, Field(ge=1, le=100_000, description="Guard on pages followed per listing")] = 1_000
     max_signature_reads: Annotated[
         int,
-        Field(ge=0, le=100_000, description="Registered models whose newest version's MLmodel file is read (0: none)"),
+        Field(
+            ge=0,
+            le=100_000,
+            description="Registered models whose newest version's MLmodel file is read, and released versions whose "
+            "MLmodel file is read (each up to this many; 0: none)",
+        ),
     ] = 2_000
     max_run_lookups: Annotated[
         int,

@@ -10,9 +10,9 @@ from evidence_collectors.http import CollectError, Unavailable
 from evidence_collectors.mlflow import registry
 from evidence_collectors.mlflow.api import MlflowApi
 from evidence_collectors.mlflow.config import MlflowConfig
-from evidence_collectors.mlflow.registry import SignatureCheck
+from evidence_collectors.mlflow.registry import MlmodelFile
 from evidence_collectors.mlflow.shapes import Experiment, ModelVersion, RegisteredModel, RunFacts
-from evidence_collectors.mlflow.signatures import check_signatures
+from evidence_collectors.mlflow.signatures import read_mlmodels
 from evidence_collectors.outcome import Fetched
 from evidence_collectors.rest import Pages
 
@@ -27,7 +27,7 @@ class Gathered:
     models: Fetched[Pages[RegisteredModel]]
     versions: Fetched[Pages[ModelVersion]]
     lookups: Fetched[Lookups]
-    signatures: Fetched[list[SignatureCheck]]
+    mlmodels: Fetched[list[MlmodelFile]]  # newest version of each registered model, then released versions
 
 
 def gather(api: MlflowApi, config: MlflowConfig, progress: Callable[[str], None]) -> Gathered:
@@ -65,12 +65,17 @@ def gather(api: MlflowApi, config: MlflowConfig, progress: Callable[[str], None]
 
     lookups = Fetched.run(look_up_runs)
 
-    def read_signatures() -> tuple[list[SignatureCheck], list[str]]:
+    def read_files() -> tuple[list[MlmodelFile], list[str]]:
+        """One pass over the files, so that an artifact store that does not answer is waited for only once."""
         newest = registry.newest_versions(versions.get().items)[: config.max_signature_reads]
-        return check_signatures(api, newest, lambda n: progress(f"{n} MLmodel files read"))
+        shipped = registry.released(models.value.items, versions.get().items) if models.value is not None else []
+        wanted = {(v.name, v.version): v for v in newest}
+        for v in shipped[: config.max_signature_reads]:
+            wanted.setdefault((v.name, v.version), v)
+        return read_mlmodels(api, list(wanted.values()), lambda n: progress(f"{n} MLmodel files read"))
 
-    signatures = Fetched.run(read_signatures)
-    return Gathered(experiments, runs, models, versions, lookups, signatures)
+    mlmodels = Fetched.run(read_files)
+    return Gathered(experiments, runs, models, versions, lookups, mlmodels)
 
 
 def _listed(listing: Pages[T]) -> tuple[Pages[T], list[str]]:

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from evidence_collectors.http import Unavailable
 from evidence_collectors.mlflow.shapes import STAGE_NONE, ModelVersion, RegisteredModel, RunFacts
 from evidence_collectors.outcome import Finding, ratio, sample, share
 
@@ -93,13 +94,14 @@ def lineage_findings(
 ) -> dict[str, Finding]:
     """`runs` maps each source run id that could be looked up to its facts (None: the run no longer exists)."""
     n = len(versions)
-    traced = by_run = 0
+    traced = by_run = located = 0
     owned = sum(1 for v in versions if owner(v, runs))
     for v in versions:
         run = runs.get(v.run_id) if v.run_id else None
         if run is None:
             continue
         traced += run.lineage
+        located += run.dataset_located
         if v.creation_timestamp is not None and run.start_time is not None:
             end = (run.end_time or v.creation_timestamp) + REGISTRATION_GRACE_MS
             by_run += run.start_time <= v.creation_timestamp <= end
@@ -116,6 +118,16 @@ def lineage_findings(
         P + "model_versions_with_owner_ratio": Finding(
             ratio(owned, n),
             share(owned, n, "model versions", "name an owner (the registering user or their run's user)") + note,
+        ),
+        P + "model_versions_with_dataset_location_ratio": Finding(
+            ratio(located, n),
+            share(
+                located,
+                n,
+                "model versions",
+                "trace to a run whose dataset input records both a content digest and where the data is kept",
+            )
+            + note,
         ),
         P + "model_versions_registered_by_run_ratio": Finding(
             ratio(by_run, n),
@@ -156,6 +168,10 @@ def release_findings(
     chosen = released(models, versions)
     n = len(chosen)
     known = sum(1 for v in chosen if provenance(v, runs))
+    sources = [runs.get(v.run_id) if v.run_id else None for v in chosen]
+    evaluated = sum(1 for run in sources if run is not None and run.metrics)
+    sourced = sum(1 for run in sources if run is not None and run.git_commit and run.dataset_located)
+    versioned = sum(1 for run in sources if run is not None and run.dataset_versioned)
     labels = sorted(f"{v.name} v{v.version}" for v in chosen)
     note = f" ({unread} source runs were not read: max_run_lookups guard)" if unread else ""
     return {
@@ -171,6 +187,73 @@ def release_findings(
                 n,
                 "released model versions",
                 "trace to a run recording its dataset, git commit, start time and an owner",
+            )
+            + note,
+        ),
+        P + "released_versions_with_code_and_data_source_ratio": Finding(
+            ratio(sourced, n),
+            share(
+                sourced,
+                n,
+                "released model versions",
+                "link to a run recording its git commit and a dataset input with digest and source",
+            )
+            + note,
+        ),
+        P + "released_versions_with_dataset_version_ratio": Finding(
+            ratio(versioned, n),
+            share(versioned, n, "released model versions", "link to a run recording a dataset input with a digest")
+            + note,
+        ),
+        P + "released_versions_with_metrics_ratio": Finding(
+            ratio(evaluated, n),
+            share(evaluated, n, "released model versions", "link to a run that records evaluation metrics") + note,
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class MlmodelFile:
+    """What the MLmodel file of one model version says; `found` is None when it could not be read, False when the
+    server has no such file (404)."""
+
+    name: str
+    version: str
+    found: bool | None
+    signature: bool = False
+    packaged: bool = False  # a python_function flavor that names its loader and declares its environment files
+    problem: str = ""
+
+
+def package_findings(
+    models: list[RegisteredModel], versions: list[ModelVersion], files: Mapping[tuple[str, str], MlmodelFile]
+) -> dict[str, Finding]:
+    """Released versions whose model can be fetched by name and version, and those packaged for any deployment tool.
+    Versions whose file could not be read (outage, max_signature_reads guard) are left out and reported; when none
+    could be read, raises Unavailable: the figures are unknown, not zero."""
+    chosen = released(models, versions)
+    read = [files[key] for v in chosen if (key := (v.name, v.version)) in files and files[key].found is not None]
+    unread = len(chosen) - len(read)
+    if chosen and not read:
+        problems = [f.problem for v in chosen if (f := files.get((v.name, v.version))) is not None and f.problem]
+        why = problems[0] if problems else "not read (max_signature_reads guard)"
+        raise Unavailable(f"the MLmodel files of the {len(chosen)} released model versions could not be read: {why}")
+    note = f" ({unread} released versions' MLmodel files could not be read and are left out)" if unread else ""
+    fetched = sum(1 for f in read if f.found)
+    packaged = sum(1 for f in read if f.found and f.packaged and f.signature)
+    return {
+        P + "released_versions_with_model_files_ratio": Finding(
+            ratio(fetched, len(read)),
+            share(fetched, len(read), "released model versions", "can be fetched by name and version (MLmodel file)")
+            + note,
+        ),
+        P + "released_versions_packaged_ratio": Finding(
+            ratio(packaged, len(read)),
+            share(
+                packaged,
+                len(read),
+                "released model versions",
+                "are MLflow Models with a python_function flavor, declared environment files and a signature",
             )
             + note,
         ),

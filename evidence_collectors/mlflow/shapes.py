@@ -8,6 +8,7 @@ the server takes to send it, so a run is reduced at once to the handful of facts
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 GIT_COMMIT = "mlflow.source.git.commit"
+GIT_BRANCH = "mlflow.source.git.branch"  # MLflow sets it beside the commit when the script runs in a git working copy
 PARENT_RUN = "mlflow.parentRunId"
 NOTE = "mlflow.note.content"
 USER = "mlflow.user"
@@ -97,11 +99,20 @@ class RunFacts:
     datasets: tuple[str, ...]  # "name@digest" of each dataset input
     logged_model: bool
     budget: bool = False  # a param sets a search budget (BUDGET_PARAMS)
+    git_branch: bool = False
+    dataset_located: bool = False  # a dataset input names both its content digest and its source (where it is kept)
+    param_keys: tuple[str, ...] = ()  # names only (interned): a parent run's keys are compared with its trials'
+    trial_params: tuple[tuple[str, str], ...] = ()  # names and values, kept for child runs (search trials) only
 
     @property
     def fully_tracked(self) -> bool:
         """Parameters, metrics, code version and data version all recorded."""
         return bool(self.params and self.metrics and self.git_commit and self.datasets)
+
+    @property
+    def dataset_versioned(self) -> bool:
+        """A dataset input identifies its data version: it carries a content digest."""
+        return any(not d.endswith("@") for d in self.datasets)
 
     @property
     def lineage(self) -> bool:
@@ -116,8 +127,10 @@ def parse_run(run: Mapping[str, Any]) -> RunFacts:
     tags = {t["key"]: t.get("value", "") for t in data.get("tags") or ()}
     inputs = (run.get("inputs") or {}).get("dataset_inputs") or ()
     datasets = tuple(f"{d['dataset'].get('name', '')}@{d['dataset'].get('digest', '')}" for d in inputs)
+    located = any(str(d["dataset"].get("digest") or "").strip() and _located(d["dataset"]) for d in inputs)
     outputs = (run.get("outputs") or {}).get("model_outputs") or ()
     params = data.get("params") or ()
+    parent = tags.get(PARENT_RUN, "")
     start, end = info.get("start_time"), info.get("end_time")
     return RunFacts(
         run_id=str(info.get("run_id") or info["run_uuid"]),
@@ -129,13 +142,23 @@ def parse_run(run: Mapping[str, Any]) -> RunFacts:
         params=len(params),
         metrics=len(data.get("metrics") or ()),
         git_commit=bool(tags.get(GIT_COMMIT, "").strip()),
-        parent_run_id=tags.get(PARENT_RUN, ""),
+        parent_run_id=parent,
         source_type=tags.get(SOURCE_TYPE, ""),
         described=bool(tags.get(NOTE, "").strip()),
         datasets=datasets,
         logged_model=bool(outputs) or LOGGED_MODELS in tags,
         budget=any(is_budget(str(p.get("key", ""))) for p in params),
+        git_branch=bool(tags.get(GIT_BRANCH, "").strip()),
+        dataset_located=located,
+        param_keys=tuple(sys.intern(str(p.get("key", ""))) for p in params),
+        trial_params=tuple((str(p.get("key", "")), str(p.get("value", ""))) for p in params) if parent else (),
     )
+
+
+def _located(dataset: Mapping[str, Any]) -> bool:
+    """The dataset's `source` (a JSON string such as {"uri": "s3://..."}) names where the data is kept."""
+    source = str(dataset.get("source") or "").strip()
+    return source not in ("", "{}", "null")
 
 
 def is_budget(key: str) -> bool:

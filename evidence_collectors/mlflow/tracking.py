@@ -49,6 +49,11 @@ def run_findings(experiments: list[Experiment], runs: list[RunFacts], now_ms: in
                 sum(1 for r in runs if r.git_commit),
                 "carry a git commit tag (mlflow.source.git.commit)",
             ),
+            counted(
+                "runs_with_git_branch_ratio",
+                sum(1 for r in runs if r.git_branch),
+                "carry a git branch tag (mlflow.source.git.branch)",
+            ),
             counted("runs_with_dataset_input_ratio", sum(1 for r in runs if r.datasets), "log a dataset input"),
             counted(
                 "runs_fully_tracked_ratio",
@@ -102,6 +107,11 @@ def search_findings(runs: list[RunFacts], note: str) -> dict[str, Finding]:
     parents = [by_id[p] for p in searches if p in by_id]
     chosen = sum(1 for p in parents if p.params)
     budgeted = sum(1 for p in parents if p.budget and p.end_time is not None)
+    trials_of: dict[str, list[RunFacts]] = {}
+    for r in trials:
+        trials_of.setdefault(r.parent_run_id, []).append(r)
+    kept = sum(1 for p in parents if records_chosen_values(p, trials_of.get(p.run_id, [])))
+    parallel = sum(1 for p in searches if ran_in_parallel(trials_of.get(p, [])))
     unseen = len(searches) - len(parents)
     mean = f", {len(trials) / len(searches):.1f} trials on average" if searches else ""
     return {
@@ -123,6 +133,21 @@ def search_findings(runs: list[RunFacts], note: str) -> dict[str, Finding]:
             + (f"; {unseen} parent runs were not among the runs read" if unseen else "")
             + suffix,
         ),
+        P + "searches_recording_chosen_values_ratio": Finding(
+            ratio(kept, len(parents)),
+            share(
+                kept,
+                len(parents),
+                "searches",
+                "record on the parent run a value for every hyperparameter their trials tried",
+            )
+            + (f"; {unseen} parent runs were not among the runs read" if unseen else "")
+            + suffix,
+        ),
+        P + "searches_with_parallel_trials_ratio": Finding(
+            ratio(parallel, len(searches)),
+            share(parallel, len(searches), "searches", "ran at least two of their trials at the same time") + suffix,
+        ),
         P + "searches_with_budget_ratio": Finding(
             ratio(budgeted, len(parents)),
             share(
@@ -135,6 +160,43 @@ def search_findings(runs: list[RunFacts], note: str) -> dict[str, Finding]:
             + suffix,
         ),
     }
+
+
+def tuned_keys(trials: list[RunFacts]) -> set[str]:
+    """The hyperparameters a search tried: params whose value differs between its trials or that only some trials
+    log; when every trial logs the same values, all their params."""
+    values: dict[str, set[str]] = {}
+    for trial in trials:
+        for key, value in trial.trial_params:
+            values.setdefault(key, set()).add(value)
+    logged_by_all = set.intersection(*({k for k, _ in t.trial_params} for t in trials)) if trials else set()
+    varied = {k for k, seen in values.items() if len(seen) > 1 or k not in logged_by_all}
+    return varied or set(values)
+
+
+def ran_in_parallel(trials: list[RunFacts]) -> bool:
+    """Two trials overlap in time: one started before another had ended (a trial without an end time is still
+    running). Trials without a start time cannot be placed and are left out."""
+    placed = sorted(((t.start_time, t.end_time) for t in trials if t.start_time is not None), key=lambda se: se[0])
+    latest_end: float | None = None
+    for start, end in placed:
+        if latest_end is not None and start < latest_end:
+            return True
+        finish = float("inf") if end is None else float(end)
+        latest_end = finish if latest_end is None else max(latest_end, finish)
+    return False
+
+
+CHOSEN_PREFIXES = ("best_", "best.", "chosen_", "selected_", "final_")  # how searches name the value they settled on
+
+
+def records_chosen_values(parent: RunFacts, trials: list[RunFacts]) -> bool:
+    """The parent run logs a param for every hyperparameter the search tried (the values finally chosen), under the
+    trial's name or with a prefix saying it is the chosen one (`best_learning_rate` for `learning_rate`)."""
+    tuned = tuned_keys(trials)
+    logged = set(parent.param_keys)
+    logged |= {key[len(prefix) :] for key in parent.param_keys for prefix in CHOSEN_PREFIXES if key.startswith(prefix)}
+    return bool(tuned) and tuned <= logged
 
 
 def _ranked(counter: Counter[str]) -> list[str]:

@@ -31,6 +31,11 @@ SIGNED_MLMODEL = (
     'signature:\n  inputs: \'[{"type": "double", "name": "amount", "required": true}]\'\n'
     '  outputs: \'[{"type": "long", "required": true}]\'\n'
 )
+PACKAGED_MLMODEL = (
+    "flavors:\n  python_function:\n    loader_module: mlflow.sklearn\n"
+    "    env:\n      conda: conda.yaml\n      virtualenv: python_env.yaml\n"
+    "  sklearn:\n    sklearn_version: 1.5.2\n" + SIGNED_MLMODEL.split("\n", 3)[3]
+)
 UNSIGNED_MLMODEL = "flavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\n"
 
 
@@ -98,17 +103,21 @@ def start_server(root: Path) -> MlflowServer:
 #   no-data                                           x      x       x
 #   no-commit                                         x      x              d1
 #   crashed (FAILED)                                         x
-#   search-1 (parent, records the chosen params)      x      x       x      d2           also n_trials (a budget)
-#     trial-1a, trial-1b (JOB)                        x      x       x                    child of search-1
-#     trial-1c (JOB)                                  x              x                    child of search-1
+#   search-1 (parent, records the chosen params)      x      x       x      d2           n_trials (budget), subsample
+#     trial-1a, trial-1b (JOB)                        x      x       x                    child of search-1 (*)
+#     trial-1c (JOB)                                  x              x                    child of search-1 (*)
 #   search-2 (parent, no params)                             x
-#     trial-2a, trial-2b (JOB)                        x      x                            child of search-2
+#     trial-2a, trial-2b (JOB)                        x      x                            child of search-2 (**)
 # churn, user bob:
 #   churn-train (JOB)                                 x      x       x      c1            logged a model (2.x tag)
 #   churn-old (started 400 days ago)                  x      x
+# (*) each trial logs a different subsample value: the one hyperparameter search-1 tuned; the three ran together.
+# (**) started 3 and 2 hours ago, one minute each: they ran one after the other.
+# Every run with a commit also carries a branch tag, except churn-train. Datasets d1, d2, c1 all name a source.
 #
 # Registry (newest version of each model in brackets):
-#   churn-model (description, tag, alias champion -> 1): v1 from churn-train, signed, registered during the run;
+#   churn-model (description, tag, alias champion -> 1): v1 from churn-train, signed and packaged (python_function
+#     flavor with env files), registered during the run;
 #     [v2] from churn-old, unsigned, described, registered 400 days after that run ended.
 #   fraud-model: [v1] from baseline, signed, stage Staging, registered just after the run ended.
 #   draft-model: [v1] from no-commit, no MLmodel file (the server answers 404), registered just after the run ended.
@@ -160,9 +169,11 @@ def fill(server: MlflowServer) -> Filled:
         extra_tags: dict[str, str] | None = None,
         end: bool = True,
         extra_params: dict[str, str] | None = None,
+        branch: bool = True,
     ) -> str:
         tags = {"mlflow.user": user, "mlflow.source.type": "JOB" if job else "LOCAL", "mlflow.source.name": "train.py"}
         tags |= {"mlflow.source.git.commit": COMMIT} if commit else {}
+        tags |= {"mlflow.source.git.branch": "main"} if commit and branch else {}
         tags |= {"mlflow.note.content": f"{key}: first attempt"} if note else {}
         tags |= {"mlflow.parentRunId": filled.run_ids[parent]} if parent else {}
         tags |= extra_tags or {}
@@ -194,17 +205,20 @@ def fill(server: MlflowServer) -> Filled:
         metrics=True,
         commit=True,
         dataset="d2",
-        extra_params={"n_trials": "3"},
+        extra_params={"n_trials": "3", "subsample": "0.8"},
     )
-    for trial in ("trial-1a", "trial-1b"):
-        run(trial, "fraud", "alice", params=True, metrics=True, commit=True, parent="search-1", job=True)
-    run("trial-1c", "fraud", "alice", params=True, commit=True, parent="search-1", job=True)
+    for trial, subsample in (("trial-1a", "0.6"), ("trial-1b", "0.8")):
+        run(trial, "fraud", "alice", params=True, metrics=True, commit=True, parent="search-1", job=True,
+            extra_params={"subsample": subsample})  # fmt: skip
+    run("trial-1c", "fraud", "alice", params=True, commit=True, parent="search-1", job=True,
+        extra_params={"subsample": "1.0"})  # fmt: skip
     run("search-2", "fraud", "alice", metrics=True)
-    for trial in ("trial-2a", "trial-2b"):
-        run(trial, "fraud", "alice", params=True, metrics=True, parent="search-2", job=True)
+    for trial, hours_ago in (("trial-2a", 3), ("trial-2b", 2)):  # one after the other, a minute each
+        run(trial, "fraud", "alice", params=True, metrics=True, parent="search-2", job=True,
+            start=now - hours_ago * 3_600_000)  # fmt: skip
     history = json.dumps([{"artifact_path": "model", "flavors": {"python_function": {}}, "run_id": "x"}])
     train = run("churn-train", "churn", "bob", params=True, metrics=True, commit=True, dataset="c1", job=True,
-                extra_tags={"mlflow.log-model.history": history}, end=False)  # fmt: skip
+                extra_tags={"mlflow.log-model.history": history}, end=False, branch=False)  # fmt: skip
     old = run("churn-old", "churn", "bob", params=True, metrics=True, start=now - 400 * DAY_MS)
 
     def model_dir(run_id: str, mlmodel: str) -> str:
@@ -216,7 +230,7 @@ def fill(server: MlflowServer) -> Filled:
         return f"runs:/{run_id}/model"
 
     client.create_registered_model("churn-model", tags={"team": "retention"}, description="Predicts churn")
-    client.create_model_version("churn-model", model_dir(train, SIGNED_MLMODEL), run_id=train)
+    client.create_model_version("churn-model", model_dir(train, PACKAGED_MLMODEL), run_id=train)
     client.set_terminated(train, "FINISHED")
     client.create_model_version(
         "churn-model", model_dir(old, UNSIGNED_MLMODEL), run_id=old, description="Retrained on Q3 data"

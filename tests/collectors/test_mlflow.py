@@ -30,6 +30,7 @@ EXPECTED: dict[str, Any] = {
     "runs_with_params_ratio": round(11 / 13, 4),
     "runs_with_metrics_ratio": round(12 / 13, 4),
     "runs_with_git_commit_ratio": round(7 / 13, 4),
+    "runs_with_git_branch_ratio": round(6 / 13, 4),
     "runs_with_dataset_input_ratio": round(4 / 13, 4),
     "runs_fully_tracked_ratio": round(3 / 13, 4),
     "runs_with_description_ratio": round(1 / 13, 4),
@@ -44,6 +45,8 @@ EXPECTED: dict[str, Any] = {
     "hyperparameter_search_count": 2,
     "search_trials_logged_ratio": 0.8,
     "searches_recording_choice_ratio": 0.5,
+    "searches_recording_chosen_values_ratio": 0.5,
+    "searches_with_parallel_trials_ratio": 0.5,
     "searches_with_budget_ratio": 0.5,
     "registered_model_count": 4,
     "registered_models_with_description_ratio": 0.5,
@@ -60,6 +63,12 @@ EXPECTED: dict[str, Any] = {
     "model_versions_with_owner_ratio": 0.8,
     "released_model_versions": 2,
     "released_versions_with_provenance_ratio": 1.0,
+    "model_versions_with_dataset_location_ratio": 0.6,
+    "released_versions_with_code_and_data_source_ratio": 1.0,
+    "released_versions_with_dataset_version_ratio": 1.0,
+    "released_versions_with_metrics_ratio": 1.0,
+    "released_versions_with_model_files_ratio": 1.0,
+    "released_versions_packaged_ratio": 0.5,
 }
 TRACKING = {
     p for p in EXPECTED if p.startswith(("experiment", "run", "distinct", "child", "hyper", "search", "failed"))
@@ -73,9 +82,12 @@ VERSIONS = {
 MODELS = {p for p in EXPECTED if p.startswith("registered_model")} | {"model_lifecycle_labels"}
 LINEAGE = {
     "model_versions_with_lineage_ratio", "model_versions_registered_by_run_ratio", "model_versions_with_owner_ratio",
-    "released_model_versions", "released_versions_with_provenance_ratio",
+    "released_model_versions", "released_versions_with_provenance_ratio", "model_versions_with_dataset_location_ratio",
+    "released_versions_with_code_and_data_source_ratio", "released_versions_with_dataset_version_ratio",
+    "released_versions_with_metrics_ratio",
 }  # fmt: skip
 SIGNATURE = {"latest_versions_with_signature_ratio"}
+PACKAGES = {"released_versions_with_model_files_ratio", "released_versions_packaged_ratio"}
 
 
 def config(url: str, **settings: Any) -> MlflowConfig:
@@ -237,8 +249,8 @@ def test_failing_runs_search_costs_only_the_run_probes(proxy: support.FaultProxy
     assert all("HTTP 500" in records[p].reason for p in down)
     assert all(records[p].value is None for p in down)
     ok = values(records)
-    assert {p: ok[p] for p in EXPERIMENTS_ONLY | MODELS | VERSIONS | SIGNATURE} == {
-        p: EXPECTED[p] for p in EXPERIMENTS_ONLY | MODELS | VERSIONS | SIGNATURE
+    assert {p: ok[p] for p in EXPERIMENTS_ONLY | MODELS | VERSIONS | SIGNATURE | PACKAGES} == {
+        p: EXPECTED[p] for p in EXPERIMENTS_ONLY | MODELS | VERSIONS | SIGNATURE | PACKAGES
     }
 
 
@@ -248,7 +260,7 @@ def test_invalid_json_from_model_versions_costs_only_the_registry_probes_needing
     proxy.faults["/api/2.0/mlflow/model-versions/search"] = "invalid_json"
     records, _ = collect(config(proxy.url))
     failed = {p for p, s in statuses(records).items() if s is EvidenceStatus.error}
-    assert failed == MODELS | VERSIONS | LINEAGE | SIGNATURE
+    assert failed == MODELS | VERSIONS | LINEAGE | SIGNATURE | PACKAGES
     assert all("invalid JSON" in records[p].reason for p in failed)
     assert {p: v for p, v in values(records).items()} == {p: EXPECTED[p] for p in TRACKING}
 
@@ -258,7 +270,7 @@ def test_invalid_json_from_experiments_leaves_the_registry(proxy: support.FaultP
     records, _ = collect(config(proxy.url))
     failed = {p for p, s in statuses(records).items() if s is EvidenceStatus.error}
     assert failed == TRACKING | LINEAGE
-    assert values(records) == {p: EXPECTED[p] for p in MODELS | VERSIONS | SIGNATURE}
+    assert values(records) == {p: EXPECTED[p] for p in MODELS | VERSIONS | SIGNATURE | PACKAGES}
 
 
 def test_unreadable_artifact_store_costs_only_the_signature_probe(proxy: support.FaultProxy) -> None:
@@ -268,7 +280,8 @@ def test_unreadable_artifact_store_costs_only_the_signature_probe(proxy: support
     assert time.monotonic() - start < 15
     assert records["latest_versions_with_signature_ratio"].status is EvidenceStatus.unavailable
     assert "MLmodel files cannot be read" in records["latest_versions_with_signature_ratio"].reason
-    assert values(records) == {p: v for p, v in EXPECTED.items() if p not in SIGNATURE}
+    assert all(records[p].status is EvidenceStatus.unavailable for p in PACKAGES)
+    assert values(records) == {p: v for p, v in EXPECTED.items() if p not in SIGNATURE | PACKAGES}
 
 
 def test_hanging_server_and_refused_connection_do_not_stop_other_targets(
