@@ -98,7 +98,7 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
     # How well predictions match actual outcomes (online evaluation), not how they are distributed.
     "model_performance": re.compile(
         r"(^|[^a-z])(accuracy|auc|roc_auc|pr_auc|precision|recall|f1|f1_score|rmse|mse|mae|mape|log_?loss|ndcg"
-        r"|hit_rate|r2)([^a-z0-9]|$)"
+        r"|hit_rate|r2|ctr|click_through_rate|conversion_rate)([^a-z0-9]|$)"
     ),
 }
 

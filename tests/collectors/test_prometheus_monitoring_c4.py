@@ -195,6 +195,8 @@ def test_pipeline_topic_words(name: str, topics: list[str]) -> None:
     [
         ("model_online_accuracy", {"model_performance"}),
         ("churn_f1_score", {"model_performance"}),  # an F1 score is no prediction score
+        ("model_online_ctr", {"model_performance"}),  # a recommender's quality on live traffic
+        ("model_online_recall_at_100", {"model_performance"}),
         ("model_prediction_score_bucket", {"prediction_distribution"}),
     ],
 )
