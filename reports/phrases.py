@@ -106,7 +106,7 @@ def action_lines(verdict: PartVerdict, names: dict[str, str], lang: Lang) -> lis
     """The quickest lifts, one sentence each."""
     return [
         word(
-            "action_text",
+            "action_text_one" if len(a.requirements) == 1 else "action_text",
             lang,
             item=names.get(a.item, a.item),
             id=a.item,

@@ -61,3 +61,15 @@ def test_the_example_organisation_verdict_matches_its_scores() -> None:
     assert lifted.overall.level == verdict.next_level
     answered = verdict.by_evidence + verdict.by_people
     assert answered + verdict.unanswered == len(result.requirements)
+
+
+def test_action_sentences_name_the_requirements_in_the_right_number() -> None:
+    from reports.phrases import action_lines
+
+    result = _with_overall(_result({"D1": [_item("D1.A", 2, blocking=1), _item("D1.B", 2, blocking=2)]}), 2)
+    names = {"D1.A": "Alpha", "D1.B": "Beta"}
+    en = action_lines(part_verdict(result), names, "en")
+    assert en[0] == "Meet 1 requirement of Alpha (D1.A): B0; it then reaches level 3."
+    assert en[1].startswith("Meet 2 requirements of Beta (D1.B): B0, B1;")
+    zh = action_lines(part_verdict(result), names, "zh")
+    assert zh[0] == "满足Alpha（D1.A）的1项要求（B0），使其达到3级。"
