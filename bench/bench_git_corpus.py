@@ -78,9 +78,8 @@ def _at_least(probe: str, threshold: float) -> Predicate:
     return lambda v: isinstance(v.get(probe), int | float) and v[probe] >= threshold
 
 
-# One predicate per fact, over the probes the collector offers today (evidence_collectors/git/probes.yaml). Where no
-# probe measures the fact, the nearest probes are used and the fact's comment says so: those facts are expected to
-# miss until a probe for them exists, and this table is the place to point them at it.
+# One predicate per fact, over the probes the collector offers (evidence_collectors/git/probes.yaml); a fact's comment
+# says where the predicate needs judgement.
 FACTS: dict[str, tuple[Predicate, tuple[str, ...]]] = {
     "ci_present": (
         _any(_true("git.ci_config_present"), _truthy_list("git.ci_systems")),
@@ -103,8 +102,10 @@ FACTS: dict[str, tuple[Predicate, tuple[str, ...]]] = {
     ),
     "experiment_tracking": (_truthy_list("git.experiment_tracking_tools"), ("git.experiment_tracking_tools",)),
     "tuning": (_truthy_list("git.hyperparameter_search_tools"), ("git.hyperparameter_search_tools",)),
-    # No probe reads registration in code; only registration run by CI is seen.
-    "model_registry": (_true("git.ci_registers_models"), ("git.ci_registers_models",)),
+    "model_registry": (
+        _any(_true("git.ci_registers_models"), _truthy_list("git.model_registration")),
+        ("git.model_registration", "git.ci_registers_models"),
+    ),
     "containers": (_positive("git.dockerfiles"), ("git.dockerfiles",)),
     "serving": (
         _any(_truthy_list("git.serving_frameworks"), _truthy_list("git.model_serving_resources")),
@@ -115,13 +116,9 @@ FACTS: dict[str, tuple[Predicate, tuple[str, ...]]] = {
         _list_beyond("git.traffic_strategies", {"rolling_update", "recreate"}),
         ("git.traffic_strategies",),
     ),
-    # No probe reads monitoring kept in a repository; SLO documents and Prometheus operator kinds are the nearest.
     "monitoring": (
-        _any(
-            _positive("git.slo_definitions"),
-            _list_meets("git.k8s_resource_kinds", {"servicemonitor", "podmonitor", "prometheusrule"}),
-        ),
-        ("git.slo_definitions", "git.k8s_resource_kinds"),
+        _any(_truthy_list("git.monitoring_in_repo"), _positive("git.slo_definitions")),
+        ("git.monitoring_in_repo", "git.slo_definitions"),
     ),
     "feature_store": (_truthy_list("git.feature_store_tools"), ("git.feature_store_tools",)),
     "dependency_pinning": (

@@ -17,6 +17,8 @@ from evidence_collectors.git import yamldocs
 from evidence_collectors.git.ci_discovery import discover
 from evidence_collectors.git.ci_parse import CiFile, CiJob, gitlab_includes, parse_gitlab
 from evidence_collectors.git.findings import Finding, Findings, sample
+from evidence_collectors.git.handoff import handed_off
+from evidence_collectors.git.scope import path_scope
 from evidence_collectors.git.snapshot import Snapshot
 from evidence_collectors.outcome import of
 
@@ -24,6 +26,15 @@ _SETUP_ACTION = re.compile(
     r"/[^@]*(setup|configure|login|checkout|cache|upload-artifact|download-artifact|install)", re.IGNORECASE
 )
 _MAKE_RULE = re.compile(r"^([A-Za-z0-9_./%-][^:=#\t]*?)\s*::?(?!=)\s*([^;#]*)")
+MAX_DEPTH = 3  # scripts, Makefile targets and job specs followed this many levels deep
+# A stage named as a test of the deployed model or service (Jenkins, CodePipeline): its commands run the test.
+_STAGE_TEST = re.compile(r"smoke[ _-]?test|endpoint[ _-]?test|full[ _-]?test|integration[ _-]?test", re.IGNORECASE)
+# A throw-away cluster made by the job itself: by command, or by a set-up action (kind-action, setup-minikube, a
+# local create-cluster action).
+_EPHEMERAL_CLUSTER = re.compile(
+    r"\bkind create cluster\b|\bminikube start\b|\bk3d cluster create\b|\bctlptl create cluster\b", re.IGNORECASE
+)
+_EPHEMERAL_ACTION = re.compile(r"kind|minikube|k3d|k3s|microk8s|create-cluster", re.IGNORECASE)
 KEY_ACTIVITIES = {
     "test": "git.ci_runs_tests",
     "train": "git.ci_runs_training",
@@ -76,6 +87,7 @@ class _Expander:
         self.snap = snap
         self.used = used  # repository files read to classify jobs (raw evidence)
         self.paths = {e.path for e in snap.entries}
+        self.bases: list[str] = []  # folders of the CI file being expanded, for relative script paths
 
     def lines(self, text: str, depth: int = 0) -> tuple[bool, dict[str, str]]:
         effective, found = False, dict[str, str]()
@@ -93,8 +105,16 @@ class _Expander:
         return effective, found
 
     def _follow(self, line: str, depth: int) -> tuple[bool, dict[str, str]] | None:
-        if depth >= 2:
+        if depth >= MAX_DEPTH:
             return None
+        handed = handed_off(self.snap, line)
+        if handed is not None:
+            spec, commands = handed
+            if spec in self.snap.contents:
+                self.used.add(spec)
+            _, found = self.lines("\n".join(commands), depth + 1)
+            own = {a: line for a in cmd.activities_of(line)}
+            return True, {**own, **{a: f"{line} -> {spec}: {ev}" for a, ev in found.items()}}
         make = cmd.make_targets(line)
         if make is not None:
             directory, targets = make
@@ -118,21 +138,36 @@ class _Expander:
                 return None
             return self.lines("\n".join(recipe).replace("$(MAKE)", "make"), depth + 1)
         for script in cmd.invoked_scripts(line):
-            path = posixpath.normpath(script)
-            if path not in self.paths:
+            path = self._locate(script)
+            if path is None:
                 continue
             if path not in self.snap.contents:
                 return True, {a: line for a in cmd.activities_of(line)}
             self.used.add(path)
             if path.endswith(".sh"):
                 effective, found = self.lines(self.snap.text(path), depth + 1)
+                if path_scope(path) == "test":  # a test script's name ("deploy-..._test.sh") says what it tests
+                    return effective, {**found, "test": f"{line} (runs the test script {path})"}
                 return effective, {**{a: line for a in cmd.activities_of(line)}, **found}
             found = {a: line for a in cmd.activities_of(line)}
             found = {**{a: f"{line} ({path} calls {a})" for a in cmd.python_activities(self.snap.text(path))}, **found}
+            if path_scope(path) == "test" or posixpath.basename(path).startswith("test"):
+                found.setdefault("test", f"{line} (runs the test script {path})")
             return True, found
         return None
 
+    def _locate(self, script: str) -> str | None:
+        """A script path as the CI system resolves it: from the repository root, else from the CI file's folder or
+        one above it (CodeBuild and Cloud Build run from the source folder the spec sits in)."""
+        for base in ("", *self.bases):
+            path = posixpath.normpath(posixpath.join(base, script))
+            if path in self.paths:
+                return path
+        return None
+
     def job(self, ci_file: CiFile, job: CiJob) -> JobResult:
+        folder = posixpath.dirname(ci_file.path)
+        self.bases = [folder, posixpath.dirname(folder)] if folder else []
         result = JobResult(system=ci_file.system, file=ci_file.path, name=job.name, delegated=job.delegated)
         for text in job.commands:
             effective, found = self.lines(text)
@@ -152,6 +187,13 @@ class _Expander:
                 result.activities = {**{a: f"includes {target}" for a in AUTO_DEVOPS}, **result.activities}
         if job.environment and result.effective:
             result.activities.setdefault("deploy", "job declares a deployment environment")
+        if _STAGE_TEST.search(job.name) and result.effective:
+            result.activities.setdefault("test", f"stage {job.name!r} (a smoke or endpoint test stage)")
+        ephemeral = any(_EPHEMERAL_CLUSTER.search(t) for t in job.commands) or any(
+            _EPHEMERAL_ACTION.search(a.split("@")[0]) for a in job.actions
+        )
+        if "deploy" in result.activities and ephemeral:  # a cluster the job creates is a test set-up
+            result.activities.pop("deploy")
         return result
 
 

@@ -15,6 +15,7 @@ from evidence_collectors.config import TargetConfig
 from evidence_collectors.git import (
     buildchain,
     ci,
+    codefacts,
     data,
     datalayers,
     deps,
@@ -35,11 +36,16 @@ from evidence_collectors.git.config import GitTargetConfig
 from evidence_collectors.git.findings import Finding, Findings
 from evidence_collectors.git.gcpause import paused_cycle_collection
 from evidence_collectors.git.gitcmd import GitRepo
+from evidence_collectors.git.pyast import CallIndex
+from evidence_collectors.git.scope import library_roots
 from evidence_collectors.git.snapshot import Snapshot
+from evidence_collectors.git.tools import tool_packages
 from evidence_collectors.http import CollectError, Unavailable
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
 
 CODE_PROBES = {
+    "git.model_registration",
+    "git.monitoring_in_repo",
     "git.experiment_tracking_tools",
     "git.hyperparameter_search_tools",
     "git.serving_frameworks",
@@ -157,12 +163,16 @@ def _tree_findings(repo: GitRepo, config: GitTargetConfig, commit: str, resolve_
 
 def _analyse_tree(repo: GitRepo, config: GitTargetConfig, commit: str, resolve_sha: str) -> Findings:
     snap = Snapshot.load(repo, commit, config.max_files_read)
-    index = CodeIndex.build(snap)
+    roots: dict[str, str] = {p: snap.text(p) for p in ("pyproject.toml", "setup.py", "setup.cfg") if p in snap.contents}
+    index = CodeIndex.build(snap, library_roots(roots, tool_packages()))
     index_sha = repo.raw.add(
         json.dumps(
             {
                 "commit": commit,
-                "files": [{"path": f.path, "blob": f.oid, "imports": sorted(f.imports)} for f in index.files],
+                "files": [
+                    {"path": f.path, "blob": f.oid, "scope": f.scope, "imports": sorted(f.imports)}
+                    for f in index.everything()
+                ],
             },
             indent=1,
         ).encode(),
@@ -196,6 +206,10 @@ def _analyse_tree(repo: GitRepo, config: GitTargetConfig, commit: str, resolve_s
     found |= workloads.workload_findings(snap, found_manifests)
     found |= serving_manifests.serving_manifest_findings(snap, found_manifests)
     found |= buildchain.buildchain_findings(snap)
+    calls = CallIndex(index)
+    found |= codefacts.code_fact_findings(snap, calls, found_manifests)
+    codefacts.widen(found, calls, snap)
+    codefacts.note_apart(found, index)
     for probe, finding in found.items():
         if probe in CODE_PROBES:
             finding.raw = sorted({*finding.raw, index_sha})

@@ -27,7 +27,8 @@ ACTIVITIES: dict[str, re.Pattern[str]] = {
         "evaluate": r"(?<![a-z])evaluat|(?<![a-z])eval(_\w+)?\.py|\bmake eval\b|mlflow\.evaluate",
         "register_model": r"(?<![a-z])register(?!-runner)|model[_-]?registry|\bmlflow models? (create|register)"
         r"|\baz ml model (create|register)\b|\bgcloud ai models upload\b|create-model-package|promote[_-]?model",
-        "run_pipeline": r"\bdvc (repro|exp run)\b|\bmlflow run\b|\bkfp\b.*\b(run|pipeline)\b|\bzenml pipeline run\b"
+        "run_pipeline": r"\bdvc (repro|exp run)\b|\bmlflow run\b|\bzenml pipeline run\b"
+        r"|\bkfp (run|pipeline|recurring-job) (create|submit|start)\b"
         r"|\bkedro run\b|\bairflow dags (trigger|test)\b|\bprefect deployment run\b|\bdagster job (launch|execute)\b"
         r"|\bpyflyte run\b|\bsnakemake\b|\bnextflow run\b|\baz ml job create\b|\bgcloud ai custom-jobs create\b"
         r"|flow\.py (run|--with)",
@@ -39,7 +40,10 @@ ACTIVITIES: dict[str, re.Pattern[str]] = {
         "deploy": r"\bkubectl\b.*\b(apply|create|replace|rollout|set image|patch|scale)\b"
         r"|\bhelm(file)?\b.*\b(upgrade|install|rollback|sync|apply)\b|\bargocd app (sync|set|create)\b"
         r"|\bflux reconcile\b|\bskaffold (run|deploy)\b"
-        r"|\bkn service (create|update)\b|(?<![a-z])deploy|\bcf push\b|\bkserve\b|\bseldon\b|\boc (apply|rollout)\b",
+        r"|\bkn service (create|update)\b|(?<![a-z])deploy|\bcf push\b|\bkserve\b|\bseldon\b|\boc (apply|rollout)\b"
+        r"|\b(terraform|tofu|terragrunt) apply\b|\bpulumi up\b|\bfeast apply\b|\bcdk deploy\b"
+        r"|\baws lambda update-function-(code|configuration)\b|\banyscale service rollout\b"
+        r"|\baws sagemaker (create|update)-endpoint\b",
         "infrastructure": r"\b(terraform|tofu|terragrunt) (apply|plan|init)\b|\bpulumi (up|preview)\b"
         r"|\bansible-playbook\b|\bcdk (deploy|synth)\b|\bcloudformation (deploy|create-stack|update-stack)\b"
         r"|\bpacker build\b",
@@ -82,6 +86,44 @@ PYTHON_SIGNALS: dict[str, re.Pattern[str]] = {
 }
 
 
+# Commands that only read or query: a word such as "train" or "deploy" in their arguments (a URL, a resource name)
+# says nothing about what the job does.
+_READERS = {"curl", "wget", "gh", "jq", "yq", "grep", "egrep", "sed", "awk", "cat", "head", "tail", "test", "[", "[["}
+_KUBECTL_READS = {"exec", "get", "logs", "describe", "wait", "port-forward", "top", "cp", "auth", "config", "version"}
+_LEADING = re.compile(r"^(?:(?:if|then|elif|while|until|!|time)\s+|\w+=\$\(|\$\(|\w+=\S*\s+)+")
+
+
+def reads_only(line: str) -> bool:
+    """True when the line's command reads or queries (`curl ...`, `kubectl exec ...`, `kubectl get ...`)."""
+    words = _LEADING.sub("", line.strip()).split()
+    if not words:
+        return False
+    head = words[0].rsplit("/", 1)[-1]
+    if head in _READERS:
+        return True
+    if head in {"kubectl", "oc"}:
+        verbs = _kubectl_verbs(words[1:])
+        return bool(verbs) and (
+            verbs[0] in _KUBECTL_READS or (verbs[0] == "create" and verbs[1:2] in (["configmap"], ["secret"]))
+        )
+    return False
+
+
+def _kubectl_verbs(words: list[str]) -> list[str]:
+    """The non-option words of a kubectl call (options that take a value skip it)."""
+    takes_value = {"-n", "--namespace", "--context", "-c", "--container", "-l", "--selector", "-o", "--kubeconfig"}
+    verbs: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in takes_value:
+            skip = True
+        elif not word.startswith("-"):
+            verbs.append(word)
+    return verbs
+
+
 def logical_lines(text: str) -> list[str]:
     """Shell lines with comments dropped, continuations joined and `&&`/`;` chains split."""
     joined = re.sub(r"\\\n\s*", " ", text)
@@ -90,8 +132,44 @@ def logical_lines(text: str) -> list[str]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        lines += [part.strip() for part in re.split(r"\s*(?:&&|\|\||;)\s*", line) if part.strip()]
+        lines += [part.strip() for part in split_chain(line) if part.strip()]
     return lines
+
+
+def split_chain(line: str) -> list[str]:
+    """Split a shell line at `&&`, `||` and `;` outside quotes and `$( )`/`( )` groups, so a `python -c "a; b"` or
+    `VAR=$(cmd; cmd)` stays one command."""
+    if not any(c in line for c in "'\"("):  # nothing to keep together: the plain split
+        return re.split(r"&&|\|\||;", line)
+    parts: list[str] = []
+    current: list[str] = []
+    quote = ""
+    depth = 0
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == "\\" and quote == '"' and i + 1 < len(line):
+                current.append(line[i : i + 2])
+                i += 2
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif depth == 0 and (line.startswith("&&", i) or line.startswith("||", i) or ch == ";"):
+            parts.append("".join(current))
+            current = []
+            i += 1 if ch == ";" else 2
+            continue
+        current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    return parts
 
 
 def is_effective(line: str) -> bool:
@@ -99,9 +177,27 @@ def is_effective(line: str) -> bool:
     return any(not (_NO_OP.match(part) or _SET_UP.match(part)) for part in (p.strip() for p in line.split("|")) if part)
 
 
+_NOT_A_DEPLOYMENT = re.compile(
+    r"gh-deploy|\bmike deploy\b|gh-pages|deploy-pages|pages-deploy|deploy[-_ ]?docs\b|docs?[-_ ]?deploy"
+    r"|\bpypi\b|\btwine\b|\bnpm publish\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\\\]|\\\\.)*\"")
+_VARIABLE = re.compile(r"\$\{?[A-Za-z_]\w*\}?")
+
+
 def activities_of(text: str) -> set[str]:
+    if reads_only(text):
+        return set()
+    text = _VARIABLE.sub("", text)  # `$MODEL_REGISTRY` names a value, not what the command does
+    if _LEADING.sub("", text.strip()).split(" ", 1)[0] in {"kubectl", "oc", "helm"}:
+        text = _QUOTED.sub("''", text)  # a patch or value payload says nothing about the verb
     lowered = text.lower()
-    return {name for name, pattern in ACTIVITIES.items() if may_match(pattern, text, lowered) and pattern.search(text)}
+    found = {name for name, pattern in ACTIVITIES.items() if may_match(pattern, text, lowered) and pattern.search(text)}
+    if "deploy" in found and _NOT_A_DEPLOYMENT.search(text):  # documentation sites and packages are published
+        found.discard("deploy")
+        found.add("publish")
+    return found
 
 
 def _command_words(line: str) -> list[str]:

@@ -11,6 +11,7 @@ from evidence_collectors.git.code_index import CodeIndex
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.manifests import Manifests
 from evidence_collectors.git.pipelines import Pipelines
+from evidence_collectors.git.scope import path_scope
 from evidence_collectors.git.snapshot import Snapshot, TreeEntry
 from evidence_collectors.git.tools import DATA_VALIDATION, DATA_VERSIONING_CODE, FEATURE_STORE, detect
 
@@ -106,6 +107,24 @@ def dvc_remotes(text: str) -> list[str]:
     return sorted(remotes)
 
 
+_DBT_TESTS = re.compile(r"^\s+-?\s*(data_)?tests\s*:", re.MULTILINE)
+
+
+def dbt_tests(snap: Snapshot) -> list[str]:
+    """dbt property files of a dbt project (a `dbt_project.yml` above them) whose models or sources declare tests."""
+    projects = {posixpath.dirname(p) for p in snap.contents if posixpath.basename(p) == "dbt_project.yml"}
+    found: list[str] = []
+    for path in sorted(snap.contents):
+        if not path.endswith((".yml", ".yaml")) or posixpath.basename(path) == "dbt_project.yml":
+            continue
+        if not any(d == "" or path.startswith(d + "/") for d in projects) or path_scope(path) == "template":
+            continue
+        text = snap.text(path)
+        if "columns:" in text and _DBT_TESTS.search(text) and re.search(r"^(models|sources|seeds)\s*:", text, re.M):
+            found.append(path)
+    return found
+
+
 def data_findings(snap: Snapshot, index: CodeIndex, pipelines: Pipelines, manifests: Manifests) -> Findings:
     paths = {e.path for e in snap.entries}
     lower = {e.lower for e in snap.entries}
@@ -131,7 +150,11 @@ def data_findings(snap: Snapshot, index: CodeIndex, pipelines: Pipelines, manife
     remote_raw = [snap.raw_of(".dvc/config")] if config_text else [snap.listing_sha]
 
     big = large_files(snap)
-    validation = {tool: set(files) for tool, files in detect(index, DATA_VALIDATION).items()}
+    checked = index.including("test")  # tests of the data are data validation
+    validation = {tool: set(files) for tool, files in detect(checked, DATA_VALIDATION).items()}
+    dbt = dbt_tests(snap)
+    if dbt:
+        validation["dbt_tests"] = set(dbt)
     ge_dirs = {
         p for p in paths if re.match(r"(.*/)?(great_expectations|gx)/(great_expectations\.yml|expectations/)", p)
     }
@@ -141,8 +164,9 @@ def data_findings(snap: Snapshot, index: CodeIndex, pipelines: Pipelines, manife
     if soda:
         validation.setdefault("soda", set()).update(soda)
     rule_files = (
-        {f.path for f in index.importing(_RULE_LIBRARIES) if _RULES_CODE.search(f.text)}
+        {f.path for f in checked.importing(_RULE_LIBRARIES) if _RULES_CODE.search(f.text)}
         | soda
+        | set(dbt)
         | {p for p in ge_dirs if "/expectations/" in p and p.endswith(".json")}
     )
 
@@ -154,7 +178,7 @@ def data_findings(snap: Snapshot, index: CodeIndex, pipelines: Pipelines, manife
     view_count = sum(n for _, n in views)
 
     def listing(table: dict[str, set[str]]) -> str:
-        return "; ".join(f"{t} ({len(v)} file(s), e.g. {sorted(v)[0]})" for t, v in sorted(table.items()))
+        return "; ".join(f"{t} ({len(v)} file(s): {sample(v, 3)})" for t, v in sorted(table.items()))
 
     listing_raw = [snap.listing_sha]
     return {

@@ -9,6 +9,7 @@ import re
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.manifests import Manifests
 from evidence_collectors.git.prefilter import Lines
+from evidence_collectors.git.scope import path_scope
 from evidence_collectors.git.snapshot import Snapshot
 
 _DOCS: list[tuple[str, str]] = [
@@ -126,6 +127,56 @@ def environments(paths: list[str]) -> dict[str, set[str]]:
     return found
 
 
+_ARM_SCHEMA = re.compile(r'"\$schema"\s*:\s*"[^"]*deploymentTemplate\.json', re.IGNORECASE)
+_CFN_VERSION = re.compile(r"""^["']?AWSTemplateFormatVersion["']?\s*:""", re.MULTILINE)
+_CFN_RESOURCE = re.compile(r"""^\s*["']?Type["']?\s*:\s*["']?AWS::\w+::\w+""", re.MULTILINE)
+
+
+def cloudformation_by_text(snap: Snapshot) -> set[str]:
+    """CloudFormation and SAM templates found by their text: templates using `!Ref`/`!Sub` short forms are not plain
+    YAML, so the parsed documents miss them."""
+    found: set[str] = set()
+    for path in snap.contents:
+        if not path.lower().endswith((".yml", ".yaml", ".json", ".template")) or path_scope(path) == "template":
+            continue
+        text = snap.text(path)
+        if "AWS" not in text:
+            continue
+        if _CFN_VERSION.search(text) or ("Resources" in text and _CFN_RESOURCE.search(text)):
+            found.add(path)
+    return found
+
+
+# Sections of a model card (Mitchell et al.; Hugging Face and Google templates), matched in Markdown/RST headings.
+_CARD_SECTIONS = {
+    "intended_use": r"intended[ _-]?uses?|out[ -]of[ -]scope uses?|use cases?",
+    "training_data": r"training data(set)?|data used for training",
+    "evaluation": r"evaluation (data|results|metrics)|metrics|performance",
+    "limitations": r"limitations|caveats|risks|biases",
+    "model_details": r"model (details|description|architecture|overview)",
+    "ethics": r"ethical considerations|fairness",
+}
+_HEADING = re.compile(r"^(?:#{1,6}[ \t]+(.+?)[ \t#]*|(\S.*)\n[=\-~^]{3,}[ \t]*)$", re.MULTILINE)
+
+
+def model_cards_by_content(snap: Snapshot) -> set[str]:
+    """Markdown or RST documents of the project whose headings hold at least three model-card sections, one of them
+    intended use or limitations (a card is about what the model is for and where it fails)."""
+    found: set[str] = set()
+    for path in snap.contents:
+        if not path.lower().endswith((".md", ".rst", ".markdown")) or path_scope(path) != "own":
+            continue
+        text = snap.text(path)
+        lowered = text.lower()
+        if "limitation" not in lowered and "intended" not in lowered:
+            continue
+        headings = [(m.group(1) or m.group(2) or "").lower() for m in _HEADING.finditer(text)]
+        sections = {k for k, pattern in _CARD_SECTIONS.items() if any(re.search(pattern, h) for h in headings)}
+        if len(sections) >= 3 and sections & {"intended_use", "limitations"}:
+            found.add(path)
+    return found
+
+
 def layout_findings(snap: Snapshot, manifests: Manifests) -> Findings:
     paths = [e.path for e in snap.entries]
     lowered = Lines(paths, str.lower)
@@ -133,6 +184,7 @@ def layout_findings(snap: Snapshot, manifests: Manifests) -> Findings:
     cards = docs["model_card"] | {
         p for p in snap.contents if posixpath.basename(p).lower() == "readme.md" and _HF_CARD.search(snap.text(p))
     }
+    cards |= model_cards_by_content(snap)
     docs["model_card"] = cards
     docs = {k: v for k, v in docs.items() if v}
     notebooks = [p for p in paths if p.lower().endswith(".ipynb")]
@@ -150,8 +202,13 @@ def layout_findings(snap: Snapshot, manifests: Manifests) -> Findings:
         p
         for p, d in manifests.docs
         if isinstance(d, dict) and ("AWSTemplateFormatVersion" in d or "AWS::" in str(d.get("Resources", ""))[:2000])
-    }
+    } | cloudformation_by_text(snap)
     iac["crossplane"] = set(manifests.crossplane)
+    iac["arm"] = {
+        p
+        for p in snap.contents
+        if p.lower().endswith(".json") and path_scope(p) == "own" and _ARM_SCHEMA.search(snap.text(p)[:2000])
+    }
     iac = {k: v for k, v in iac.items() if v}
     envs = environments(paths)
     listing = [snap.listing_sha]

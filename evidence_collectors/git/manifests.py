@@ -11,6 +11,7 @@ from typing import Any
 from evidence_collectors.git import prefilter, yamldocs
 from evidence_collectors.git.ci_parse import ci_system
 from evidence_collectors.git.findings import Finding, Findings, sample
+from evidence_collectors.git.scope import path_scope
 from evidence_collectors.git.snapshot import Snapshot
 
 SERVING_KINDS = {
@@ -52,6 +53,18 @@ _ROUTING_WORDS = (
     "alb.ingress.kubernetes.io/actions",
 )
 KUSTOMIZATION_FILES = {"kustomization.yaml", "kustomization.yml"}
+_KFP_PIPELINE_SPEC = re.compile(r"^pipelineSpec:", re.MULTILINE)
+_KFP_INFO = re.compile(r"^pipelineInfo:", re.MULTILINE)
+_KFP_DEPLOYMENT = re.compile(r"^deploymentSpec:", re.MULTILINE)
+
+
+def compiled_kfp(text: str) -> bool:
+    """Top-level keys of a compiled KFP pipeline (IR YAML), without an apiVersion (an Argo workflow is parsed)."""
+    if _API.search(text):
+        return False
+    return bool(_KFP_PIPELINE_SPEC.search(text) or (_KFP_INFO.search(text) and _KFP_DEPLOYMENT.search(text)))
+
+
 _KIND = re.compile(r"^kind:\s*['\"]?(\w+)", re.MULTILINE)
 _API = re.compile(r"^apiVersion:\s*['\"]?([\w./-]+)", re.MULTILINE)
 
@@ -164,9 +177,16 @@ def scan(snap: Snapshot) -> Manifests:
         lower = path.lower()
         if not lower.endswith((".yml", ".yaml")) or ci_system(path):
             continue
+        if path_scope(path) != "own":  # test fixtures, examples and templates deploy nothing of the project
+            continue
         text = snap.text(path)
         kustomization = posixpath.basename(lower) in KUSTOMIZATION_FILES  # often written without apiVersion
         if not kustomization and not prefilter.search(_WORTH_PARSING, text):
+            continue
+        if compiled_kfp(text):
+            # a compiled KFP pipeline (top-level pipelineInfo and deploymentSpec, or pipelineSpec) is known by its
+            # top-level keys: those files are the largest YAML in a repository and nothing else reads their content
+            result.kfp_compiled.add(path)
             continue
         docs = _documents(text)
         if kustomization:

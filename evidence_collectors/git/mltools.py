@@ -7,7 +7,7 @@ import re
 
 from evidence_collectors.git.code_index import CodeIndex
 from evidence_collectors.git.docker import is_dockerfile
-from evidence_collectors.git.findings import Finding, Findings
+from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.manifests import Manifests
 from evidence_collectors.git.snapshot import Snapshot
 from evidence_collectors.git.tools import (
@@ -46,7 +46,7 @@ def _search_space(doc: object) -> bool:
 
 
 def _listing(found: dict[str, list[str]] | dict[str, set[str]]) -> str:
-    return "; ".join(f"{tool} ({len(files)} file(s))" for tool, files in sorted(found.items()))
+    return "; ".join(f"{tool} ({len(files)} file(s): {sample(set(files), 3)})" for tool, files in sorted(found.items()))
 
 
 def _tool_finding(

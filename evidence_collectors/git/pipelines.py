@@ -12,6 +12,7 @@ from evidence_collectors.git import yamldocs
 from evidence_collectors.git.code_index import CodeIndex
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.manifests import Manifests
+from evidence_collectors.git.scope import path_scope
 from evidence_collectors.git.snapshot import Snapshot
 from evidence_collectors.git.tools import PIPELINE_CODE, detect
 
@@ -45,6 +46,10 @@ def _dvc_yaml(path: str, doc: Any, result: Pipelines) -> None:
 def scan(snap: Snapshot, index: CodeIndex, manifests: Manifests) -> Pipelines:
     result = Pipelines()
     for entry in snap.entries:
+        if (
+            path_scope(entry.path) != "own"
+        ):  # tests, examples, tutorials and templates define no pipeline of the project
+            continue
         name = entry.name.lower()
         text = snap.text(entry.path)
         if name in {"dvc.yaml", "dvc.yml"}:
@@ -58,12 +63,13 @@ def scan(snap: Snapshot, index: CodeIndex, manifests: Manifests) -> Pipelines:
                 doc = None
             result.dvc_outs += len(doc.get("outs") or []) if isinstance(doc, dict) else 0
         elif name == "mlproject":
-            result.add("mlflow_project", entry.path)
             try:
                 doc = yamldocs.load(text)
             except yamldocs.YAMLError:
                 doc = None
             points = doc.get("entry_points") if isinstance(doc, dict) else None
+            if isinstance(points, dict) and len(points) > 1:  # one entry point is a command, not a workflow of steps
+                result.add("mlflow_project", entry.path)
             for point, spec in points.items() if isinstance(points, dict) else []:
                 command = spec.get("command", "") if isinstance(spec, dict) else ""
                 if TRAINING.search(str(point)) or TRAINING.search(str(command)):
@@ -76,9 +82,11 @@ def scan(snap: Snapshot, index: CodeIndex, manifests: Manifests) -> Pipelines:
         for path in paths:
             result.add(tool, path)
     for path in manifests.argo_workflows:
-        result.add("argo_workflows", path)
+        if path_scope(path) == "own":
+            result.add("argo_workflows", path)
     for path in manifests.kfp_compiled:
-        result.add("kubeflow", path)
+        if path_scope(path) == "own":
+            result.add("kubeflow", path)
     for tool, defined in result.tools.items():
         if tool in {"dvc", "mlflow_project"}:
             continue

@@ -10,6 +10,7 @@ from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.snapshot import Snapshot, TreeEntry
 
 _PY_CASE = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+test\w*[ \t]*\(", re.MULTILINE)
+_TEST_CASE_CLASS = re.compile(r"^[ \t]*class[ \t]+\w+[ \t]*\([^)]*TestCase[^)]*\)", re.MULTILINE)
 _CASES = {
     ".py": _PY_CASE,
     ".go": re.compile(r"^func\s+(Test|Benchmark|Fuzz)\w*\(", re.MULTILINE),
@@ -69,11 +70,12 @@ def is_test_file(entry: TreeEntry, text: str) -> bool:
     if suffix == ".py":
         if name in {"__init__.py", "conftest.py"}:
             return False
-        return (
-            name.startswith("test_")
-            or name.endswith("_test.py")
-            or (bool(parts & _TEST_DIRS) and bool(_PY_CASE.search(text)))
-        )
+        named = name.startswith("test_") or name.endswith("_test.py") or bool(parts & _TEST_DIRS)
+        # a script named test_*.py that defines no test is not a test for any runner; a file whose content was not
+        # read (beyond max_files_read) is known by its name only
+        if not text:
+            return name.startswith("test_") or name.endswith("_test.py")
+        return named and bool(_PY_CASE.search(text) or _TEST_CASE_CLASS.search(text))
     if suffix == ".go":
         return name.endswith("_test.go")
     if suffix in {".js", ".ts", ".jsx", ".tsx"}:

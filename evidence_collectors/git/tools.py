@@ -67,10 +67,17 @@ DATA_VALIDATION = {
     "great_expectations": _t("great_expectations gx", packages="great-expectations great_expectations"),
     "pandera": _t("pandera"),
     "deepchecks": _t("deepchecks"),
-    "evidently": _t("evidently"),
-    "tfdv": _t("tensorflow_data_validation", packages="tensorflow-data-validation"),
+    # Evidently reports and whylogs profiles watch drift (monitoring); they validate data through test suites and
+    # constraints. TFDV validates when statistics are checked against a schema, not when they are only shown.
+    "evidently": _p("evidently", r"\bTestSuite\s*\("),
+    "tfdv": _p(
+        "tensorflow_data_validation",
+        r"\b(validate_statistics|validate_examples_in_\w+|infer_schema|display_anomalies)\s*\(",
+        packages="tensorflow-data-validation",
+    ),
+    "tfx_example_validator": _p("tfx", r"\b(ExampleValidator|SchemaGen)\s*\(", packages="tfx"),
     "soda": _t("soda", packages="soda-core"),
-    "whylogs": _t("whylogs"),
+    "whylogs": _p("whylogs", r"\bconstraints\b"),
     "pointblank": _t("pointblank"),
     "frictionless": _t("frictionless"),
     "ydata_profiling": _t("ydata_profiling pandas_profiling", packages="ydata-profiling pandas-profiling"),
@@ -89,9 +96,15 @@ FEATURE_STORE = {
     "sagemaker_feature_store": _t("sagemaker.feature_store", packages="sagemaker"),
 }
 
+# A web framework serves a model when the same file loads or calls one (a docs site or a feature lookup API does not).
+_MODEL_USE = (
+    r"\b(joblib|pickle|cloudpickle|dill|torch)\.load\s*\(|load_model\s*\(|from_pretrained\s*\(|InferenceSession\s*\("
+    r"|\bBooster\s*\(|\.predict(_proba)?\s*\(|\bpipeline\s*\(|\.generate\s*\(|\bpredictor\b|\bmodel\s*\("
+)
+
 SERVING = {
-    "fastapi": _t("fastapi"),
-    "flask": _t("flask"),
+    "fastapi": _p("fastapi", _MODEL_USE),
+    "flask": _p("flask", _MODEL_USE),
     "bentoml": _t("bentoml"),
     "torchserve": _t("ts.torch_handler ts.context", packages="torchserve"),
     "kserve": _t("kserve"),
@@ -269,3 +282,19 @@ DATA_PROFILING = {
     "skimpy": _t("skimpy"),
     "lux": _t("lux", packages="lux-api"),
 }
+
+
+def tool_packages() -> set[str]:
+    """Distribution names of every tool the code probes know: a repository publishing one of them is that tool."""
+    tables = (
+        EXPERIMENT_TRACKING,
+        HYPERPARAMETER_SEARCH,
+        DATA_VALIDATION,
+        FEATURE_STORE,
+        SERVING,
+        PIPELINE_CODE,
+        MODEL_CONVERSION,
+        DATA_VERSIONING_CODE,
+        LABELLING,
+    )
+    return {p for table in tables for spec in table.values() for p in spec.packages}

@@ -155,7 +155,7 @@ def operator_repo(tmp_path_factory: pytest.TempPathFactory) -> Records:
         "OPS-2 operator manifests and examples",
         {
             "config/crd/serving.kserve.io_inferenceservices.yaml": CRD,
-            "examples/rollouts.yaml": ROLLOUTS,
+            "deploy/rollouts.yaml": ROLLOUTS,  # examples/ would be teaching material, left out
             "config/runtimes/runtimes.yaml": RUNTIMES,
             "config/runtimes/kustomization.yaml": KUSTOMIZATION,
             "config/overlays/test/kustomization.yaml": OVERLAY,
