@@ -1,14 +1,21 @@
 """Write an evidence bundle as the collection goes, so that stopping it at any moment loses only unfinished targets.
 
-Every file is replaced atomically (temporary file, fsync, rename, fsync of the directory). When a target finishes, its
-raw responses land first, then the raw index, then records.jsonl, then bundle.json marking it collected: bundle.json
-never claims more than what is on disk. `finish` seals the bundle with its manifest.
+Every file is replaced atomically (temporary file, rename). The state files (raw index, records.jsonl, bundle.json,
+manifest) are each fsynced before their rename. Raw responses are many and new: they are written and renamed without
+a flush each, then made durable together by one `syncfs` of the bundle's file system (one fsync per file where the
+platform lacks it) before the raw index that lists them is written. When a target finishes, its raw responses land
+first, then the raw index, then records.jsonl, then bundle.json marking it collected: bundle.json never claims more
+than what is on disk. `finish` seals the bundle with its manifest.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
+import os
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 
 from capability_model.atomicfile import fsync_dir, write_atomic
@@ -27,6 +34,39 @@ from evidence_collectors.raw import RawItem
 from evidence_collectors.records import EvidenceRecord, utc_now
 from evidence_collectors.runner import TargetResult
 from evidence_collectors.secrets import Redactor
+
+
+@cache
+def _syncfs() -> object | None:
+    """libc's syncfs (Linux), or None."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        return getattr(libc, "syncfs", None)
+    except OSError:
+        return None
+
+
+def _write_unsynced(path: Path, data: bytes) -> None:
+    """Write a new file whole under a temporary name and rename it; durability is left to `sync_files`."""
+    temp = path.with_name(f".{path.name}.tmp")
+    with temp.open("wb") as fh:
+        fh.write(data)
+    os.replace(temp, path)
+
+
+def sync_files(folder: Path, paths: Sequence[Path]) -> None:
+    """Make the files' content and their names in `folder` durable: one syncfs when available, else an fsync each."""
+    syncfs = _syncfs()
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if callable(syncfs) and syncfs(fd) == 0:
+            return
+        for path in paths:
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def sha_file(path: Path) -> str:
@@ -99,7 +139,7 @@ class BundleWriter:
         raw_dir = self.root / RAW_DIR
         new = [item for item in raw if item.sha256 not in self.index]
         for item in new:
-            write_atomic(raw_dir / item.sha256, item.body, sync_dir=False)
+            _write_unsynced(raw_dir / item.sha256, item.body)
             self.index[item.sha256] = RawIndexEntry(
                 sha256=item.sha256,
                 url=item.url,  # redacted when written, with every secret known by then
@@ -108,7 +148,7 @@ class BundleWriter:
                 bytes=len(item.body),
             )
         if new:
-            fsync_dir(raw_dir)
+            sync_files(raw_dir, [raw_dir / item.sha256 for item in new])  # before the index names them
             self._write_index()
 
     def finish(self, interrupted: str = "") -> str:
@@ -119,9 +159,14 @@ class BundleWriter:
                 self.states[name] = target.model_copy(update={"state": "not_collected", "reason": why})
         complete = not any(t.state == "not_collected" for t in self.states.values())
         self._write_info(complete=complete, interrupted=interrupted, finished=True)
-        manifest = "".join(f"{sha_file(self.root / rel)}  {rel}\n" for rel in bundle_files(self.root)).encode()
+        manifest = "".join(f"{self._digest(rel)}  {rel}\n" for rel in bundle_files(self.root)).encode()
         write_atomic(self.root / MANIFEST, manifest)
         return hashlib.sha256(manifest).hexdigest()
+
+    def _digest(self, rel: str) -> str:
+        """SHA-256 of a bundle file; a raw response written here is named by it, so it is not read back."""
+        folder, _, name = rel.partition("/")
+        return name if folder == RAW_DIR and name in self.index else sha_file(self.root / rel)
 
     # --- the files ------------------------------------------------------------------------------------------------
 

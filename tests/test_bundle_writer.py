@@ -14,6 +14,7 @@ from typing import ClassVar
 
 import pytest
 
+from evidence_collectors import bundle_writer
 from evidence_collectors.base import CollectContext, Collector, ProbeSpec, Remediation
 from evidence_collectors.bundle import (
     BundleWriter,
@@ -23,7 +24,9 @@ from evidence_collectors.bundle import (
     verify_bundle,
     write_bundle,
 )
+from evidence_collectors.bundle_format import RAW_INDEX
 from evidence_collectors.config import TargetConfig
+from evidence_collectors.raw import RawItem, RawStore
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
 from evidence_collectors.runner import StopRequest, TargetResult, collect
 from evidence_collectors.secrets import Redactor
@@ -195,3 +198,56 @@ def test_a_bundle_is_never_written_over(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError):
         BundleWriter.create(tmp_path, [("a", "gate")], Redactor())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
+
+
+def _raw_items(count: int) -> list[RawItem]:
+    store = RawStore()
+    for n in range(count):
+        store.add(f"response {n}\n".encode(), url=f"https://example.org/{n}")
+    return store.items()
+
+
+def test_raw_responses_are_made_durable_together_before_the_index_names_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    index = tmp_path / "b" / RAW_INDEX
+    listed_at_sync: list[str] = []
+
+    def fake_syncfs(fd: int) -> int:
+        listed_at_sync.append(index.read_text())
+        calls.append("syncfs")
+        return 0
+
+    monkeypatch.setattr(bundle_writer, "_syncfs", lambda: fake_syncfs)
+    writer = BundleWriter.create(tmp_path / "b", [("a", "gate")], Redactor())
+    writer.add_raw(_raw_items(40))
+    assert calls == ["syncfs"]  # one flush for the 40 new files, not one each
+    assert listed_at_sync == [""]  # the index listed nothing until the files were durable
+    assert len(index.read_text().splitlines()) == 40
+    writer.add_raw(_raw_items(40))  # nothing new: no flush, no index rewrite
+    assert calls == ["syncfs"]
+    assert not list((tmp_path / "b").rglob(".*.tmp"))
+
+
+def test_without_syncfs_every_raw_file_is_fsynced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bundle_writer, "_syncfs", lambda: None)
+    synced: list[int] = []
+    real_fsync = bundle_writer.os.fsync
+    monkeypatch.setattr(bundle_writer.os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    writer = BundleWriter.create(tmp_path / "b", [("a", "gate")], Redactor())
+    synced.clear()
+    writer.add_raw(_raw_items(5))
+    assert len(synced) >= 6  # five files and their folder
+
+
+def test_the_manifest_names_raw_files_by_their_content_hash(tmp_path: Path) -> None:
+    root = tmp_path / "b"
+    writer = BundleWriter.create(root, [("a", "gate")], Redactor())
+    items = _raw_items(3)
+    writer.add_raw(items)
+    writer.finish()
+    report = verify_bundle(root)
+    assert report.altered == [] and report.missing == [] and report.added == []
+    (root / "raw" / items[0].sha256).write_bytes(b"changed after sealing\n")
+    assert verify_bundle(root).altered == [f"raw/{items[0].sha256}"]  # the manifest still proves the content

@@ -199,3 +199,29 @@ def test_every_probe_catalogue_reads_the_same_with_libyaml_as_with_the_pure_pyth
     for path in folders:
         plain = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)["probes"]
         assert load_probe_specs(path) == tuple(ProbeSpec.model_validate(p) for p in plain), path
+
+
+# --- start-up: only the targeted collector is imported -------------------------------------------------------------
+
+
+def test_a_git_target_imports_the_git_collector_only() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from evidence_collectors.registry import installed_collectors, probe_catalogue\n"
+        "found = installed_collectors()\n"
+        "assert 'git' in found and 'no-such-collector' not in found\n"
+        "assert found['git'].name == 'git'\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('evidence_collectors.') and m.endswith('.collector'))\n"
+        "print(','.join(loaded))\n"
+        "catalogue = probe_catalogue()\n"
+        "print(len(found), any(p.startswith('mlflow.') for p in catalogue))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.splitlines()
+    assert first == "evidence_collectors.git.collector"
+    count, has_mlflow = second.split()
+    assert int(count) > 5 and has_mlflow == "True"  # the catalogue still lists every collector's probes
