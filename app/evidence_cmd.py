@@ -67,14 +67,14 @@ def collect(
     from evidence_collectors.registry import installed_collectors, load_errors
     from evidence_collectors.targets import load_targets
 
-    for problem in load_errors():
-        say(f"warning: {problem}", err=True)
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         fail(f"{output} is not an empty directory; evidence bundles are never overwritten", EXIT_BAD_INPUT)
     try:
         loaded = load_targets(targets, installed_collectors())
     except SourceError as exc:
         fail([str(i) for i in exc.issues])
+    for problem in load_errors():  # collectors are imported when a target names them: their failures are known now
+        say(f"warning: {problem}", err=True)
     code, stuck = _collect_into(loaded, output, workers, deadline or None)
     if stuck:  # worker threads stuck in a read must not hold the process: everything is on disk and flushed
         sys.stdout.flush()

@@ -17,7 +17,20 @@ requests, and never receives or gets stored a credential it should not.
 Collectors only read: the session offers GET (and POST for the few search APIs that are read-only by design).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from evidence_collectors.http.errors import CollectError, LimitReached, RateLimited, Unavailable
-from evidence_collectors.http.session import HttpSession
+
+if TYPE_CHECKING:
+    from evidence_collectors.http.session import HttpSession
 
 __all__ = ["CollectError", "HttpSession", "LimitReached", "RateLimited", "Unavailable"]
+
+
+def __getattr__(name: str) -> Any:
+    """HttpSession (and with it httpx) is imported when first used: the error classes alone are cheap."""
+    if name == "HttpSession":
+        from evidence_collectors.http.session import HttpSession
+
+        return HttpSession
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,10 +17,13 @@ from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from evidence_collectors.base import CollectContext
+from evidence_collectors.records import EvidenceRecord
 from tests.support.local_http import LocalServer, QuietHandler
 from tests.support.servers import free_port, wait_for_http
 
@@ -319,3 +322,15 @@ class FaultProxy:
     def close(self) -> None:
         self.server.close()
         self.client.close()
+
+
+def collect_mlflow(url: str, **settings: Any) -> tuple[dict[str, EvidenceRecord], CollectContext]:
+    """The MLflow collector run against `url` (ids without the `mlflow.` prefix), settings over a short timeout."""
+    from evidence_collectors.mlflow import MlflowCollector
+    from evidence_collectors.mlflow.config import MlflowConfig
+    from tests.support import collecting
+
+    cfg = collecting.target_config(
+        MlflowConfig, {"collector": "mlflow", "name": "tracking", "url": url, "timeout_s": 5}, settings
+    )
+    return collecting.collect_records(MlflowCollector, cfg, prefix="mlflow.")

@@ -11,15 +11,12 @@ from typing import Any
 import pytest
 
 from evidence_collectors import yamlio
-from evidence_collectors.base import CollectContext
 from evidence_collectors.http import Unavailable
 from evidence_collectors.mlflow import MlflowCollector, registry, signatures, tracking
-from evidence_collectors.mlflow.config import MlflowConfig
 from evidence_collectors.mlflow.registry import MlmodelFile
 from evidence_collectors.mlflow.shapes import Alias, ModelVersion, RegisteredModel, RunFacts, parse_run
-from evidence_collectors.records import EvidenceRecord, EvidenceStatus
+from evidence_collectors.records import EvidenceStatus
 from tests.collectors import mlflow_support as support
-from tests.support import collecting
 
 mlflow_site = support.mlflow_site
 
@@ -36,11 +33,7 @@ NEW = (
 )
 
 
-def collect(url: str, **settings: Any) -> tuple[dict[str, EvidenceRecord], CollectContext]:
-    cfg = collecting.target_config(
-        MlflowConfig, {"collector": "mlflow", "name": "tracking", "url": url, "timeout_s": 5}, settings
-    )
-    return collecting.collect_records(MlflowCollector, cfg, prefix="mlflow.")
+collect = support.collect_mlflow
 
 
 def test_new_probes_are_in_the_catalogue() -> None:
