@@ -169,7 +169,10 @@ def write(out: Path = OUT) -> dict[str, Any]:
     )
     manifest = header + yaml.safe_dump({"routes": site.routes}, allow_unicode=True, sort_keys=False, width=200)
     (out / "routes.yaml").write_text(manifest, encoding="utf-8")
-    figures: dict[str, Any] = {"version": f"{VERSION} (REST API v2)", **r.expected(dags, WINDOW_DAYS, 3, TI_RUNS)}
+    figures: dict[str, Any] = {
+        "version": f"{VERSION} (REST API v2)",
+        **r.expected(dags, WINDOW_DAYS, 3, TI_RUNS, api="v2"),
+    }
     (out / "expected.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     return figures
 

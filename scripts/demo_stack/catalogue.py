@@ -39,6 +39,7 @@ class Serving(BaseModel):
     latency_cdf: tuple[float, ...]  # per LATENCY_BUCKETS_S
     score_cdf: tuple[float, ...]  # per SCORE_BUCKETS
     null_ratio: float
+    online_metric: tuple[str, float] | None = None  # the model's own quality measured on live traffic (name, value)
 
 
 class ModelSpec(BaseModel):
@@ -84,6 +85,7 @@ RECO_RANKING = ModelSpec(
         latency_cdf=(0.05, 0.31, 0.78, 0.95, 0.993, 0.997, 0.9995, 1.0, 1.0),
         score_cdf=(0.34, 0.55, 0.69, 0.79, 0.86, 0.91, 0.95, 0.975, 0.992, 1.0),
         null_ratio=0.004,
+        online_metric=("ctr", 0.043),
     ),
 )
 
@@ -106,6 +108,7 @@ RECO_RETRIEVAL = ModelSpec(
         latency_cdf=(0.0, 0.02, 0.41, 0.88, 0.982, 0.994, 0.9992, 1.0, 1.0),
         score_cdf=(0.02, 0.08, 0.19, 0.35, 0.52, 0.68, 0.81, 0.91, 0.97, 1.0),
         null_ratio=0.0,
+        online_metric=("recall_at_100", 0.61),
     ),
 )
 
@@ -130,6 +133,7 @@ CARD_FRAUD = ModelSpec(
         latency_cdf=(0.22, 0.71, 0.97, 0.995, 0.999, 0.9995, 1.0, 1.0, 1.0),
         score_cdf=(0.962, 0.981, 0.989, 0.993, 0.995, 0.996, 0.997, 0.998, 0.999, 1.0),
         null_ratio=0.0001,
+        online_metric=("precision", 0.88),
     ),
 )
 

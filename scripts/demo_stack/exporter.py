@@ -83,6 +83,9 @@ def _version_series(model: ModelSpec, serving: Serving, served: Served, elapsed_
             f"model_server_cpu_seconds_total{_labels(**labels)} {elapsed_s * 0.35 * served.share:.1f}"
         ],
     }
+    if serving.online_metric is not None:
+        name, value = serving.online_metric
+        series[f"model_online_{name}"] = [f"model_online_{name}{_labels(**labels)} {value:g}"]
     return series
 
 
@@ -121,7 +124,7 @@ def exposition(model: ModelSpec, elapsed_s: float) -> str:
             series.setdefault(name, []).extend(lines)
     out: list[str] = []
     for name, lines in series.items():
-        kind, text = HELP[name]
+        kind, text = HELP.get(name) or ("gauge", "The model's quality on live traffic, joined with outcomes.")
         out += [f"# HELP {name} {text}", f"# TYPE {name} {kind}", *lines]
     return "\n".join(out) + "\n"
 

@@ -129,12 +129,14 @@ RECO-520 RECO-407 F X 117
 
 def _tables(r: ModuleType) -> tuple[list[Any], list[Any], list[Any], list[Any], list[Any]]:
     bugs = [
-        r.Bug("RECO-601", "RECO-503", 148),
-        r.Bug("RECO-602", "RECO-407", 116),
-        r.Bug("RECO-603", "RECO-511", 82),
-        r.Bug("RECO-604", "RECO-413", 60),
-        r.Bug("RECO-605", "RECO-517", 28),
-        r.Bug("RECO-606", "RECO-418", 11),
+        # every bug is assigned, rated (Severity), names the affected model version and links the test case that
+        # found it
+        r.Bug("RECO-601", "RECO-503", 148, "y y y"),
+        r.Bug("RECO-602", "RECO-507", 116, "y y y"),
+        r.Bug("RECO-603", "RECO-511", 82, "y y y"),
+        r.Bug("RECO-604", "RECO-513", 60, "y y y"),
+        r.Bug("RECO-605", "RECO-517", 28, "y y y"),
+        r.Bug("RECO-606", "RECO-518", 11, "y y y"),
     ]
     risks = [
         r.Risk("RECO-701", True, True, "F", True, True, "-150d", 6),  # suitability of wealth products
@@ -157,7 +159,10 @@ def _tables(r: ModuleType) -> tuple[list[Any], list[Any], list[Any], list[Any], 
         r.SprintRow(50, 11, "closed", -28, -14, -14, done=4, others=2),
         r.SprintRow(51, 11, "active", -14, 0, None),
     ]
-    return r.with_facts(r.reqs(REQUIREMENTS), FACTS), r.tests(TESTS), bugs, risks, sprints
+    # every case states its preconditions and test data: Xray step Data where the steps are in the field (X), a
+    # "Test data" section where they are in the description (A)
+    specs = {line.split()[0]: "X" if line.split()[2] == "F" else "A" for line in TESTS.strip().splitlines()}
+    return r.with_facts(r.reqs(REQUIREMENTS), FACTS), r.tests(TESTS, specs=specs), bugs, risks, sprints
 
 
 def write(out: Path = OUT) -> dict[str, Any]:
@@ -190,6 +195,7 @@ def write(out: Path = OUT) -> dict[str, Any]:
             r.custom("customfield_10204", "Risk Rating", "option", cf + "select"),
             r.custom("customfield_10300", "Manual Test Steps", "array", xray + "manual-test-steps-custom-field"),
             r.custom("customfield_10500", "Feasibility Conclusion", "string", cf + "textarea"),
+            r.custom("customfield_10600", "Severity", "option", cf + "select"),
         ],
         types=["Story", "Epic", "Task", "Sub-task", "Bug", "Test", "Test Execution", "Risk"],
         ac_field="customfield_10100",
@@ -199,6 +205,7 @@ def write(out: Path = OUT) -> dict[str, Any]:
         risk_fields=("customfield_10200", "customfield_10201", "customfield_10202"),
         grade_fields=("customfield_10203", "customfield_10204"),
         feasibility_field="customfield_10500",
+        severity_field="customfield_10600",
     )
     boards = {
         PROJECT: [

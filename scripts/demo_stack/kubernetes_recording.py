@@ -77,8 +77,9 @@ def cluster(r: ModuleType) -> Any:
                 "reco-prod", "reco-compute", {"requests.cpu": "96", "requests.memory": "384Gi", "limits.cpu": "128"}
             ),
         ],
-        installed={"kserve", "istio"},
+        installed={"kserve", "istio", "argocd"},
         managed={f"{ns}/{name}": "argocd" for ns in NAMESPACES for name in ("reco-ranking", "reco-recall")},
+        gitops=[r.GitOps("argocd", "argocd", "app", "git", "auto", "y")],  # one Application, synced and self-healing
     )
 
 

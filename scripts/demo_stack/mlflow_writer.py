@@ -69,6 +69,7 @@ class RunSpec(BaseModel):
     source_type: str = "JOB"
     source_name: str = ""
     commit: str | None = None
+    branch: str = "main"  # the git branch the commit was on (MLflow tags both)
     params: dict[str, Any] = Field(default_factory=dict)
     metrics: dict[str, float | list[float]] = Field(default_factory=dict)
     datasets: list[DatasetInput] = Field(default_factory=list)
@@ -98,7 +99,8 @@ class Writer:
         log-model history tag, an MLmodel file in its artifacts)."""
         tags = {"mlflow.user": spec.user, "mlflow.source.type": spec.source_type, "mlflow.runName": spec.name}
         tags |= {"mlflow.source.name": spec.source_name} if spec.source_name else {}
-        tags |= {"mlflow.source.git.commit": spec.commit} if spec.commit else {}
+        if spec.commit:
+            tags |= {"mlflow.source.git.commit": spec.commit, "mlflow.source.git.branch": spec.branch}
         tags |= {"mlflow.note.content": spec.note} if spec.note else {}
         tags |= {"mlflow.parentRunId": spec.parent} if spec.parent else {}
         tags |= spec.tags
@@ -201,13 +203,22 @@ def _history(run_id: str) -> str:
     return json.dumps([{"artifact_path": "model", "flavors": {"python_function": {}}, "run_id": run_id}])
 
 
+LEGACY_SIGNATURE = (
+    "signature:\n"
+    '  inputs: \'[{"type": "double", "name": "features", "required": true}]\'\n'
+    '  outputs: \'[{"type": "double", "name": "score", "required": true}]\'\n'
+)
+
+
 def _write_mlmodel(artifact_uri: str, run_id: str) -> None:
-    """The MLmodel file MLflow 2.x wrote, put straight into the run's artifact store (no request to the server)."""
+    """The MLmodel file MLflow 2.x wrote (pyfunc loader, declared environment files, signature), put straight into
+    the run's artifact store (no request to the server)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "MLmodel"
         path.write_text(
             "artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\n"
-            f"run_id: {run_id}\n",
+            "    env:\n      conda: conda.yaml\n      virtualenv: python_env.yaml\n"
+            f"run_id: {run_id}\n{LEGACY_SIGNATURE}",
             encoding="utf-8",
         )
         get_artifact_repository(artifact_uri).log_artifact(str(path), "model")  # type: ignore[no-untyped-call]

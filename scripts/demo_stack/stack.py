@@ -22,7 +22,7 @@ from types import FrameType
 
 from pydantic import BaseModel, field_validator
 
-from scripts.demo_stack import prometheus_files, readiness
+from scripts.demo_stack import delivery_history, prometheus_files, readiness
 from scripts.demo_stack.catalogue import SERVED_MODELS
 from scripts.demo_stack.filled import Populated
 from scripts.demo_stack.processes import Supervisor, stop_recorded
@@ -158,6 +158,7 @@ class DemoStack:
             f"127.0.0.1:{delivery_port}",
             f"127.0.0.1:{alerts_port}",
         )
+        delivery_history.backfill(home / "prometheus" / "data", home / "prometheus", time.time())
         prom = self.supervisor.spawn(
             "prometheus",
             [
