@@ -12,10 +12,40 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 
 from assessors.assessment import REASON_MAX, Answer, Assessment, Status, clean_name, is_blank_text
+from assessors.store import AnswerField, FieldValue
 
 
 class AnswerRefusedError(ValueError):
     """The change asked for cannot be made (no proposal to confirm, an override without a reason, ...)."""
+
+
+class StatusNeedsOverrideError(AnswerRefusedError):
+    """A status typed against the evidence's proposal without a reason: it must go through an override."""
+
+
+def with_field(stored: Answer, field: AnswerField, value: FieldValue) -> Answer:
+    """The stored answer with one field changed by a person, its provenance kept.
+
+    A proposal keeps its status (accepting or overriding it is a decision of its own); a person's answer beside a
+    proposal keeps the proposal, and its override reason while it still argues against the proposal."""
+    status, note, evidence = stored.status, stored.note, list(stored.evidence)
+    if field == "status":
+        status = Status(value) if isinstance(value, str) and value else None
+    elif field == "note":
+        note = str(value or "").strip()
+    else:
+        evidence = [str(ref) for ref in value or ()] if isinstance(value, tuple | list) else []
+    if stored.source == "evidence":
+        if status != stored.status:
+            raise StatusNeedsOverrideError("the status comes from the evidence: confirm or override it with a reason")
+        return stored.model_copy(update={"note": note, "evidence": evidence})
+    if stored.proposal is None:
+        return Answer(status=status, note=note, evidence=evidence)
+    agrees = status is None or status.value == stored.proposal.status
+    reason = "" if agrees else stored.override_reason
+    if not agrees and not reason.strip():
+        raise StatusNeedsOverrideError("the status differs from the evidence's proposal: override it with a reason")
+    return Answer(status=status, note=note, evidence=evidence, proposal=stored.proposal, override_reason=reason)
 
 
 class Confirmed(BaseModel):

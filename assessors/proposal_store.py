@@ -24,35 +24,13 @@ from assessors.audit import Change, ProvenanceEvent, provenance_note
 from assessors.draft import DraftResult
 from assessors.sql_open import open_database
 from assessors.sql_store import Connection, SqlStore
-from assessors.store import WorkshopNotFoundError, same_verdict
+from assessors.store import WorkshopNotFoundError
 
 _Decision = Callable[[Assessment], tuple[Answer, ProvenanceEvent]]  # the stored answer (as a part) -> the new one
 
 
 class AnswerChangedError(AnswerRefusedError):
     """The stored answer is no longer the one the person saw: someone saved this requirement meanwhile."""
-
-
-class NeedsOverrideError(AnswerRefusedError):
-    """A status against the evidence's proposal typed without a reason: it must go through an override."""
-
-
-def edited(stored: Answer, status: Status | None, note: str, evidence: list[str]) -> Answer:
-    """The stored answer with a person's edit of its status, note and references, its provenance kept.
-
-    A proposal keeps its status (accepting or overriding it is a decision of its own); a person's answer beside a
-    proposal keeps the proposal, and its override reason while it still argues against the proposal."""
-    if stored.source == "evidence":
-        if status != stored.status:
-            raise NeedsOverrideError("the status comes from the evidence: confirm it, or override it with a reason")
-        return stored.model_copy(update={"note": note, "evidence": evidence})
-    if stored.proposal is None:
-        return Answer(status=status, note=note, evidence=evidence)
-    agrees = status is None or status.value == stored.proposal.status
-    reason = "" if agrees else stored.override_reason
-    if not agrees and not reason.strip():
-        raise NeedsOverrideError("the status differs from the evidence's proposal: override it with a reason")
-    return Answer(status=status, note=note, evidence=evidence, proposal=stored.proposal, override_reason=reason)
 
 
 class DraftSaved(BaseModel):
@@ -100,26 +78,6 @@ class ProposalStore(SqlStore):
         note = provenance_note(*event)
         conn.execute("UPDATE audit SET note = ? WHERE id = ?", (note, change.id))
         return dataclasses.replace(change, note=note)
-
-    def save_edit(
-        self,
-        workshop_id: int,
-        framework_id: str,
-        requirement_id: str,
-        edit: tuple[Status | None, str, list[str]],
-        who: str,
-    ) -> Change | None:
-        """Save a person's edit (status, note, references) onto the answer stored now, keeping its provenance;
-        None when it changes nothing. Refused (NeedsOverrideError) when it would contradict a proposal unexplained."""
-        with self._write(workshop_id) as conn:
-            old = self._stored(conn, workshop_id, framework_id, requirement_id)
-            answer = edited(old or Answer(), *edit).model_copy(
-                update={"answered_by": who or None, "answered_at": _now()}
-            )
-            if same_verdict(old, answer):
-                return None
-            revision = self._bump(conn, workshop_id)
-            return self._record(conn, workshop_id, (framework_id, requirement_id), old, answer, who, revision)
 
     def save_draft(
         self, workshop_id: int, framework_id: str, drafted: DraftResult, seen: Mapping[str, int], who: str

@@ -15,14 +15,18 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
+from assessors.answering import with_field
 from assessors.assessment import Answer, Assessment
 from assessors.audit import Change
 from assessors.store import (
     HEADER_FIELDS,
     DatabaseProblem,
+    EditResult,
+    FieldEdit,
     Workshop,
     WorkshopNotFoundError,
     WorkshopSummary,
+    field_value,
     header_of,
     same_verdict,
 )
@@ -267,6 +271,30 @@ class SqlStore:
                 return None  # nothing changed: the revision stays, so no reader reloads
             revision = self._bump(conn, workshop_id)
             return self._record(conn, workshop_id, (framework_id, requirement_id), old, stamped, who, revision)
+
+    def save_field(
+        self, workshop_id: int, framework_id: str, requirement_id: str, edit: FieldEdit, who: str
+    ) -> EditResult:
+        """Compare and set one field under the workshop's write lock: the stored field is read, compared with what
+        the person's page showed and written in one transaction, so no other writer comes in between; the other
+        fields are written back as they are stored, so only the edited one changes."""
+        with self._write(workshop_id) as conn:
+            row = conn.execute(
+                f"SELECT revision, {ANSWER_COLUMNS} FROM answers "
+                "WHERE workshop_id = ? AND framework_id = ? AND requirement_id = ?",
+                (workshop_id, framework_id, requirement_id),
+            ).fetchone()
+            old, stored_revision = (_answer(*row[1:]), int(row[0])) if row else (None, 0)
+            current = field_value(old, edit.field)
+            if current != edit.base and current != edit.value:
+                return EditResult("conflict", old or Answer(), stored_revision)
+            answer = with_field(old or Answer(), edit.field, edit.value)
+            stamped = answer.model_copy(update={"answered_by": who or None, "answered_at": _now()})
+            if same_verdict(old, stamped):
+                return EditResult("unchanged", old or Answer(), stored_revision)
+            revision = self._bump(conn, workshop_id)
+            change = self._record(conn, workshop_id, (framework_id, requirement_id), old, stamped, who, revision)
+        return EditResult("saved" if stored_revision == edit.seen else "merged", stamped, revision, change)
 
     def update_header(self, workshop_id: int, changes: Mapping[str, Any]) -> None:
         unknown = set(changes) - set(HEADER_FIELDS)

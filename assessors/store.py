@@ -2,8 +2,10 @@
 
 A workshop is one organisation's assessment of one or more parts of the standard (Part 1, Part 2, ...). Each part is
 an `Assessment`, the same shape as the CLI's assessment file; the parts share the header fields (organisation, scope,
-people, dates, target level). The interface saves one answer at a time, so two people answering different
-requirements never overwrite each other, and records every change in an audit trail. `SqliteStore`
+people, dates, target level). The interface saves one field of one answer at a time (`save_field`), compared with
+what the person's page showed, so nobody's work is overwritten by a page that was not redrawn: two people answering
+different requirements, or different fields of one, never overwrite each other, and the same field changed by both
+is refused for the second to decide. Every change is recorded in an audit trail in the writer's name. `SqliteStore`
 (assessors/sqlite_store.py) implements it on an embedded file and `PostgresStore` (assessors/postgres_store.py) on a
 PostgreSQL server, both with the same statements (assessors/sql_store.py).
 """
@@ -15,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from assessors.assessment import Answer, Assessment
+from assessors.assessment import Answer, Assessment, Status
 from assessors.audit import Change
 from capability_model.schema import split_ref
 
@@ -60,6 +62,52 @@ def same_verdict(a: Answer | None, b: Answer | None) -> bool:
         return (x.status, x.note, x.evidence, x.source, x.proposal, x.confirmed_by is not None, x.override_reason)
 
     return said(a) == said(b)
+
+
+# The fields of an answer a person edits one at a time; each edit writes only its own field.
+AnswerField = Literal["status", "note", "evidence"]
+ANSWER_FIELDS: tuple[AnswerField, ...] = ("status", "note", "evidence")
+FieldValue = Status | str | tuple[str, ...] | None  # status, note (stripped), evidence references (in order)
+
+
+def field_value(answer: Answer | None, name: AnswerField) -> FieldValue:
+    """One field of an answer in the form edits compare: a status, a stripped note, a tuple of references."""
+    answer = answer or Answer()
+    if name == "status":
+        return answer.status
+    if name == "note":
+        return answer.note.strip()
+    return tuple(answer.evidence)
+
+
+@dataclass(frozen=True)
+class FieldEdit:
+    """A person's change of one field of one answer, with what their page showed: the field's value (`base`) and the
+    answer's revision (`seen`).
+
+    Optimistic concurrency as in HTTP's If-Match, per field: the edit is written when the stored field still holds
+    `base` (whatever happened to the other fields meanwhile: they are kept, so the edit merges) and refused when
+    someone else changed this very field since (a conflict the person resolves: keep theirs or keep mine)."""
+
+    field: AnswerField
+    value: FieldValue
+    base: FieldValue
+    seen: int = 0
+
+
+EditOutcome = Literal["saved", "merged", "unchanged", "conflict"]
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """What a field edit did. `saved`: written onto the answer the page showed; `merged`: written onto a newer
+    answer whose other fields were kept; `unchanged`: the field already held the value; `conflict`: refused, nothing
+    written, `answer` is the other person's."""
+
+    outcome: EditOutcome
+    answer: Answer  # the answer stored when the call returned
+    revision: int  # its revision (0: never saved)
+    change: Change | None = None  # the audit entry written, when something was
 
 
 @dataclass(frozen=True)
@@ -136,9 +184,17 @@ class AssessmentStore(Protocol):
     def save_answer(
         self, workshop_id: int, framework_id: str, requirement_id: str, answer: Answer, who: str
     ) -> Change | None:
-        """Save one answer at once, stamped with who and now; None when it says what the stored one says.
+        """Save a whole answer at once, stamped with who and now; None when it says what the stored one says.
 
-        Concurrent writers to one requirement: the last write is kept and the audit trail holds both."""
+        For scripts and imports: concurrent writers to one requirement keep the last write (the audit trail holds
+        both). People's edits go through `save_field`, which never overwrites what they did not see."""
+        ...
+
+    def save_field(
+        self, workshop_id: int, framework_id: str, requirement_id: str, edit: FieldEdit, who: str
+    ) -> EditResult:
+        """Write one field of one answer, stamped with who and now, when nobody changed that field since the page
+        showed it; refused (outcome `conflict`, nothing written) when someone did. Other fields stay as stored."""
         ...
 
     def history(self, workshop_id: int, requirement_id: str | None = None) -> list[Change]:

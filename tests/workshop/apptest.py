@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import ButtonGroup, TextArea, TextInput
 
+from assessors.assessment import Status
 from tests.conftest import ROOT
 
 APP = ROOT / "app" / "workshop" / "main.py"
@@ -56,22 +59,89 @@ def start(
     return at
 
 
+def _component(at: AppTest, key: str) -> Any:
+    """The browser component (status buttons, note or references box) whose key starts with `key`."""
+    return next(e.proto for e in at.get("bidi_component") if f"-{key}" in e.proto.id)
+
+
+def text_box(at: AppTest, key: str) -> dict[str, Any]:
+    """The data the app gave the component whose key starts with `key` (`st:REQ:`, `note:REQ:`, `ev:REQ:`): its
+    saved value, revision, acknowledgement, conflict flag..."""
+    return cast(dict[str, Any], json.loads(_component(at, key).json))
+
+
+_PENDING: dict[int, list[tuple[str, dict[str, object]]]] = {}  # AppTest -> edits its components send next run
+_SEQ: dict[tuple[int, str], int] = {}
+
+
+def _edit(at: AppTest, key: str, text: str, base: str | None) -> tuple[str, dict[str, object]]:
+    """What the component sends for an edit to `text`, started from `base` (default: what it was given)."""
+    proto = _component(at, key)
+    data = json.loads(proto.json)
+    seq = _SEQ[(id(at), proto.id)] = _SEQ.get((id(at), proto.id), 0) + 1
+    shown = data["text"] if "text" in data else data["value"]
+    edit: dict[str, object] = {"mount": "apptest", "seq": seq, "text": text, "base": shown if base is None else base}
+    edit["rev"] = data["rev"]
+    return proto.id, edit
+
+
+def _send(at: AppTest, edits: list[tuple[str, dict[str, object]]]) -> AppTest:
+    """Rerun as the browser does when components send edits: every widget's state, and each edit once."""
+    states = at._tree.get_widget_states()
+    for component_id, edit in edits:
+        trigger = states.widgets.add()
+        trigger.id = _make_trigger_id(component_id, "events")
+        trigger.json_trigger_value = json.dumps([{"event": "edit", "value": edit}])
+    at._run(states)
+    assert not at.exception, at.exception
+    return at
+
+
+def type_into(at: AppTest, key: str, text: str, *, base: str | None = None, seq: int | None = None) -> AppTest:
+    """Send what the save-while-typing box whose key starts with `key` (`note:REQ:` or `ev:REQ:`) sends when a person
+    has typed `text` into it, started from `base` (default: the text the box was given), and rerun. `seq` repeats an
+    edit already sent."""
+    component_id, edit = _edit(at, key, text, base)
+    if seq is not None:
+        edit["seq"] = seq
+    return _send(at, [(component_id, edit)])
+
+
+class StatusControl:
+    """An answer's status buttons in AppTest, driven as the browser drives them: a click sends one edit (with the
+    status the page showed) on the next `rerun`; clicking the status already shown sends nothing."""
+
+    def __init__(self, at: AppTest, requirement_id: str) -> None:
+        self.at, self.key = at, f"st:{requirement_id}:"
+        _component(at, self.key)  # there is one
+
+    @property
+    def value(self) -> Status | None:
+        saved = text_box(self.at, self.key)["value"]
+        return Status(saved) if saved else None
+
+    @property
+    def disabled(self) -> bool:
+        return bool(text_box(self.at, self.key)["disabled"])
+
+    def set_value(self, status: Status | None) -> StatusControl:
+        if (status.value if status else "") != text_box(self.at, self.key)["value"]:
+            _PENDING.setdefault(id(self.at), []).append(_edit(self.at, self.key, status.value if status else "", None))
+        return self
+
+
 def rerun(at: AppTest) -> AppTest:
+    """Run the app again, sending the status clicks made since the last run."""
+    pending = _PENDING.pop(id(at), [])
+    if pending:
+        return _send(at, pending)
     at.run()
     assert not at.exception, at.exception
     return at
 
 
-def status_of(at: AppTest, requirement_id: str) -> ButtonGroup[object]:
-    return next(c for c in at.segmented_control if str(c.key).startswith(f"st:{requirement_id}:"))
-
-
-def note_of(at: AppTest, requirement_id: str) -> TextArea:
-    return next(c for c in at.text_area if str(c.key).startswith(f"note:{requirement_id}:"))
-
-
-def references_of(at: AppTest, requirement_id: str) -> TextInput:
-    return next(c for c in at.text_input if str(c.key).startswith(f"ev:{requirement_id}:"))
+def status_of(at: AppTest, requirement_id: str) -> StatusControl:
+    return StatusControl(at, requirement_id)
 
 
 def markdown(at: AppTest) -> str:

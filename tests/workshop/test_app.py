@@ -10,7 +10,7 @@ from assessors.assessment import Answer, Assessment, Status
 from assessors.sqlite_store import SqliteStore
 from capability_model.catalog import resolve
 from capability_model.loader import LoadedFramework
-from tests.workshop.apptest import has_chinese, labels, note_of, references_of, rerun, start, status_of, texts
+from tests.workshop.apptest import has_chinese, labels, rerun, start, status_of, texts, type_into
 
 P1 = "caict-mlops-p1"
 
@@ -72,16 +72,21 @@ def test_answering_saves_at_once_and_moves_the_live_level(
     at.selectbox(key="who").set_value("Zhang")
     rerun(at)
     status_of(at, left_open).set_value(Status.not_met)
-    note_of(at, left_open).input("only two teams")
-    references_of(at, left_open).input("wiki/a, jira-1；jira-2")
     rerun(at)
+    type_into(at, f"note:{left_open}:", "only two teams")
+    type_into(at, f"ev:{left_open}:", "wiki/a, jira-1；jira-2")
     assert "Overall level <b>0</b>" in texts(at)
     saved = store.load(workshop_id).part(P1).answers[left_open]
     assert (saved.status, saved.note, saved.evidence, saved.answered_by) == (
         Status.not_met, "only two teams", ["wiki/a", "jira-1", "jira-2"], "Zhang",
     )  # fmt: skip
     history = store.history(workshop_id, left_open)
-    assert [(c.old_status, c.new_status, c.who) for c in history][-1][:2] == ("met", "not_met")
+    # one entry per edited field: the status, then the note, then the references, each in Zhang's name
+    assert [(c.old_status, c.new_status, c.who, c.note, c.evidence) for c in history][-3:] == [
+        ("met", "not_met", "Zhang", "", ()),
+        ("not_met", "not_met", "Zhang", "only two teams", ()),
+        ("not_met", "not_met", "Zhang", "only two teams", ("wiki/a", "jira-1", "jira-2")),
+    ]
     assert "answered by Zhang" in texts(at)
 
 

@@ -130,13 +130,14 @@ def test_the_code_lets_in_and_an_answer_survives_a_reload(workshop_server: tuple
             expect(status.get_by_role("radio", name="partially met", exact=True)).to_have_attribute(
                 "aria-checked", "true"
             )
-            # type once the page has settled on the saved status, as a person would: text typed while the rerun that
-            # the click started replaces the card is lost (issue 14: notes are to save while typing)
-            expect(page.get_by_text("answered by Li Wei").first).to_be_visible()
-            expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+            # typed at once, while the click's rerun redraws the card (issue 14: this text used to be lost), and
+            # never confirmed with Ctrl+Enter: the box saves while typing and says so
             note = page.locator(f"[class*='st-key-note-{REQUIREMENT.replace('.', '-')}-'] textarea")
             note.fill(NOTE)
-            note.press("Control+Enter")
+            expect(note).to_have_attribute("data-saved", "saved", timeout=15_000)
+            expect(page.locator(f"[class*='st-key-note-{REQUIREMENT.replace('.', '-')}-'] .mark")).to_have_text(
+                "✓ saved"
+            )
             expect(page.get_by_text("answered by Li Wei").first).to_be_visible()
             expect(page.locator("div.live").first).to_contain_text("Overall level")
             _saved(db, workshop_id)  # the server has written it: now a reload must show it

@@ -14,7 +14,7 @@ from app.workshop.words import t
 from assessors.assessment import Assessment, Status
 from assessors.sqlite_store import SqliteStore
 from assessors.store import DatabaseProblem
-from tests.workshop.apptest import rerun, start, status_of, texts
+from tests.workshop.apptest import rerun, start, status_of, text_box, texts
 from tests.workshop.damaged import BUILDERS, locked, place, restore_permissions, unreadable_rows
 
 
@@ -118,10 +118,12 @@ def test_a_database_damaged_while_in_use_gives_a_message(
         errors = " ".join(e.value for e in at.error)
         assert t("change_not_saved", "en") in errors  # ...and says so, and why
         assert t(f"db_{kind}", "en") in errors or (damage == "overwritten" and t("db_failed", "en") in errors)
-        if damage == "read_only":  # still readable: the page stays, and what was chosen stays on screen
-            assert status_of(at, "P1.RM.RA.01.R01").value == Status.met
+        if damage == "read_only":  # still readable: the page stays; the click is not acknowledged, so the browser
+            # keeps showing the chosen status as not yet saved, and sends it again until it is
+            control = text_box(at, "st:P1.RM.RA.01.R01:")
+            assert (control["value"], control["ack"]) == ("", None)
         else:  # nothing to read: no page is drawn from a file that is not the workshop's
-            assert not at.segmented_control
+            assert not at.get("bidi_component")
         assert db.exists() is (damage != "removed")  # a vanished database is not silently recreated
         assert (db.read_bytes() if db.exists() else None) == before  # nothing written into what is there now
     finally:

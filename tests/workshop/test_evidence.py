@@ -4,6 +4,7 @@ verdicts beside the requirements."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -201,7 +202,12 @@ def test_no_page_has_a_text_box_for_a_path(
                     assert str(box.key).startswith(_TEXT_KEYS), (page, box.key)
                     assert not any(w in str(box.label).lower() for w in _PATH_WORDS), (page, box.label)
                     seen.add(str(box.key).split(":")[0])
+                for component in at.get("bidi_component"):  # an answer's status buttons and save-while-typing boxes
+                    kind = next(k for k in ("st", "note", "ev") if f"-{k}:P" in component.proto.id)
+                    label = str(json.loads(component.proto.json)["label"])
+                    assert not any(w in label.lower() for w in _PATH_WORDS), (page, label)
+                    seen.add(kind)
                 assert "Traceback" not in texts(at) + labels(at)
                 if page == "evidence" and query:
                     assert len(at.get("file_uploader")) == 1  # a bundle arrives as an upload
-    assert seen == {"new", "edit", "note", "ev", "audit", "gap"}  # every page's boxes were looked at
+    assert seen == {"new", "edit", "st", "note", "ev", "audit", "gap"}  # every page's boxes were looked at

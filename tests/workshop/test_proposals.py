@@ -22,7 +22,7 @@ from evidence_collectors.records import CollectorInfo, EvidenceRecord, EvidenceS
 from evidence_collectors.runner import Collection
 from evidence_collectors.secrets import Redactor
 from tests.support.postgres import postgres_cluster, postgres_url  # noqa: F401  (fixtures)
-from tests.workshop.apptest import note_of, rerun, start, status_of, texts
+from tests.workshop.apptest import rerun, start, status_of, texts, type_into
 from tests.workshop.conftest import blank
 
 P1 = "caict-mlops-p1"
@@ -155,8 +155,7 @@ def test_a_note_on_a_proposal_keeps_it_a_proposal(
     at, workshop_id = _drafted(db, monkeypatch, part)
     at = _interview(at, FEATURES)
     rid = f"{FEATURES}.R05"
-    note_of(at, rid).input("seen in the repository")
-    rerun(at)
+    type_into(at, f"note:{rid}:", "seen in the repository")
     answer = _answers(db, workshop_id)[rid]
     assert (answer.provenance, answer.status, answer.note) == ("proposed", Status.met, "seen in the repository")
     assert answer.proposal is not None and answer.proposal.status == "met"

@@ -1,8 +1,9 @@
 """Interview: walk part -> domain -> subdomain -> item and answer each requirement; every change is saved at once.
 
-An answer's widgets keep one key per requirement, so a rerun never replaces the box someone is typing in. Their
-values come from the store: when the requirement's saved revision moved (another tab or person saved it) and the
-saved answer differs from what the widgets hold, the widgets are reset to it before they are drawn.
+Each edit writes one field (status, note or references) with what the page showed, so nobody's answer is lost to a
+page that had not been redrawn: an edit of another field merges, an edit of the same field is refused and both
+answers are shown with "keep theirs" and "keep mine" (app/workshop/edits.py). Notes and references save while they
+are typed (app/workshop/autosave.py) and say when they are saved; a status is cleared only by its Clear button.
 
 An answer proposed by evidence shows as such (badge, reason, records, verification class) with Accept and Override
 (another status and a reason, required); every answered requirement says who or what decided it. Accepting and
@@ -17,74 +18,40 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app.workshop import cached, state
+from app.workshop import autosave, cached, edits, state
 from app.workshop.context import Context
 from app.workshop.failures import guarded
-from app.workshop.forms import STATUS_CHOICES, format_references, parse_references
+from app.workshop.forms import STATUS_CHOICES
 from app.workshop.proposals import awaiting, shown_provenance
 from app.workshop.service import PartScore, Scores, first_item, next_open, next_where, part_name, status_label
+from app.workshop.status_buttons import status_buttons
 from app.workshop.words import plain, t
 from assessors.answering import AnswerRefusedError
 from assessors.assessment import Answer, Status
-from assessors.proposal_store import AnswerChangedError, NeedsOverrideError
+from assessors.proposal_store import AnswerChangedError
+from assessors.store import AnswerField, FieldValue, field_value
 from capability_model.schema import LEVELS, CapabilityItem, Lang, Requirement
 from reports.labels import level_text, score_text
 
 
 @dataclass(frozen=True)
 class _Keys:
-    status: str
-    note: str
-    evidence: str
     override_open: str
     override_status: str
     override_reason: str
 
 
-_SYNCED = "_synced"  # requirement key -> the saved revision the widgets were last compared with
 SHOW = "tree:show"  # the sidebar's choice: every item, or only the proposals nobody has confirmed yet
 SHOW_CHOICES = ("all", "proposed")
 
 
 def _keys(requirement_id: str, workshop_id: int) -> _Keys:
     suffix = f"{requirement_id}:{workshop_id}"
-    return _Keys(f"st:{suffix}", f"note:{suffix}", f"ev:{suffix}", f"ovx:{suffix}", f"ovs:{suffix}", f"why:{suffix}")
+    return _Keys(f"ovx:{suffix}", f"ovs:{suffix}", f"why:{suffix}")
 
 
 def _showing_proposals() -> bool:
     return st.session_state.get(SHOW) == "proposed"
-
-
-def _sync(keys: _Keys, answer: Answer, revision: int) -> None:
-    """Give the widgets the saved answer when they have none yet, or when a newer save says something else."""
-    ss = st.session_state
-    synced: dict[str, int] = ss.setdefault(_SYNCED, {})
-    saved = (answer.status, answer.note, format_references(answer.evidence))
-    shown = (ss.get(keys.status), ss.get(keys.note), ss.get(keys.evidence))
-    if keys.status not in ss or (synced.get(keys.status) != revision and shown != saved):
-        ss[keys.status], ss[keys.note], ss[keys.evidence] = saved
-    synced[keys.status] = revision
-
-
-@guarded
-def _save(
-    db: str, workshop_id: int, framework_id: str, requirement_id: str, keys: _Keys, who: str, shown: Answer
-) -> None:
-    """Save what the widgets hold onto the stored answer, keeping where its verdict came from."""
-    ss = st.session_state
-    status = ss.get(keys.status)
-    edit = (
-        Status(status) if status else None,
-        str(ss.get(keys.note) or "").strip(),
-        parse_references(str(ss.get(keys.evidence) or "")),
-    )
-    try:
-        cached.store(db).save_edit(workshop_id, framework_id, requirement_id, edit, who)
-    except NeedsOverrideError:
-        ss[keys.status] = shown.status  # the status goes back to the one shown; the note box keeps what was typed
-        state.flash("error", t("use_override", state.lang(), id=requirement_id))
-        return
-    st.session_state[state.FOCUS] = requirement_id
 
 
 @guarded
@@ -310,37 +277,105 @@ def _proposal(ctx: Context, scores: Scores, part: PartScore, req: Requirement, a
         )
 
 
+def _ago(at: dt.datetime | None, lang: Lang) -> str:
+    seconds = max(0, int((dt.datetime.now(dt.UTC) - at).total_seconds())) if at else 0
+    if seconds < 120:
+        return t("ago_s", lang, n=seconds)
+    if seconds < 7200:
+        return t("ago_min", lang, n=seconds // 60)
+    return t("ago_h", lang, n=seconds // 3600)
+
+
+def _shown_value(ctx: Context, field: AnswerField, value: FieldValue) -> str:
+    if field == "status":
+        text = status_label(Status(value).value if isinstance(value, str) and value else None, ctx.lang)
+    else:
+        text = edits.as_text(field, value)
+    return plain(text) if text else ctx.t("empty_value")
+
+
+def _conflicts(ctx: Context, where: edits.Where) -> None:
+    """Each of this person's edits refused because someone changed the same field: theirs, mine, and the choice."""
+    for field, conflict in edits.conflicts(where).items():
+        st.warning(
+            ctx.t(
+                "conflict_changed",
+                field=ctx.t(f"field_{field}"),
+                who=plain(conflict.who or ctx.t("someone")),
+                ago=_ago(conflict.at, ctx.lang),
+                theirs=_shown_value(ctx, field, conflict.theirs),
+                mine=_shown_value(ctx, field, conflict.mine),
+            )
+        )
+        theirs_col, mine_col, _ = st.columns([1, 1, 3])
+        theirs_col.button(
+            ctx.t("keep_theirs"), key=f"theirs:{field}:{where.id}", on_click=edits.keep_theirs, args=(where, field)
+        )
+        mine_col.button(
+            ctx.t("keep_mine"), key=f"mine:{field}:{where.id}", on_click=edits.keep_mine, args=(where, field, ctx.who)
+        )
+
+
+def _text_box(ctx: Context, where: edits.Where, field: AnswerField, answer: Answer, seen: int, mine: bool) -> None:
+    key = edits.text_key(where, field)
+    autosave.text_box(
+        key,
+        label=ctx.t("note" if field == "note" else "evidence_refs"),
+        text=edits.as_text(field, field_value(answer, field)),
+        revision=seen,
+        words={w: ctx.t(f"autosave_{w}") for w in ("saved", "saving", "conflict")},
+        on_edit=edits.typed,
+        args=(where, field, ctx.who),
+        multiline=field == "note",
+        conflict=mine,
+        reset=edits.reset_of(key),
+        ack=edits.ack_of(key),
+    )
+
+
+def _status(ctx: Context, where: edits.Where, answer: Answer, seen: int, mine: bool) -> None:
+    key = edits.text_key(where, "status")
+    words = {"clear": "clear_status", "clear_help": "clear_status_help", "reclick": "clear_hint"}
+    words |= {"saving": "autosave_saving", "conflict": "autosave_conflict"}
+    status_buttons(
+        key,
+        label=ctx.t("status_label", id=where.requirement_id),
+        options=[(s.value, status_label(s.value, ctx.lang)) for s in STATUS_CHOICES],
+        value=edits.as_text("status", answer.status),
+        revision=seen,
+        words={name: ctx.t(word) for name, word in words.items()},
+        on_edit=edits.typed,
+        args=(where, "status", ctx.who),
+        conflict=mine,
+        ack=edits.ack_of(key),
+        disabled=answer.source == "evidence",  # a proposal's status changes by Accept or Override only
+    )
+
+
 def _requirement(ctx: Context, scores: Scores, part: PartScore, req: Requirement) -> None:
     lang = ctx.lang
     answer = part.assessment.answers.get(req.id) or Answer()
     keys = _keys(req.id, scores.workshop.id)
-    _sync(keys, answer, scores.workshop.answer_revisions.get(req.id, 0))
-    args = (ctx.db, scores.workshop.id, part.framework.id, req.id, keys, ctx.who, answer)
+    seen = scores.workshop.answer_revisions.get(req.id, 0)
+    where = edits.Where(ctx.db, scores.workshop.id, part.framework.id, req.id)
+    pending = edits.conflicts(where)
     # Elements inside the box are the same in every run (only their content changes): inserting one above the
-    # widgets would move them, and the browser would then drop what someone is typing.
+    # boxes would move them while someone types.
     marker = ""
     if state.focus() == req.id and _showing_proposals() and answer.provenance == "proposed":
         marker = f"**{ctx.t('focus_proposal')}** "
     elif state.focus() == req.id and part.outcomes[req.id].status == "unknown":
         marker = f"**{ctx.t('focus_marker')}** "
-    with st.container(border=True):
+    with st.container(border=True, key=f"card:{where.id}"):
         st.markdown(f"{marker}`{req.id}` {req.text.get(lang)}", help=req.guidance.get(lang))
         status_col, text_col = st.columns([2, 3])
         with status_col:
-            st.segmented_control(
-                ctx.t("status_label", id=req.id),
-                STATUS_CHOICES,
-                format_func=lambda s: status_label(Status(s).value, lang),
-                key=keys.status,
-                on_change=_save,
-                args=args,
-                label_visibility="collapsed",
-                disabled=answer.source == "evidence",  # a proposal's status changes by Accept or Override only
-            )
+            _status(ctx, where, answer, seen, "status" in pending)
             st.caption(_provenance(ctx, part, req, answer))
         with text_col:
-            st.text_area(ctx.t("note"), key=keys.note, on_change=_save, args=args, height=68)
-            st.text_input(ctx.t("evidence_refs"), key=keys.evidence, on_change=_save, args=args)
+            for field in edits.TEXT_FIELDS:
+                _text_box(ctx, where, field, answer, seen, field in pending)
+        _conflicts(ctx, where)
         _proposal(ctx, scores, part, req, answer, keys)
         _evidence(ctx, part, req, answer)
 
