@@ -130,7 +130,8 @@ def test_prometheus_evidence_matches_the_rules_and_exporter(demo: dict[str, Any]
     assert got["model_serving_targets_up_ratio"] == 1.0
     assert got["monitored_models"] == sorted(m.name for m in catalogue.SERVED_MODELS)
     assert got["model_metric_categories"] == [
-        "latency", "traffic", "errors", "resources", "prediction_distribution", "drift", "data_quality"
+        "latency", "traffic", "errors", "resources", "prediction_distribution", "drift", "data_quality",
+        "model_performance",  # the online quality gauge each model service exports
     ]  # fmt: skip
     assert got["model_serving_frameworks"] == ["custom", "kserve"]
     assert got["retention_days"] == float(RETENTION.removesuffix("d"))

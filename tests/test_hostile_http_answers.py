@@ -383,7 +383,11 @@ def test_a_github_approval_count_of_any_type_is_read(count: Any, expected: int) 
 FIXTURES = Path(__file__).parent / "collectors" / "fixtures"
 RECORDED: dict[str, tuple[type[Collector], str, dict[str, Any]]] = {
     "kubernetes": (KubernetesCollector, "/acme", {}),
-    "airflow": (AirflowCollector, "/af2", {"page_size": 5}),
+    "airflow": (
+        AirflowCollector,
+        "/af3",
+        {"page_size": 5},
+    ),  # Airflow 3: every probe readable (v1 keeps no DAG versions)
     "kubeflow": (KubeflowCollector, "/kfp", {"namespace": "team-a", "page_size": 4}),
     "modelarts": (ModelArtsCollector, "/acme", {"project_id": "0b7c9f2e4d5a4c3e8f1a2b3c4d5e6f70", "page_size": 5}),
 }
