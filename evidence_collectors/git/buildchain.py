@@ -149,9 +149,7 @@ def _text(hit: tuple[str, int, str]) -> str:
     return hit[2]
 
 
-def _comment(line: str) -> bool:
-    stripped = line.strip()
-    return stripped.startswith(("#", "//", "*", "/*"))
+_COMMENT_STARTS = ("#", "//", "*", "/*")
 
 
 # A trailing YAML or shell comment (`packages: write # for attestations, see slsa-github-generator`) names tools it
@@ -159,13 +157,27 @@ def _comment(line: str) -> bool:
 _TRAILING_COMMENT = re.compile(r"\s#(\s.*)?$")
 
 
-def _lines(snap: Snapshot, paths: Iterable[str]) -> list[tuple[str, int, str]]:
-    """(path, line number, line) of the given files, comment lines and trailing comments left out."""
+def _lines(
+    snap: Snapshot, paths: Iterable[str], done: dict[str, list[tuple[str, int, str]]] | None = None
+) -> list[tuple[str, int, str]]:
+    """(path, line number, line) of the given files, comment lines and trailing comments left out. `done`: the lines
+    of files split before (CI files are read for several probes)."""
+    done = {} if done is None else done
     found: list[tuple[str, int, str]] = []
     for path in sorted(paths):
-        for number, line in enumerate(snap.text(path).splitlines(), start=1):
-            if line.strip() and not _comment(line):
-                found.append((path, number, _TRAILING_COMMENT.sub("", line) if "#" in line else line))
+        lines = done.get(path)
+        if lines is None:
+            lines = done[path] = _file_lines(path, snap.text(path))
+        found += lines
+    return found
+
+
+def _file_lines(path: str, text: str) -> list[tuple[str, int, str]]:
+    found: list[tuple[str, int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith(_COMMENT_STARTS):
+            found.append((path, number, _TRAILING_COMMENT.sub("", line) if "#" in line else line))
     return found
 
 
@@ -214,13 +226,14 @@ def _pre_commit_lines(snap: Snapshot, ci_lines: list[tuple[str, int, str]]) -> l
 
 
 def buildchain_findings(snap: Snapshot) -> Findings:
+    split: dict[str, list[tuple[str, int, str]]] = {}
     ci_paths = _ci_files(snap)
-    ci_lines = _lines(snap, ci_paths)
+    ci_lines = _lines(snap, ci_paths, split)
     scripts = [p for p in _ci_scripts(snap, ci_lines) if p not in ci_paths]
-    ci_lines += _lines(snap, scripts)
+    ci_lines += _lines(snap, scripts, split)
     ci_paths += scripts
     test_config = [p for p in snap.contents if posixpath.basename(p).lower() in TEST_CONFIG_FILES]
-    test_lines = ci_lines + _lines(snap, test_config)
+    test_lines = ci_lines + _lines(snap, test_config, split)
     raw_ci = snap.raws(set(ci_paths))
 
     ci_text = Lines(ci_lines, _text)
@@ -242,7 +255,7 @@ def buildchain_findings(snap: Snapshot) -> Findings:
         or posixpath.basename(p).lower().startswith(("requirements", "dockerfile", "constraints"))
         or p.lower().endswith((".dockerfile", "requirements.in"))
     ]
-    index_lines = _lines(snap, set(dep_paths) | set(ci_paths))
+    index_lines = _lines(snap, set(dep_paths) | set(ci_paths), split)
     public: list[tuple[str, int, str]] = []
     for hit in Lines(index_lines, _text).matching(_INDEX_SETTING):
         if any(_public(h.lower()) for h in _URL.findall(hit[2])):

@@ -88,8 +88,18 @@ class _Expander:
         self.used = used  # repository files read to classify jobs (raw evidence)
         self.paths = {e.path for e in snap.entries}
         self.bases: list[str] = []  # folders of the CI file being expanded, for relative script paths
+        # the same scripts and Makefile targets are run by many jobs: each (text, depth, bases) is expanded once (the
+        # files its expansion read are in `used` from the first time on)
+        self._done: dict[tuple[str, int, tuple[str, ...]], tuple[bool, dict[str, str]]] = {}
 
     def lines(self, text: str, depth: int = 0) -> tuple[bool, dict[str, str]]:
+        key = (text, depth, tuple(self.bases))
+        done = self._done.get(key)
+        if done is None:
+            done = self._done[key] = self._lines(text, depth)
+        return done[0], dict(done[1])
+
+    def _lines(self, text: str, depth: int) -> tuple[bool, dict[str, str]]:
         effective, found = False, dict[str, str]()
         for line in cmd.logical_lines(text):
             if not cmd.is_effective(line):

@@ -130,7 +130,7 @@ def discover(snap: Snapshot, used: set[str]) -> list[CiFile]:
     found: list[tuple[str, str]] = []
     for entry in snap.entries:
         system = ci_system(entry.path)
-        if system is None and entry.path in snap.contents:
+        if system is None and entry.lower.endswith((".yml", ".yaml")) and entry.path in snap.contents:
             system = content_system(entry.path, snap.contents[entry.path])
         if system is not None and system != "gitlab_ci":
             found.append((system, entry.path))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -329,8 +330,9 @@ def make_generic(system: str) -> Callable[[str, str], CiFile]:
 # --- which file is which system --------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)
 def ci_system(path: str) -> str | None:
-    """The CI system a repository path configures, if any."""
+    """The CI system a repository path configures, if any (remembered: several probes ask for every path)."""
     lower = path.lower()
     name = posixpath.basename(lower)
     directory = posixpath.dirname(lower)

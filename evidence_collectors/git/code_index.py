@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from evidence_collectors.git.scope import Scope, addresses_learner, path_scope, teaching_series
@@ -41,22 +42,36 @@ def notebook_parts(raw: str) -> tuple[str, str]:
     return CELL_BREAK.join(code), "\n".join(prose)
 
 
+def lines_holding(text: str, word: str) -> Iterator[int]:
+    """Start of every line (lines end at "\\n") that holds `word`, in order."""
+    found = text.find(word)
+    while found >= 0:
+        yield text.rfind("\n", 0, found) + 1
+        end = text.find("\n", found)
+        if end < 0:
+            return
+        found = text.find(word, end + 1)
+
+
 def parse_imports(text: str) -> frozenset[str]:
-    if "import" not in text:  # both patterns need the word: most files without it are data or generated code
-        return frozenset()
+    """Modules and names a file imports. Both patterns match within one line, from its start, and need the word
+    `import`: they are tried only at the starts of the lines holding it, not at every position of the file."""
     names: set[str] = set()
-    for match in _IMPORT.finditer(text):
-        for part in match.group(1).split(","):
-            words = part.split()
-            if words:
-                names.add(words[0])
-    for match in _FROM.finditer(text):
-        module = match.group(1)
-        names.add(module)
-        for part in match.group(2).split(","):
-            words = part.split()
-            if words and words[0] != "*":
-                names.add(f"{module}.{words[0]}")
+    for start in lines_holding(text, "import"):
+        match = _IMPORT.match(text, start)
+        if match:
+            for part in match.group(1).split(","):
+                words = part.split()
+                if words:
+                    names.add(words[0])
+        match = _FROM.match(text, start)
+        if match:
+            module = match.group(1)
+            names.add(module)
+            for part in match.group(2).split(","):
+                words = part.split()
+                if words and words[0] != "*":
+                    names.add(f"{module}.{words[0]}")
     return frozenset(names)
 
 

@@ -89,6 +89,8 @@ def monitoring_files(snap: Snapshot, manifests: Manifests) -> list[Hit]:
         if path_scope(path) != "own":
             continue
         lower = path.lower()
+        if not lower.endswith((".json", ".yml", ".yaml")):
+            continue
         text = snap.text(path)
         if lower.endswith(".json"):
             if _grafana_dashboard(text):

@@ -6,7 +6,6 @@ history over the window (log). If one fails, only its probes become unavailable/
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,7 +37,7 @@ from evidence_collectors.git.gcpause import paused_cycle_collection
 from evidence_collectors.git.gitcmd import GitRepo
 from evidence_collectors.git.pyast import CallIndex
 from evidence_collectors.git.scope import library_roots
-from evidence_collectors.git.snapshot import Snapshot
+from evidence_collectors.git.snapshot import Snapshot, file_list_json
 from evidence_collectors.git.tools import tool_packages
 from evidence_collectors.http import CollectError, Unavailable
 from evidence_collectors.records import EvidenceRecord, EvidenceStatus
@@ -166,16 +165,13 @@ def _analyse_tree(repo: GitRepo, config: GitTargetConfig, commit: str, resolve_s
     roots: dict[str, str] = {p: snap.text(p) for p in ("pyproject.toml", "setup.py", "setup.cfg") if p in snap.contents}
     index = CodeIndex.build(snap, library_roots(roots, tool_packages()))
     index_sha = repo.raw.add(
-        json.dumps(
-            {
-                "commit": commit,
-                "files": [
-                    {"path": f.path, "blob": f.oid, "scope": f.scope, "imports": sorted(f.imports)}
-                    for f in index.everything()
-                ],
-            },
-            indent=1,
-        ).encode(),
+        file_list_json(
+            commit,
+            [
+                {"path": f.path, "blob": f.oid, "scope": f.scope, "imports": sorted(f.imports)}
+                for f in index.everything()
+            ],
+        ),
         url=repo.where(("code-scan", commit)),
         content_type="application/json",
     )

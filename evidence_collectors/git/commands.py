@@ -7,6 +7,7 @@ A job "runs something" only when at least one of its lines is neither a no-op (e
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from evidence_collectors.git.prefilter import may_match
 
@@ -139,6 +140,8 @@ def logical_lines(text: str) -> list[str]:
 def split_chain(line: str) -> list[str]:
     """Split a shell line at `&&`, `||` and `;` outside quotes and `$( )`/`( )` groups, so a `python -c "a; b"` or
     `VAR=$(cmd; cmd)` stays one command."""
+    if ";" not in line and "&&" not in line and "||" not in line:  # nothing to split at
+        return [line]
     if not any(c in line for c in "'\"("):  # nothing to keep together: the plain split
         return re.split(r"&&|\|\||;", line)
     parts: list[str] = []
@@ -187,8 +190,15 @@ _VARIABLE = re.compile(r"\$\{?[A-Za-z_]\w*\}?")
 
 
 def activities_of(text: str) -> set[str]:
+    """What a command line does (test, train, deploy, ...)."""
+    return set(_activities(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _activities(text: str) -> frozenset[str]:
+    """`activities_of`, remembered: the same lines come back in many jobs and scripts."""
     if reads_only(text):
-        return set()
+        return frozenset()
     text = _VARIABLE.sub("", text)  # `$MODEL_REGISTRY` names a value, not what the command does
     if _LEADING.sub("", text.strip()).split(" ", 1)[0] in {"kubectl", "oc", "helm"}:
         text = _QUOTED.sub("''", text)  # a patch or value payload says nothing about the verb
@@ -197,7 +207,7 @@ def activities_of(text: str) -> set[str]:
     if "deploy" in found and _NOT_A_DEPLOYMENT.search(text):  # documentation sites and packages are published
         found.discard("deploy")
         found.add("publish")
-    return found
+    return frozenset(found)
 
 
 def _command_words(line: str) -> list[str]:

@@ -11,6 +11,7 @@ from evidence_collectors.git.code_index import CodeIndex
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.manifests import Manifests
 from evidence_collectors.git.pipelines import Pipelines
+from evidence_collectors.git.prefilter import at_line_start
 from evidence_collectors.git.scope import path_scope
 from evidence_collectors.git.snapshot import Snapshot, TreeEntry
 from evidence_collectors.git.tools import DATA_VALIDATION, DATA_VERSIONING_CODE, FEATURE_STORE, detect
@@ -160,7 +161,7 @@ def data_findings(snap: Snapshot, index: CodeIndex, pipelines: Pipelines, manife
     }
     if ge_dirs:
         validation.setdefault("great_expectations", set()).update(ge_dirs)
-    soda = {p for p in snap.contents if p.endswith((".yml", ".yaml")) and re.search(r"(?m)^checks for ", snap.text(p))}
+    soda = {p for p in snap.contents if p.endswith((".yml", ".yaml")) and at_line_start(snap.text(p), "checks for ")}
     if soda:
         validation.setdefault("soda", set()).update(soda)
     rule_files = (

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from evidence_collectors.git import yamldocs
 from evidence_collectors.git.findings import Finding, Findings, sample
+from evidence_collectors.git.prefilter import at_line_start
 from evidence_collectors.git.snapshot import Snapshot
 from evidence_collectors.outcome import of, ratio
 
@@ -111,13 +112,13 @@ def scan(snap: Snapshot) -> Dependencies:
     deps = Dependencies()
     for entry in snap.entries:
         name = entry.name.lower()
-        text = snap.text(entry.path)
         if name in LOCK_NAMES or name.endswith(".conda-lock.yml"):
             deps.locks.append(entry.path)
             continue
         if _REQUIREMENTS.match(name) or (
             name.endswith(".txt") and posixpath.basename(posixpath.dirname(entry.lower)) == "requirements"
         ):
+            text = snap.text(entry.path)
             deps.files.append(entry.path)
             if _COMPILED.search(text):
                 deps.locks.append(entry.path)
@@ -130,6 +131,7 @@ def scan(snap: Snapshot) -> Dependencies:
                     deps.unpinned_examples.append(spec)
             deps.packages |= {m.group(1) for s in specs if (m := _NAME.match(s))}
         elif name in DEPENDENCY_NAMES:
+            text = snap.text(entry.path)
             deps.files.append(entry.path)
             if name in {"environment.yml", "environment.yaml", "conda.yaml", "conda.yml", "python_env.yaml"}:
                 conda, pip = _conda(text)
@@ -301,7 +303,7 @@ def _setup_cfg(text: str) -> tuple[int, int]:
 def _environment(text: str) -> tuple[int, int] | None:
     """A conda environment file of any name: a mapping whose `dependencies` list holds conda specs (and perhaps a
     pip list); None when the YAML is something else."""
-    if not _ENV_HINT.search(text):
+    if not at_line_start(text, "dependencies") or not _ENV_HINT.search(text):
         return None
     try:
         doc = yamldocs.load(text)
@@ -343,25 +345,28 @@ def manifest_pinning(snap: Snapshot) -> list[ManifestPinning]:
         folder = posixpath.dirname(entry.path)
         if entry.path not in snap.contents:
             continue
-        text = snap.text(entry.path)
         kind = name
         if name.endswith(".in") and name.startswith("requirements"):
             if name[:-3] + ".txt" in names.get(folder, {}):
                 continue
-            counted = _count(_requirement_lines(text))
+            counted = _count(_requirement_lines(snap.text(entry.path)))
         elif _REQUIREMENTS.match(name) or (
             name.endswith(".txt") and posixpath.basename(folder.lower()) == "requirements"
         ):
-            counted = _count(_requirement_lines(text))
+            counted = _count(_requirement_lines(snap.text(entry.path)))
         elif name == "pyproject.toml":
-            counted = _pyproject(text)
+            counted = _pyproject(snap.text(entry.path))
         elif name == "pipfile":
-            counted = _pipfile(text)
+            counted = _pipfile(snap.text(entry.path))
         elif name == "setup.py":
-            counted = _setup_py(text)
+            counted = _setup_py(snap.text(entry.path))
         elif name == "setup.cfg":
-            counted = _setup_cfg(text)
-        elif name.endswith((".yml", ".yaml")) and not _CONDA_LOCK.search(name) and (env := _environment(text)):
+            counted = _setup_cfg(snap.text(entry.path))
+        elif (
+            name.endswith((".yml", ".yaml"))
+            and not _CONDA_LOCK.search(name)
+            and (env := _environment(snap.text(entry.path)))
+        ):
             kind, counted = "environment", env
         else:
             continue

@@ -9,6 +9,8 @@ from __future__ import annotations
 import errno
 import os
 import subprocess
+import tempfile
+import threading
 from pathlib import Path
 
 from evidence_collectors.http import CollectError, Unavailable
@@ -23,6 +25,41 @@ _SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.quotePath=false", "--n
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     return {**env, **_SAFE_ENV}
+
+
+def _run(command: list[str], stdin: bytes | None, timeout_s: float) -> tuple[int, bytes, bytes]:
+    """(exit status, stdout, stderr) of a command, killed after `timeout_s` (subprocess.TimeoutExpired).
+
+    Input and errors go through temporary files, so the output is the only pipe and is read in one call: the output
+    of `cat-file --batch` is tens of megabytes on a large repository, and `subprocess.run` polls it in small chunks
+    while feeding the input, which cost more CPU than git itself."""
+    with tempfile.TemporaryFile() as given, tempfile.TemporaryFile() as errors:
+        if stdin:
+            given.write(stdin)
+            given.seek(0)
+        proc = subprocess.Popen(command, stdin=given, stdout=subprocess.PIPE, stderr=errors, env=_env())
+        expired = threading.Event()
+
+        def kill() -> None:
+            expired.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout_s, kill)
+        timer.start()
+        try:
+            assert proc.stdout is not None
+            with proc.stdout:
+                out = proc.stdout.read()
+            code = proc.wait()
+        finally:
+            timer.cancel()
+            if proc.poll() is None:  # interrupted while reading: leave no process behind
+                proc.kill()
+                proc.wait()
+        if expired.is_set():
+            raise subprocess.TimeoutExpired(command, timeout_s)
+        errors.seek(0)
+        return code, out, errors.read()
 
 
 class GitRepo:
@@ -41,31 +78,20 @@ class GitRepo:
         """Output of `git -C PATH ARGS` and the SHA-256 under which it was stored ("" when not kept)."""
         self.check_path()
         try:
-            done = subprocess.run(
-                ["git", "-C", str(self.path), *_SAFE_CONFIG, *args],
-                input=stdin,
-                capture_output=True,
-                timeout=self.timeout_s,
-                env=_env(),
-                check=False,
-            )
+            code, stdout, stderr = _run(["git", "-C", str(self.path), *_SAFE_CONFIG, *args], stdin, self.timeout_s)
         except FileNotFoundError:
             raise Unavailable("the git executable is not installed") from None
         except subprocess.TimeoutExpired:
             raise Unavailable(f"{self.where(args)} did not finish within {self.timeout_s:g} s") from None
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        if code != 0:
+            message = stderr.decode("utf-8", "replace").strip().splitlines()
             first = next(
                 (line for line in message if line.startswith(("fatal:", "error:"))),
-                message[0] if message else f"exit status {done.returncode}",
+                message[0] if message else f"exit status {code}",
             )
             raise CollectError(self.redactor(f"{self.where(args)} failed: {first}"))
-        sha = (
-            self.raw.add(self.redactor.bytes(done.stdout), url=self.where(args), content_type="text/plain")
-            if keep
-            else ""
-        )
-        return done.stdout, sha
+        sha = self.raw.add(self.redactor.bytes(stdout), url=self.where(args), content_type="text/plain") if keep else ""
+        return stdout, sha
 
     def check_path(self) -> None:
         """A missing path is unavailable (not cloned yet, wrong mount); a path that cannot be followed is an error."""

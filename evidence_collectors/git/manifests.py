@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidence_collectors.git import prefilter, yamldocs
+from evidence_collectors.git import yamldocs
 from evidence_collectors.git.ci_parse import ci_system
 from evidence_collectors.git.findings import Finding, Findings, sample
+from evidence_collectors.git.prefilter import at_line_start
 from evidence_collectors.git.scope import path_scope
 from evidence_collectors.git.snapshot import Snapshot
 
@@ -35,12 +36,30 @@ GITOPS = {
 }
 _TEMPLATE_LINE = re.compile(r"^\s*\{\{-?.*-?\}\}\s*$")
 _TEMPLATE = re.compile(r"\{\{-?.*?-?\}\}")
-# YAML is parsed only when it may be a manifest, playbook, CloudFormation template, search space or rollout values.
-_WORTH_PARSING = re.compile(
-    r"apiVersion|canaryTrafficPercent|blueGreen|AWSTemplateFormatVersion|AWS::|hosts:|sweeper|search_?space|searchSpace"
-    r"|^method:|pipelineSpec|pipelineInfo",
-    re.MULTILINE,
+# YAML is parsed only when it may be a manifest, playbook, CloudFormation template, search space or rollout values:
+# when it holds one of these words, or a line starting `method:`. Substring tests (no regular expression: on the
+# largest YAML files, compiled pipelines, a search for a pattern alternative at every position cost more than the
+# rest of this scan).
+_WORTH_PARSING = (
+    "apiVersion",
+    "canaryTrafficPercent",
+    "blueGreen",
+    "AWSTemplateFormatVersion",
+    "AWS::",
+    "hosts:",
+    "sweeper",
+    "searchspace",
+    "search_space",
+    "searchSpace",
+    "pipelineSpec",
+    "pipelineInfo",
 )
+
+
+def worth_parsing(text: str) -> bool:
+    return any(w in text for w in _WORTH_PARSING) or at_line_start(text, "method:")
+
+
 # Every key or value `_traffic` matches while walking holds one of these words, or is a weighted route ("weight"
 # beside "route", "backendRefs" or "backends"): see may_route.
 _ROUTING_WORDS = (
@@ -53,16 +72,15 @@ _ROUTING_WORDS = (
     "alb.ingress.kubernetes.io/actions",
 )
 KUSTOMIZATION_FILES = {"kustomization.yaml", "kustomization.yml"}
-_KFP_PIPELINE_SPEC = re.compile(r"^pipelineSpec:", re.MULTILINE)
-_KFP_INFO = re.compile(r"^pipelineInfo:", re.MULTILINE)
-_KFP_DEPLOYMENT = re.compile(r"^deploymentSpec:", re.MULTILINE)
 
 
 def compiled_kfp(text: str) -> bool:
     """Top-level keys of a compiled KFP pipeline (IR YAML), without an apiVersion (an Argo workflow is parsed)."""
-    if _API.search(text):
+    if "apiVersion:" in text and _API.search(text):
         return False
-    return bool(_KFP_PIPELINE_SPEC.search(text) or (_KFP_INFO.search(text) and _KFP_DEPLOYMENT.search(text)))
+    return at_line_start(text, "pipelineSpec:") or (
+        at_line_start(text, "pipelineInfo:") and at_line_start(text, "deploymentSpec:")
+    )
 
 
 _KIND = re.compile(r"^kind:\s*['\"]?(\w+)", re.MULTILINE)
@@ -181,7 +199,7 @@ def scan(snap: Snapshot) -> Manifests:
             continue
         text = snap.text(path)
         kustomization = posixpath.basename(lower) in KUSTOMIZATION_FILES  # often written without apiVersion
-        if not kustomization and not prefilter.search(_WORTH_PARSING, text):
+        if not kustomization and not worth_parsing(text):
             continue
         if compiled_kfp(text):
             # a compiled KFP pipeline (top-level pipelineInfo and deploymentSpec, or pipelineSpec) is known by its
@@ -192,7 +210,8 @@ def scan(snap: Snapshot) -> Manifests:
         if kustomization:
             result.kustomizations += [(path, d) for d in docs]
         result.docs += [(path, d) for d in docs]
-        if not docs and _KIND.search(text) and _API.search(text):  # a template that stays unparsable
+        unparsable = not docs and "kind:" in text and "apiVersion:" in text  # a template that stays unparsable
+        if unparsable and _KIND.search(text) and _API.search(text):
             for kind in _KIND.findall(text):
                 result.files.add(path)
                 result.add(result.kinds, kind, path)

@@ -51,20 +51,19 @@ def scan(snap: Snapshot, index: CodeIndex, manifests: Manifests) -> Pipelines:
         ):  # tests, examples, tutorials and templates define no pipeline of the project
             continue
         name = entry.name.lower()
-        text = snap.text(entry.path)
         if name in {"dvc.yaml", "dvc.yml"}:
             result.add("dvc", entry.path)
             with contextlib.suppress(yamldocs.YAMLError):
-                _dvc_yaml(entry.path, yamldocs.load(text), result)
+                _dvc_yaml(entry.path, yamldocs.load(snap.text(entry.path)), result)
         elif name.endswith(".dvc") and entry.path in snap.contents:
             try:
-                doc = yamldocs.load(text)
+                doc = yamldocs.load(snap.text(entry.path))
             except yamldocs.YAMLError:
                 doc = None
             result.dvc_outs += len(doc.get("outs") or []) if isinstance(doc, dict) else 0
         elif name == "mlproject":
             try:
-                doc = yamldocs.load(text)
+                doc = yamldocs.load(snap.text(entry.path))
             except yamldocs.YAMLError:
                 doc = None
             points = doc.get("entry_points") if isinstance(doc, dict) else None

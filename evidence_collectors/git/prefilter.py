@@ -82,6 +82,11 @@ def may_match(pattern: re.Pattern[str], text: str, lowered: str | None = None) -
     return any(w in text for w in words)
 
 
+def at_line_start(text: str, word: str) -> bool:
+    """`re.search("^" + re.escape(word), text, re.MULTILINE)`, without trying the pattern at every position."""
+    return text.startswith(word) or f"\n{word}" in text
+
+
 def search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """`pattern.search(text)`, skipped when the text holds none of its words."""
     return pattern.search(text) if may_match(pattern, text) else None

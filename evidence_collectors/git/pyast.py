@@ -52,16 +52,27 @@ class Rule:
         head = re.match(r"\^([a-z_][a-z0-9_]*(?:\\\.[a-z_][a-z0-9_]*)*)", self.name)
         return (head.group(1).replace("\\.", "."),) if head else ()
 
-    def applies(self, imports: frozenset[str]) -> bool:
+    @cached_property
+    def module_roots(self) -> frozenset[str]:
+        return frozenset(m.split(".", 1)[0] for m in self.modules)
+
+    def applies(self, imports: frozenset[str], roots: frozenset[str] | None = None) -> bool:
         """The file imports one of the modules, a submodule of one, or a package above one (`import tensorflow as
-        tf` for `tensorflow.summary...`)."""
+        tf` for `tensorflow.summary...`). `roots`: the first parts of `imports`, when the caller knows them."""
         if not self.modules:
             return True
-        roots = {i.split(".", 1)[0] for i in imports}
-        wanted = [m for m in self.modules if m.split(".", 1)[0] in roots]  # most files fail here, cheaply
+        if roots is None:
+            roots = import_roots(imports)
+        if roots.isdisjoint(self.module_roots):  # most files fail here, cheaply
+            return False
+        wanted = [m for m in self.modules if m.split(".", 1)[0] in roots]
         return any(i.startswith(m) or m.startswith(i + ".") for i in imports for m in wanted)
 
     def scan_words(self) -> tuple[str, ...]:
+        return self._scan_words
+
+    @cached_property
+    def _scan_words(self) -> tuple[str, ...]:
         last = self.name.rsplit("\\.", 1)[-1]
         return self.words or tuple(w.lstrip("_") for w in re.findall(r"[A-Za-z_]\w{2,}", last)) or (self.name,)
 
@@ -77,6 +88,11 @@ class Rule:
             if wanted and str(call.keywords[key]).lower() != wanted:
                 return False
         return True
+
+
+def import_roots(imports: frozenset[str]) -> frozenset[str]:
+    """Top-level packages of a file's imports."""
+    return frozenset(i.split(".", 1)[0] for i in imports)
 
 
 @dataclass
@@ -230,6 +246,7 @@ class CallIndex:
     def __init__(self, index: CodeIndex) -> None:
         self.index = index
         self._parsed: dict[str, PyFacts] = {}
+        self._roots: dict[frozenset[str], frozenset[str]] = {}  # many files share one set of imports
 
     def facts(self, source: SourceFile) -> PyFacts:
         found = self._parsed.get(source.path)
@@ -241,9 +258,10 @@ class CallIndex:
         """Every call matching a rule in the project's own files (or in `files`), in path and line order."""
         hits: list[Hit] = []
         for source in self.index.files if files is None else files:
-            usable = [
-                r for r in rules if r.applies(source.imports)
-            ]  # a rule on an SDK the file never imports cannot match
+            roots = self._roots.get(source.imports)
+            if roots is None:
+                roots = self._roots[source.imports] = import_roots(source.imports)
+            usable = [r for r in rules if r.applies(source.imports, roots)]  # an SDK the file never imports: no match
             if not usable or not any(w in source.text for r in usable for w in r.scan_words()):
                 continue
             for call in self.facts(source).calls:

@@ -6,6 +6,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
+from evidence_collectors.git.code_index import lines_holding
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.snapshot import Snapshot, TreeEntry
 
@@ -58,6 +59,33 @@ class TestSuite:
     files: list[str] = field(default_factory=list)
     cases: int = 0
     layers: dict[str, set[str]] = field(default_factory=dict)
+    case_lines: dict[str, list[int]] = field(default_factory=dict)  # file -> line of each test case counted
+
+
+def case_lines(pattern: re.Pattern[str], text: str) -> list[int]:
+    """Line number (from 1) where each match of the pattern starts."""
+    if pattern is _PY_CASE:
+        return _py_case_lines(text)
+    found: list[int] = []
+    line, at = 1, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", at, match.start())
+        at = match.start()
+        found.append(line)
+    return found
+
+
+def _py_case_lines(text: str) -> list[int]:
+    """`case_lines` for `_PY_CASE`: a match lies within one line, from its start, and holds `def`, so the pattern is
+    tried only at the starts of the lines holding it."""
+    found: list[int] = []
+    line, at = 1, 0
+    for start in lines_holding(text, "def"):
+        if _PY_CASE.match(text, start):
+            line += text.count("\n", at, start)
+            at = start
+            found.append(line)
+    return found
 
 
 def _suffix(entry: TreeEntry) -> str:
@@ -89,9 +117,12 @@ def is_test_file(entry: TreeEntry, text: str) -> bool:
 
 def scan(snap: Snapshot) -> TestSuite:
     suite = TestSuite()
+    # the test files of other languages are known by name: read together before their cases are counted
+    snap.prefetch(e.path for e in snap.entries if _suffix(e) in _CASES and _suffix(e) != ".py" and is_test_file(e, ""))
     for entry in snap.entries:
         suffix = _suffix(entry)
-        text = snap.text(entry.path) if suffix in _CASES or entry.name.lower() == "setup.cfg" else ""
+        # only a Python file's test status depends on its content: other sources are decoded once known as tests
+        text = snap.text(entry.path) if suffix == ".py" or entry.name.lower() == "setup.cfg" else ""
         if suffix not in _CASES or not is_test_file(entry, text):
             if entry.name.lower() in {"locustfile.py", ".mutmut-cache", "mutmut_config.py"} or (
                 entry.name.lower() == "setup.cfg" and "[mutmut]" in text
@@ -99,8 +130,11 @@ def scan(snap: Snapshot) -> TestSuite:
                 layer = "performance" if entry.name.lower() == "locustfile.py" else "mutation"
                 suite.layers.setdefault(layer, set()).add(entry.path)
             continue
+        text = text or snap.text(entry.path)
         suite.files.append(entry.path)
-        suite.cases += len(_CASES[_suffix(entry)].findall(text))
+        lines = case_lines(_CASES[suffix], text)
+        suite.cases += len(lines)
+        suite.case_lines[entry.path] = lines
         named = [layer for layer, pattern in _LAYERS if re.search(pattern, entry.lower)]
         named += [
             layer
@@ -113,7 +147,7 @@ def scan(snap: Snapshot) -> TestSuite:
 
 
 def test_findings(snap: Snapshot, suite: TestSuite) -> Findings:
-    raw = snap.raws(set(suite.files))
+    raw = snap.raws(set(suite.files), lines=suite.case_lines)
     unread = sum(1 for p in suite.files if p not in snap.contents)
     layers = sorted(suite.layers)
     return {
