@@ -23,9 +23,11 @@ _AZURE_STEP = re.compile(
     re.MULTILINE,
 )
 _NOT_CI = re.compile(r"^(apiVersion|kind|services|version)\s*:", re.MULTILINE)
+# a step naming its builder image: Google's builders, Artifact Registry, python, or any `owner/image` path (a step list
+# indented under `steps:` as well as flush with it)
 _CLOUD_BUILD_STEP = re.compile(
-    r"^-\s*name\s*:\s*['\"]?(?:[\w.-]*gcr\.io/|[\w-]+-docker\.pkg\.dev/|(?:docker\.io/)?(?:library/)?python[:'\"\s]"
-    r"|google/cloud-sdk|\$_?\{?\w*IMAGE)",
+    r"^\s*-\s*name\s*:\s*['\"]?(?:[\w.-]*gcr\.io/|[\w-]+-docker\.pkg\.dev/|(?:docker\.io/)?(?:library/)?python[:'\"\s]"
+    r"|google/cloud-sdk|\$_?\{?\w*IMAGE|[\w.-]+/[\w./-]+(?::[\w.-]+)?['\"]?\s*$)",
     re.MULTILINE | re.IGNORECASE,
 )
 _CLOUD_BUILD_ARGS = re.compile(r"^\s+(args|entrypoint|script)\s*:", re.MULTILINE)

@@ -338,7 +338,7 @@ def ci_system(path: str) -> str | None:
     directory = posixpath.dirname(lower)
     is_yaml = name.endswith((".yml", ".yaml"))
     checks: list[tuple[bool, str]] = [
-        (directory == ".github/workflows" and is_yaml, "github_actions"),
+        ((directory == ".github/workflows" or directory.endswith("/.github/workflows")) and is_yaml, "github_actions"),
         (lower == ".gitlab-ci.yml", "gitlab_ci"),
         (name.startswith("jenkinsfile") or name.endswith(".jenkinsfile"), "jenkins"),
         (

@@ -31,7 +31,14 @@ def _p(imports: str, code: str, packages: str = "") -> ToolSpec:
 
 
 EXPERIMENT_TRACKING = {
-    "mlflow": _t("mlflow", packages="mlflow mlflow-skinny"),
+    # a run logged, not only a model loaded from the registry (serving code imports mlflow too)
+    "mlflow": _p(
+        "mlflow ray.air.integrations.mlflow ray.tune.integration.mlflow",
+        r"\bmlflow\.(?:log_\w+|start_run|autolog|set_experiment|pipelines|recipes|\w+\.(?:autolog|log_model))\b"
+        r"|^\s*(?:log_metrics?|log_params?|log_artifacts?|start_run|autolog)\s*\("
+        r"|\b(?:MLflowLoggerCallback|MLflowCallback|setup_mlflow)\s*\(",  # Ray, Transformers, Ray Tune
+        packages="mlflow mlflow-skinny",
+    ),
     "wandb": _t("wandb"),
     "comet": _t("comet_ml", packages="comet-ml comet_ml"),
     "neptune": _t("neptune neptune_client", packages="neptune neptune-client"),
