@@ -3,6 +3,7 @@
 python -m bench                 # every benchmark
 python -m bench scoring cli     # only bench_scoring and bench_cli_startup (names match by prefix)
 python -m bench git_holdout     # the git collector on the held-out label file (bench/git_corpus/holdout.yaml)
+python -m bench workshop_browser  # the workshop in headless Chromium: click -> page settled (bench_workshop_browser)
 """
 
 from __future__ import annotations
