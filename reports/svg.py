@@ -126,7 +126,7 @@ def radar_svg(data: RadarData) -> str:
             f'stroke="{COLOURS["grid"]}" stroke-width="{1.2 if ring == data.max_value else 0.6}"/>'
         )
         x, y = point(0, ring)
-        body.append(_text(x + 4, y + 4, str(ring), 10, fill=COLOURS["muted"]))
+        body.append(_text(x + 4, y + 4, str(ring), 11, fill=COLOURS["muted"]))
     for k, axis in enumerate(data.axes):
         x, y = point(k, data.max_value)
         body.append(

@@ -96,3 +96,32 @@ def test_wrap_and_fit() -> None:
     assert len(lines) == 2 and lines[0] == "人工智能研" and lines[1].endswith("…")
     assert svg.fit("short", 100, 10) == "short"
     assert svg.fit("a very long label indeed", 40, 10).endswith("…")
+
+
+def test_chart_text_is_at_least_7_pt_as_laid_out_on_the_page() -> None:
+    """An SVG is scaled to its box: its text size on paper is font-size x (box width / viewBox width)."""
+    from pathlib import Path
+
+    from reports.build import ReportFormat, render_report
+
+    css = (Path(svg.__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+    margins = re.search(r"@page\s*\{[^}]*?margin:\s*[\d.]+mm\s+([\d.]+)mm\s+[\d.]+mm\s+([\d.]+)mm", css)
+    assert margins is not None
+    content_pt = (210 - float(margins.group(1)) - float(margins.group(2))) / 25.4 * 72  # A4 text column
+    overview = re.search(r"\.overview svg\.chart\s*\{\s*width:\s*([\d.]+)%", css)
+    assert overview is not None
+    html = render_report(example_parts(), ReportFormat.html, "en").decode()
+    sections = re.split(r'(?=<section class=")', html)
+    smallest: dict[str, float] = {}
+    for section in sections:
+        share = float(overview.group(1)) / 100 if section.startswith('<section class="overview"') else 1.0
+        for m in re.finditer(r"<svg([^>]*)>(.*?)</svg>", section, re.S):
+            box, label = (
+                re.search(r'viewBox="0 0 ([\d.]+) ', m.group(1)),
+                re.search(r'aria-label="([^"]*)"', m.group(1)),
+            )
+            assert box is not None and label is not None
+            sizes = [float(x) for x in re.findall(r'font-size="([\d.]+)"', m.group(2))]
+            on_paper = min(sizes) * share * content_pt / float(box.group(1))
+            smallest[label.group(1)[:40]] = min(on_paper, smallest.get(label.group(1)[:40], on_paper))
+    assert smallest and all(pt >= 7.0 for pt in smallest.values()), smallest
