@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from assessors.assessment import Assessment
 from assessors.binding import MigrationReport, bind
+from assessors.check_results import CheckReport
 from assessors.checks import bundle_targets, check_report
 from assessors.draft import DraftResult, draft
-from assessors.evidence import BundleFacts, decide, merge
+from assessors.evidence import BundleFacts, EvidenceDecision, decide, merge
 from assessors.results import AssessmentResult, EvidenceSummary
 from assessors.scoring import score
 from assessors.storage import read_assessment
@@ -22,6 +24,40 @@ from capability_model.sourcefile import SourceError, capped
 from evidence_collectors.bundle import RECORDS, BundleReadError, read_records, verify_bundle
 from evidence_collectors.bundle_format import BundleInfo, read_info
 from evidence_collectors.records import EvidenceRecord
+
+_VERDICTS: dict[tuple[str, str], tuple[dict[str, EvidenceDecision], CheckReport]] = {}
+_VERDICTS_LOCK = threading.Lock()
+_VERDICTS_KEPT = 16
+
+
+def evidence_verdicts(
+    framework: LoadedFramework, evidence: EvidenceBundle | None
+) -> tuple[dict[str, EvidenceDecision], CheckReport]:
+    """What a bundle says of each checked requirement, and the check report, for one framework file.
+
+    Both depend only on the framework's bytes and the bundle's manifest, not on anyone's answers, so they are worked
+    out once per pair and shared (the workshop rescores after every click; `decide` and `check_report` were most of
+    that work). The results are never changed by their users."""
+    fw = framework.framework
+    key = (framework.sha256, evidence.manifest_sha256 if evidence else "")
+    with _VERDICTS_LOCK:
+        known = _VERDICTS.get(key)
+    if known is not None:
+        return known
+    records = evidence.records if evidence else []
+    decisions = decide(fw, records) if evidence else {}
+    checks = check_report(
+        fw,
+        decisions,
+        records,
+        bundle_targets(evidence.info if evidence else None, records),
+        evidence.manifest_sha256 if evidence else None,
+    )
+    with _VERDICTS_LOCK:
+        if len(_VERDICTS) >= _VERDICTS_KEPT:
+            _VERDICTS.pop(next(iter(_VERDICTS)))
+        _VERDICTS[key] = (decisions, checks)
+    return decisions, checks
 
 
 @dataclass(frozen=True)
@@ -44,7 +80,7 @@ class OpenAssessment:
         """Levels from manual answers, with evidence deciding the requirements that carry probe expectations."""
         fw = self.framework.framework
         target = target_level or self.assessment.target_level
-        decisions = decide(fw, evidence.records) if evidence else {}
+        decisions, checks = evidence_verdicts(self.framework, evidence)
         facts = (
             BundleFacts(manifest_sha256=evidence.manifest_sha256, records=frozenset(r.id for r in evidence.records))
             if evidence
@@ -64,14 +100,6 @@ class OpenAssessment:
                 decided=sum(1 for o in merged.outcomes.values() if o.provenance == "evidence"),
             )
         outcomes = list(merged.outcomes.values())
-        records = evidence.records if evidence else []
-        checks = check_report(
-            fw,
-            decisions,
-            records,
-            bundle_targets(evidence.info if evidence else None, records),
-            evidence.manifest_sha256 if evidence else None,
-        )
         return result.model_copy(
             update={
                 "checks": checks,
