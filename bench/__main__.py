@@ -27,7 +27,10 @@ def _modules(selected: list[str]) -> list[str]:
     names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name.startswith("bench_"))
     if not selected:
         return names
-    return [n for n in names if any(n.removeprefix("bench_").startswith(s) for s in selected)]
+    short = [n.removeprefix("bench_") for n in names]
+    # a name that is a benchmark's whole name selects that one only (`workshop` is not also `workshop_browser`)
+    wanted = [s for s in selected if s not in short]
+    return [n for n, m in zip(names, short, strict=True) if m in selected or any(m.startswith(s) for s in wanted)]
 
 
 def _benchmarks(selected: list[str]) -> list[tuple[str, Callable[[], list[Figure]]]]:
