@@ -49,7 +49,7 @@ app.command("migrate")(assess_cmd.migrate)
 app.command("collect")(evidence_cmd.collect)
 app.command("report")(report_cmd.report)
 app.command("report-verify", hidden=True)(report_cmd.verify)  # reached as `report verify` (see main)
-app.command("workshop")(workshop_cmd.workshop)
+app.add_typer(workshop_cmd.app, name="workshop")
 
 
 def main() -> None:

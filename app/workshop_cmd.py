@@ -1,9 +1,10 @@
 """`workshop`: start the Streamlit workshop UI on an embedded SQLite database (or a PostgreSQL server given by its
-URL), behind an access code.
+URL), behind an access code or, on a shared server, behind accounts (`workshop accounts add NAME --role ROLE`).
 
 Before the server starts, the database is checked (a damaged one is refused, exit 2, never replaced) and so is the
 operator's targets file; the app then gets its configuration through the environment, the access code only as a
-hash. Without a code the server may listen only on a loopback address. The server runs app/workshop/server.py: the
+hash. When the database holds enabled accounts, people log in with them instead of a code; without accounts the
+server may listen only on a loopback address. The server runs app/workshop/server.py: the
 app behind a guard on Streamlit's own HTTP endpoints, with every option that protects it given on its command line.
 """
 
@@ -12,10 +13,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from assessors.sql_store import SqlStore
 
 APP_SCRIPT = Path(__file__).parent / "workshop" / "server.py"  # main.py behind the guard of guard.py
 DB_OPEN_WAIT_S = 2.0  # how long to wait for another program's lock before calling the database locked
@@ -58,6 +63,12 @@ def streamlit_command(port: int, host: str) -> list[str]:
     return command
 
 
+_NEED_ACCOUNTS = (
+    "Create accounts first (mlops-maturity workshop accounts add NAME --role facilitator --db ...), "
+    "or use a loopback --host (127.0.0.1, ::1, localhost)."
+)
+
+
 def _refuse(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(2)
@@ -83,14 +94,14 @@ def _operator_code(env_name: str | None, file: Path | None) -> str | None:
     return code
 
 
-def _check_database(db: Path | str) -> str:
-    """Open the database once (creating or upgrading its schema) and return where it is, as shown to people (a
-    server's URL without its password); a database that cannot be used is refused, exit 2, with no traceback."""
+def _check_database(db: Path | str) -> SqlStore:
+    """Open the database once (creating or upgrading its schema); its `location` is where it is, as shown to people
+    (a server's URL without its password); a database that cannot be used is refused, exit 2, with no traceback."""
     from assessors.sql_open import open_store
     from assessors.store import DatabaseProblem
 
     try:
-        return open_store(db, open_wait_s=DB_OPEN_WAIT_S).location
+        return open_store(db, open_wait_s=DB_OPEN_WAIT_S)
     except DatabaseProblem as exc:
         _refuse(f"{exc}\nThe database is left as it is: repair or move it, or name another database with --db.")
 
@@ -105,6 +116,7 @@ def _check_targets(targets: Path) -> None:
 
 
 def workshop(
+    ctx: typer.Context,
     db: Annotated[
         str,
         typer.Option(
@@ -147,14 +159,23 @@ def workshop(
             "from this server's environment or files).",
         ),
     ] = None,
+    session_hours: Annotated[
+        float,
+        typer.Option(
+            "--session-hours", min=0.001, help="With accounts: how long a login lasts before it is asked again."
+        ),
+    ] = 8.0,
 ) -> None:
     """Start the workshop UI: create or open an assessment and answer it together; every change is saved at once.
 
     Each browser enters the access code (random and printed here, unless given with --access-code-env or
     --access-code-file) and a name once; a signed cookie then lets its reloads and other tabs in until the person
-    leaves, 12 hours pass or the server restarts."""
+    leaves, 12 hours pass or the server restarts. When the database holds accounts, each person logs in with their
+    own instead (a login lasts --session-hours); on another than a loopback address accounts are required."""
+    if ctx.invoked_subcommand is not None:
+        return  # `workshop accounts ...`
     from app.workshop import access
-    from app.workshop.config import ACCESS_ENV, DATA_ENV, DB_ENV, OPEN, TARGETS_ENV, ServerConfig
+    from app.workshop.config import ACCESS_ENV, ACCOUNTS, DATA_ENV, DB_ENV, OPEN, SESSION_ENV, TARGETS_ENV, ServerConfig
     from assessors.pg_url import is_postgres_url, parse, without_password
 
     if sum((access_code_env is not None, access_code_file is not None, no_access_code)) > 1:
@@ -168,19 +189,38 @@ def workshop(
     if is_postgres_url(db):
         if data_dir is None:
             _refuse("a PostgreSQL database needs --data-dir: the folder on this machine for the evidence bundles")
-        shown = _check_database(db)
-        db_shown = without_password(db)
+        store = _check_database(db)
+        shown, db_shown = store.location, without_password(db)
     else:
-        _check_database(Path(db).expanduser())  # before resolving: a link to a missing file is refused, not followed
+        if not access.is_loopback(host) and not Path(db).expanduser().exists():
+            _refuse(f"--host {host} is refused: {db} does not exist yet, so it has no accounts. {_NEED_ACCOUNTS}")
+        store = _check_database(Path(db).expanduser())  # before resolving: a link to a missing file is refused
         db_shown = shown = str(Path(db).expanduser().resolve())
+    accounts = store.has_accounts()
+    if not accounts and not access.is_loopback(host):
+        _refuse(
+            f"--host {host} is refused: the database has no accounts, so anyone who reaches the server could open, "
+            f"change and sign every assessment. {_NEED_ACCOUNTS}"
+        )
+    if accounts and (access_code_env is not None or access_code_file is not None or no_access_code):
+        _refuse("the database has accounts: people log in with them, so no access code option applies")
     data_path = data_dir.expanduser().resolve() if data_dir is not None else None
     targets_path = targets.expanduser().resolve() if targets is not None else None
     if targets_path is not None:
         _check_targets(targets_path)
-    code = None if no_access_code else (given or access.new_code())
-    code_hash = OPEN if code is None else access.hash_code(code)
-    config = ServerConfig(db=db_shown, access=code_hash, targets=targets_path, data=data_path)
-    hidden = {DB_ENV, ACCESS_ENV, TARGETS_ENV, DATA_ENV, access_code_env}  # the server sees the code only as its hash
+    code = None if no_access_code or accounts else (given or access.new_code())
+    code_hash = ACCOUNTS if accounts else OPEN if code is None else access.hash_code(code)
+    config = ServerConfig(
+        db=db_shown, access=code_hash, session_s=session_hours * 3600, targets=targets_path, data=data_path
+    )
+    hidden = {
+        DB_ENV,
+        ACCESS_ENV,
+        TARGETS_ENV,
+        DATA_ENV,
+        SESSION_ENV,
+        access_code_env,
+    }  # the server sees the code only as its hash
     env = {k: v for k, v in os.environ.items() if k not in hidden} | config.environment()
     if is_postgres_url(db):  # the server gets the URL without the password, which reaches it as libpq's PGPASSWORD
         password = parse(db).password
@@ -191,7 +231,9 @@ def workshop(
     env.setdefault("FORWARDED_ALLOW_IPS", "")
 
     typer.echo(f"workshop on http://{host}:{port}  (database {shown})", err=True)
-    if code is None:
+    if accounts:
+        typer.echo(f"accounts: each person logs in with their own (a login lasts {session_hours:g} h)", err=True)
+    elif code is None:
         typer.echo("no access code: anyone using this machine can open the workshop (loopback address only)", err=True)
     elif given is None:
         typer.echo(f"access code: {code}", err=True)
@@ -203,3 +245,123 @@ def workshop(
     if os.name == "posix":
         os.execve(sys.executable, command, env)  # the server replaces this process: signals reach it directly
     raise typer.Exit(subprocess.call(command, env=env))
+
+
+# --- accounts ------------------------------------------------------------------------------------------------------
+
+DbOption = Annotated[
+    str,
+    typer.Option("--db", help="The workshop's database: a SQLite file or a postgresql:// URL (as for `workshop`)."),
+]
+PasswordEnv = Annotated[
+    str | None,
+    typer.Option(
+        "--password-env",
+        metavar="NAME",
+        help="Read the password from this environment variable (else it is asked for, twice, without echo).",
+    ),
+]
+
+accounts_app = typer.Typer(
+    help="Accounts of a shared workshop server: with any enabled account, people log in by account and role.",
+    no_args_is_help=True,
+)
+
+
+def _store(db: str) -> SqlStore:
+    from assessors.pg_url import is_postgres_url
+
+    return _check_database(db if is_postgres_url(db) else Path(db).expanduser())
+
+
+def _password(env_name: str | None) -> str:
+    """The new password: from the named environment variable, or typed at a prompt (never a command argument)."""
+    if env_name:
+        value = os.environ.get(env_name)
+        if not value:
+            _refuse(f"the environment variable {env_name} is not set or empty")
+        return value
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@accounts_app.command("add")
+def accounts_add(
+    name: Annotated[str, typer.Argument(help="The account's name, as the audit trail will show it.")],
+    role: Annotated[
+        str, typer.Option("--role", help="facilitator, participant, auditor or viewer.", show_default=False)
+    ],
+    db: DbOption = "workshop.sqlite",
+    password_env: PasswordEnv = None,
+) -> None:
+    """Create an account (its password is stored only as a bcrypt hash)."""
+    from assessors.accounts import AccountProblem, check_name, check_role, hash_password
+
+    try:
+        check_name(name)
+        check_role(role)
+        hashed = hash_password(_password(password_env))
+        account = _store(db).add_account(name, role, hashed)
+    except AccountProblem as exc:
+        _refuse(str(exc))
+    typer.echo(f"account {account.name} ({account.role}) created")
+
+
+@accounts_app.command("list")
+def accounts_list(db: DbOption = "workshop.sqlite") -> None:
+    """List the accounts: name, role, enabled or disabled, created."""
+    for account in _store(db).accounts():
+        state = "disabled" if account.disabled else "enabled"
+        typer.echo(f"{account.name}\t{account.role}\t{state}\t{account.created_at:%Y-%m-%d %H:%M}")
+
+
+def _change(db: str, name: str, what: str, change: Callable[[SqlStore], None]) -> None:
+    from assessors.accounts import AccountProblem
+
+    try:
+        change(_store(db))
+    except AccountProblem as exc:
+        _refuse(str(exc))
+    typer.echo(f"account {name} {what}")
+
+
+@accounts_app.command("disable")
+def accounts_disable(name: str, db: DbOption = "workshop.sqlite") -> None:
+    """Disable an account: its sessions are refused at their next action."""
+    _change(db, name, "disabled", lambda store: store.set_account_disabled(name, True))
+
+
+@accounts_app.command("enable")
+def accounts_enable(name: str, db: DbOption = "workshop.sqlite") -> None:
+    """Enable a disabled account again."""
+    _change(db, name, "enabled", lambda store: store.set_account_disabled(name, False))
+
+
+@accounts_app.command("role")
+def accounts_role(
+    name: str,
+    role: Annotated[str, typer.Option("--role", help="The new role.", show_default=False)],
+    db: DbOption = "workshop.sqlite",
+) -> None:
+    """Give an account another role (its open sessions get it at their next action)."""
+    _change(db, name, f"is now {role}", lambda store: store.set_account_role(name, role))
+
+
+@accounts_app.command("password")
+def accounts_password(name: str, db: DbOption = "workshop.sqlite", password_env: PasswordEnv = None) -> None:
+    """Set a new password for an account."""
+    from assessors.accounts import AccountProblem, hash_password
+
+    try:
+        hashed = hash_password(_password(password_env))
+    except AccountProblem as exc:
+        _refuse(str(exc))
+    _change(db, name, "has a new password", lambda store: store.set_account_password(name, hashed))
+
+
+# `workshop` as a command group (app/cli.py mounts it): serving is its default, `workshop accounts ...` the accounts.
+app = typer.Typer(help="Start the workshop UI, or manage its accounts.")
+app.callback(invoke_without_command=True)(workshop)
+app.add_typer(accounts_app, name="accounts")
+
+if __name__ == "__main__":
+    app()

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
+from assessors.accounts import Account, AccountProblem, check_name, check_role
 from assessors.answering import with_field
 from assessors.assessment import Answer, Assessment
 from assessors.audit import Change
@@ -40,6 +41,15 @@ PROPOSAL_COLUMNS = (
     "ALTER TABLE answers ADD COLUMN confirmed_by TEXT",
     "ALTER TABLE answers ADD COLUMN confirmed_at TEXT",
     "ALTER TABLE answers ADD COLUMN override_reason TEXT NOT NULL DEFAULT ''",
+)
+# Schema migration 3, the same in both dialects: the accounts of a shared server (assessors/accounts.py).
+ACCOUNT_TABLE = (
+    """CREATE TABLE accounts (
+            name TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL)""",
 )
 
 
@@ -320,6 +330,56 @@ class SqlStore:
             self._bump(conn, workshop_id)
             conn.execute("UPDATE workshops SET evidence_bundle = ? WHERE id = ?", (path, workshop_id))
 
+    # --- accounts -------------------------------------------------------------------------------------------
+
+    def add_account(self, name: str, role: str, password_hash: str) -> Account:
+        """A new account; AccountProblem when the name is taken or not valid."""
+        account = Account(name=check_name(name), role=check_role(role), created_at=_now())
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM accounts WHERE name = ?", (account.name,)).fetchone():
+                raise AccountProblem(f"an account named {account.name!r} exists already")
+            conn.execute(
+                "INSERT INTO accounts (name, role, password_hash, disabled, created_at) VALUES (?, ?, ?, 0, ?)",
+                (account.name, account.role, password_hash, _iso(account.created_at)),
+            )
+        return account
+
+    def _change_account(self, name: str, column: str, value: object) -> None:
+        with self._write() as conn:
+            row = conn.execute(
+                f"UPDATE accounts SET {column} = ? WHERE name = ? RETURNING name", (value, name)
+            ).fetchone()
+        if row is None:
+            raise AccountProblem(f"no account named {name!r}")
+
+    def set_account_disabled(self, name: str, disabled: bool) -> None:
+        self._change_account(name, "disabled", int(disabled))
+
+    def set_account_role(self, name: str, role: str) -> None:
+        self._change_account(name, "role", check_role(role))
+
+    def set_account_password(self, name: str, password_hash: str) -> None:
+        self._change_account(name, "password_hash", password_hash)
+
+    def accounts(self) -> list[Account]:
+        """Every account, by name."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT name, role, disabled, created_at FROM accounts ORDER BY name").fetchall()
+        return [_account(row) for row in rows]
+
+    def account(self, name: str) -> tuple[Account, str] | None:
+        """The account named `name` and its password hash (None: no such account)."""
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT name, role, disabled, created_at, password_hash FROM accounts WHERE name = ?", (name,)
+            ).fetchone()
+        return (_account(row[:4]), str(row[4])) if row else None
+
+    def has_accounts(self) -> bool:
+        """Whether any account is enabled: then a server on this database lets people in by account."""
+        with self._read() as conn:
+            return conn.execute("SELECT 1 FROM accounts WHERE disabled = 0 LIMIT 1").fetchone() is not None
+
     # --- reads -----------------------------------------------------------------------------------------------
 
     def revision(self, workshop_id: int) -> int:
@@ -399,6 +459,11 @@ class SqlStore:
             params += (requirement_id,)
         with self._read() as conn:
             return [_change(row) for row in conn.execute(query + " ORDER BY id", params).fetchall()]
+
+
+def _account(row: Sequence[Any]) -> Account:
+    name, role, disabled, created_at = row
+    return Account(name=name, role=role, disabled=bool(disabled), created_at=dt.datetime.fromisoformat(created_at))
 
 
 def _parsed(rows: list[Any]) -> Iterator[tuple[Any, dict[str, Any], str, int]]:

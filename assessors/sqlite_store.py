@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
-from assessors.sql_store import PROPOSAL_COLUMNS, SchemaTooNewError, SqlStore
+from assessors.sql_store import ACCOUNT_TABLE, PROPOSAL_COLUMNS, SchemaTooNewError, SqlStore
 from assessors.store import DatabaseProblem
 
 BUSY_TIMEOUT_MS = 15_000
@@ -80,6 +80,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX audit_by_requirement ON audit (workshop_id, requirement_id, id)",
     ),
     PROPOSAL_COLUMNS,
+    ACCOUNT_TABLE,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -37,23 +37,13 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from bench.timing import Figure
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_OUT = ROOT / "examples" / "out"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [  # as tests/workshop/test_browser.py: no background networking on a closed network
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CLICKS = int(os.environ.get("WORKSHOP_BENCH_CLICKS", "30"))
 SETTLE_MS = 150
 TARGETS = {"click": 300.0, "item": 1000.0, "dashboard": 1500.0, "lang": 1000.0, "progress": 1000.0, "pdf": 10_000.0}

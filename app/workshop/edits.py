@@ -20,7 +20,7 @@ from typing import Any, cast
 
 import streamlit as st
 
-from app.workshop import autosave, cached, state
+from app.workshop import autosave, cached, rights, state
 from app.workshop.failures import guarded
 from app.workshop.forms import format_references, parse_references
 from app.workshop.words import t
@@ -145,6 +145,18 @@ class _Books:
             self.resets[key] = int(self.resets.get(key, 0)) + 1
 
 
+def _refuse_edit(where: Where, field: AnswerField, key: str, edit: autosave.Edit) -> None:
+    """An edit from a role that may not answer (a page drawn before the role changed, or a crafted event): nothing
+    is written; the control is told so once and shows the saved value again."""
+    books = _Books.of(where, key)
+    if books.handled.get(edit["mount"], 0) >= edit["seq"]:
+        return
+    rights.refused("answer")
+    books.handled[edit["mount"]] = edit["seq"]
+    books.acks[key] = autosave.Ack(mount=edit["mount"], seq=edit["seq"], text=edit["base"], rev=edit["rev"])
+    books.renew(key, field)
+
+
 @guarded
 def typed(where: Where, field: AnswerField, who: str) -> None:
     """A control sent an edit (a status clicked, a note or references typed): save it once (the control may send an
@@ -152,6 +164,9 @@ def typed(where: Where, field: AnswerField, who: str) -> None:
     key = text_key(where, field)
     edit = autosave.sent_edit(key)
     if edit is None:
+        return
+    if not rights.allowed("answer"):
+        _refuse_edit(where, field, key, edit)
         return
     books = _Books.of(where, key)
     lang = state.lang()
@@ -187,7 +202,7 @@ def keep_mine(where: Where, field: AnswerField, who: str) -> None:
     key = text_key(where, field)
     books = _Books.of(where, key)
     conflict = books.conflicts.get(field)
-    if conflict is None:
+    if conflict is None or rights.refused("answer"):
         return
     books.write(where, FieldEdit(field, conflict.mine, conflict.theirs, conflict.revision), who)
     books.renew(key, field)

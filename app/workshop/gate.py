@@ -2,27 +2,33 @@
 once; the name becomes the session's identity. Nothing in the URL sets who someone is. A signed cookie then lets the
 browser's later sessions (a reload, another tab) in under the same name until it leaves (app/workshop/remember.py).
 
-Wrong codes are slowed down per client address (app/workshop/throttle.py) and logged; until a session is admitted
-it sees no data. A name is kept as plain text: control and invisible formatting characters (such as right-to-left
-overrides, which can make a name read as another) are removed, spaces collapsed and the length capped.
+With accounts (a shared server, app/workshop/rights.py) the gate asks for an account and its password instead: the
+session's identity is the account, its login lasts the configured session length, and no cookie lets a reload in.
+
+Wrong codes and passwords are slowed down per client address (app/workshop/throttle.py) and logged; until a session
+is admitted it sees no data. A name is kept as plain text: control and invisible formatting characters (such as
+right-to-left overrides, which can make a name read as another) are removed, spaces collapsed and the length capped.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import time
 import unicodedata
 from typing import Final
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app.workshop import access, guard, remember, state, throttle
+from app.workshop import access, cached, guard, remember, rights, state, throttle
 from app.workshop.config import ServerConfig
 from app.workshop.words import t
+from assessors.accounts import check_password
 from capability_model.schema import LANGS
 
-IDENTITY: Final = "_identity"
+IDENTITY: Final = rights.IDENTITY
+_EXPIRED: Final = "_expired"  # the login expired: the gate says so
 _TICKET: Final = "_remember_ticket"  # the ticket the page exchanges for the cookie, on the first run inside
 _LEFT: Final = "_left"  # the person left: the page clears the cookie in the browser
 MAX_NAME = 80
@@ -76,6 +82,48 @@ def _enter(config: ServerConfig, name: str, code: str) -> None:
     st.rerun()
 
 
+def _log_in(config: ServerConfig, name: str, password: str) -> None:
+    """Let the session in under the account `name` when the password is its own and the account is enabled."""
+    lang = state.lang()
+    where = client()
+    wait = throttle.SERVER.start(where)
+    if wait > 0:
+        st.error(t("gate_wait", lang, s=math.ceil(wait)))
+        return
+    found = cached.store(config.db).account(name) if name else None
+    matched = check_password(password, found[1] if found else None)
+    if found is None or not matched or found[0].disabled:
+        throttle.SERVER.failed(where)
+        logger.warning("failed login from %s (%d failures from this address)", where, throttle.SERVER.failures(where))
+        st.error(t("login_wrong", lang))
+        return
+    throttle.SERVER.succeeded(where)
+    _let_in(found[0].name)
+    st.session_state[rights.LOGIN_AT] = time.time()
+    logger.info("session logged in as %r (%s)", found[0].name, found[0].role)
+    st.rerun()
+
+
+def _login_form(config: ServerConfig) -> None:
+    lang = state.lang()
+    if st.session_state.get(_EXPIRED):
+        st.warning(t("login_expired", lang))
+    st.markdown(t("login_intro", lang))
+    with st.form("gate", border=False, enter_to_submit=True):
+        name = st.text_input(t("login_name", lang), key="gate:name", max_chars=MAX_NAME)
+        password = st.text_input(t("login_password", lang), key="gate:password", type="password")
+        entered = st.form_submit_button(t("login_enter", lang), key="gate:enter", type="primary")
+    if entered:
+        st.session_state.pop(_EXPIRED, None)
+        _log_in(config, clean_name(name), password)
+
+
+def _log_out() -> None:
+    guard.forget(_session_id())
+    for key in (IDENTITY, state.WHO, _TICKET, rights.LOGIN_AT):
+        st.session_state.pop(key, None)
+
+
 def _let_in(name: str) -> None:
     st.session_state[IDENTITY] = name
     st.session_state[state.WHO] = name
@@ -92,9 +140,7 @@ def _cookie() -> object:
 def leave() -> None:
     """Callback of the sidebar's button: this browser must pass the gate again (its cookie no longer lets it in)."""
     remember.revoke(_cookie())
-    guard.forget(_session_id())
-    for key in (IDENTITY, state.WHO, _TICKET):
-        st.session_state.pop(key, None)
+    _log_out()
     st.session_state[_LEFT] = True
     logger.info("a session left")
 
@@ -109,8 +155,30 @@ def _pixel(path: str) -> None:
     st.html(f'<img src="{path.lstrip("/")}" alt="" width="1" height="1" style="position:absolute;opacity:0">')
 
 
+def _admit_account(config: ServerConfig) -> bool:
+    """With accounts: in while the login is fresh and the account enabled; else the login form."""
+    if identity():
+        if rights.role(config) is not None:
+            return True
+        if rights.expired(config):
+            st.session_state[_EXPIRED] = True
+            logger.info("the login of %r expired", identity())
+        _log_out()
+    guard.forget(_session_id())
+    st.session_state.pop(_LEFT, None)
+    lang = state.lang()
+    st.segmented_control(
+        t("language", lang), LANGS, format_func=lambda code: t(f"lang_{code}", lang), key=state.LANG, required=True
+    )
+    st.title(t("app_title", lang))
+    _login_form(config)
+    return False
+
+
 def admit(config: ServerConfig) -> bool:
     """Whether this session is in; if not, draw the gate (and nothing else)."""
+    if config.accounts:
+        return _admit_account(config)
     if identity():
         ticket = st.session_state.pop(_TICKET, None)
         if ticket:

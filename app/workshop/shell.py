@@ -8,7 +8,7 @@ from html import escape
 
 import streamlit as st
 
-from app.workshop import cached, failures, gate, state
+from app.workshop import cached, failures, gate, rights, state
 from app.workshop.config import NotConfiguredError, ServerConfig, from_environment
 from app.workshop.context import Context
 from app.workshop.service import Scores, part_name
@@ -73,8 +73,13 @@ def _sidebar(ctx: Context, people: list[str]) -> None:
         t("language", lang), LANGS, format_func=lambda code: t(f"lang_{code}", lang), key=state.LANG, required=True
     )
     st.radio(t("navigate", lang), state.PAGES, format_func=lambda p: t(f"page_{p}", lang), key=state.PAGE)
-    st.button(t("leave", lang), key="gate:leave", on_click=gate.leave, help=t("leave_help", lang))
-    if ctx.scores is not None:
+    if ctx.config.accounts:
+        role = t(f"role_{ctx.role}", lang) if ctx.role else "-"
+        st.caption(t("signed_in_as", lang, name=plain(ctx.who), role=role))
+        st.button(t("logout", lang), key="gate:leave", on_click=gate.leave)
+    else:
+        st.button(t("leave", lang), key="gate:leave", on_click=gate.leave, help=t("leave_help", lang))
+    if ctx.scores is not None and not ctx.config.accounts:  # with accounts, answers are the account's
         st.selectbox(t("who", lang), people, key=state.WHO, accept_new_options=True, help=t("who_help", lang))
         if ctx.scores.bundle_error:
             st.error(t("bundle_unusable", lang, detail=plain(ctx.scores.bundle_error)))
@@ -98,7 +103,10 @@ def _app(config: ServerConfig) -> None:
         if name not in people:
             people.append(name)
     who = gate.clean_name(state.who()) or gate.identity()  # a name typed in the sidebar is cleaned like the gate's
-    ctx = Context(config=config, db=db, lang=state.lang(), store=store, scores=scores, who=who)
+    if config.accounts:
+        who = gate.identity()  # the audit trail names the account
+    role = rights.role(config)
+    ctx = Context(config=config, db=db, lang=state.lang(), store=store, scores=scores, who=who, role=role)
     with st.sidebar:
         _sidebar(ctx, people)
     state.show_flash()

@@ -22,7 +22,9 @@ def test_each_part_summary_fits_on_its_own_page(example_pdfs: dict[str, Rendered
     for lang, rendered in example_pdfs.items():
         heading, why, actions, overview = WORDS[lang]
         pages = rendered.text.split("\f")
-        first = next(n for n, page in enumerate(pages) if heading in page and re.search(squash(why.format(n=1)), squash(page)))
+        first = next(
+            n for n, page in enumerate(pages) if heading in page and re.search(squash(why.format(n=1)), squash(page))
+        )
         for offset, (part, last_domain) in enumerate(((1, "P1.MD"), (2, "P2.MF"))):
             page = squash(pages[first + offset])
             assert re.search(squash(why.format(n=part)), page), (lang, part)

@@ -21,24 +21,13 @@ from app.workshop import remember
 from assessors.assessment import Answer, Assessment, Status
 from assessors.sqlite_store import SqliteStore
 from tests.conftest import ROOT, cli_path
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.servers import free_port, require_binary, wait_for_http
 from tests.workshop.rawclient import RawSession
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking switches Chromium tries to reach its services, which fails on a closed network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 REQUIREMENT = "P1.RM.RA.01.R02"
 NOTE = "Targets are written down for two of four projects"

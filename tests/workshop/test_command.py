@@ -62,7 +62,7 @@ def test_the_server_gets_the_code_only_as_a_hash(tmp_path: Path, monkeypatch: py
     code_file = tmp_path / "code.txt"
     code_file.write_text("correct horse battery\n")
     monkeypatch.setenv("MLOPS_MATURITY_WORKSHOP_ACCESS", "open")  # inherited settings never reach the server
-    _run("--db", str(tmp_path / "w.sqlite"), "--access-code-file", str(code_file), "--host", "0.0.0.0")
+    _run("--db", str(tmp_path / "w.sqlite"), "--access-code-file", str(code_file), "--host", "127.0.0.1")
     env = started["env"]
     assert isinstance(env, dict)
     config = from_environment(env)

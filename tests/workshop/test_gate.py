@@ -181,13 +181,17 @@ def test_a_name_cannot_add_markdown_to_other_peoples_pages(
     assert plain("a\nb `c`") == "a b \\`c\\`"
 
 
-def test_open_access_is_refused_on_a_network_address(tmp_path: Path) -> None:
+def test_only_accounts_are_served_on_a_network_address(tmp_path: Path) -> None:
     env = {"MLOPS_MATURITY_WORKSHOP_DB": str(tmp_path / "w.sqlite"), "MLOPS_MATURITY_WORKSHOP_ACCESS": "open"}
     assert from_environment(env, address="127.0.0.1").open_access
     with pytest.raises(NotConfiguredError, match="loopback"):
         from_environment(env, address="0.0.0.0")
     hashed = {**env, "MLOPS_MATURITY_WORKSHOP_ACCESS": access.hash_code(CODE, iterations=1000)}
-    assert not from_environment(hashed, address="0.0.0.0").open_access
+    assert not from_environment(hashed, address="127.0.0.1").open_access
+    with pytest.raises(NotConfiguredError, match="without accounts"):
+        from_environment(hashed, address="0.0.0.0")
+    accounts = {**env, "MLOPS_MATURITY_WORKSHOP_ACCESS": "accounts"}
+    assert from_environment(accounts, address="0.0.0.0").accounts
     with pytest.raises(NotConfiguredError):
         from_environment({"MLOPS_MATURITY_WORKSHOP_DB": str(tmp_path / "w.sqlite")})
 

@@ -15,7 +15,7 @@ import shutil
 
 import streamlit as st
 
-from app.workshop import bundles, cached, state
+from app.workshop import bundles, cached, rights, state
 from app.workshop.archive import ArchiveRefused
 from app.workshop.context import Context
 from app.workshop.failures import guarded, logger
@@ -23,7 +23,7 @@ from app.workshop.proposals import DraftReport, draft_workshop
 from app.workshop.service import Scores, status_label
 from app.workshop.targets import TargetsProblem, operator_targets, target_rows
 from app.workshop.words import plain, t
-from assessors.workflow import BundleError
+from assessors.workflow import BundleError, EvidenceBundle
 from capability_model.schema import Lang
 from reports.labels import EVIDENCE_STATUS_LABELS
 
@@ -33,6 +33,8 @@ DRAFTED = "ev:drafted"  # the last draft's report in this session, shown until t
 
 @guarded
 def _load(db: str, workshop_id: int, lang: Lang) -> None:
+    if rights.refused("manage"):
+        return
     upload = st.session_state.get(ARCHIVE)
     if upload is None:
         state.flash("error", t("archive_missing", lang))
@@ -49,6 +51,8 @@ def _load(db: str, workshop_id: int, lang: Lang) -> None:
 
 @guarded
 def _unload(db: str, workshop_id: int) -> None:
+    if rights.refused("manage"):
+        return
     cached.store(db).set_evidence_bundle(workshop_id, None)
     st.session_state.pop(DRAFTED, None)
 
@@ -56,6 +60,8 @@ def _unload(db: str, workshop_id: int) -> None:
 @guarded
 def _draft(db: str, workshop_id: int, who: str) -> None:
     """Draft proposals from the bundle over the workshop as saved now; keep the report for this session to show."""
+    if rights.refused("manage"):
+        return
     report = draft_workshop(cached.store(db), cached.scores(db, workshop_id), who)
     st.session_state[DRAFTED] = (workshop_id, report)
 
@@ -124,6 +130,9 @@ def _current(ctx: Context, scores: Scores) -> None:
     conflicts = sum(len(p.conflicts) for p in scores.parts)
     if conflicts:
         st.warning(ctx.t("conflicts_found", n=conflicts))
+    if not ctx.may("manage"):
+        _drafted(ctx, scores.workshop.id)
+        return _records(ctx, bundle)
     draft_col, unload_col = st.columns(2)
     draft_col.button(
         ctx.t("draft_answers"),
@@ -135,6 +144,10 @@ def _current(ctx: Context, scores: Scores) -> None:
     )
     unload_col.button(ctx.t("unload_bundle"), key="ev:unload", on_click=_unload, args=(ctx.db, scores.workshop.id))
     _drafted(ctx, scores.workshop.id)
+    _records(ctx, bundle)
+
+
+def _records(ctx: Context, bundle: EvidenceBundle) -> None:
     rows = [
         {
             ctx.t("probe"): r.probe,
@@ -191,7 +204,8 @@ def _run_tab(ctx: Context, scores: Scores) -> None:
         return
     st.caption(ctx.t("targets_from_server"))
     st.dataframe(target_rows(targets, ctx.lang), hide_index=True, key="ev:targets")
-    if st.button(ctx.t("collect"), key="ev:collect", type="primary"):
+    pressed = st.button(ctx.t("collect"), key="ev:collect", type="primary", disabled=not ctx.may("manage"))
+    if pressed and rights.allowed("manage"):  # checked again by the server, not only by the disabled button
         _collect(ctx, scores)
 
 
@@ -201,6 +215,8 @@ def render(ctx: Context) -> None:
         st.info(ctx.t("no_workshop"))
         return
     _current(ctx, scores)
+    if not ctx.may("manage"):
+        return  # loading or collecting evidence is the facilitator's
     st.divider()
     load_tab, run_tab = st.tabs([ctx.t("load_bundle"), ctx.t("run_collectors")])
     with load_tab:

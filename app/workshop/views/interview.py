@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app.workshop import autosave, cached, edits, state
+from app.workshop import autosave, cached, edits, rights, state
 from app.workshop.context import Context
 from app.workshop.failures import guarded
 from app.workshop.forms import STATUS_CHOICES
@@ -57,6 +57,8 @@ def _showing_proposals() -> bool:
 @guarded
 def _accept(db: str, workshop_id: int, framework_id: str, requirement_id: str, seen: int, who: str) -> None:
     lang = state.lang()
+    if rights.refused("sign"):
+        return
     try:
         cached.store(db).confirm_proposal(workshop_id, framework_id, requirement_id, seen, who)
     except AnswerChangedError:
@@ -76,6 +78,8 @@ def _override(
     ss = st.session_state
     lang = state.lang()
     st.session_state[state.FOCUS] = requirement_id
+    if rights.refused("sign"):
+        return
     reason = str(ss.get(keys.override_reason) or "").strip()
     status = ss.get(keys.override_status)
     if not reason:
@@ -254,6 +258,8 @@ def _proposal(ctx: Context, scores: Scores, part: PartScore, req: Requirement, a
     records = ctx.t("proposal_records", records=plain(", ".join(proposal.records) or "-"))
     badge = f":orange-badge[{ctx.t('proposal_badge')}] " if answer.provenance == "proposed" else ""
     st.markdown(f"{badge}**{line}**  \n{plain(proposal.reason.get(lang))}  \n{records}")
+    if not ctx.may("sign"):
+        return  # confirming or overriding is the auditor's (and the facilitator's)
     seen = scores.workshop.answer_revisions.get(req.id, 0)
     where = (ctx.db, scores.workshop.id, part.framework.id, req.id, seen)
     if answer.provenance == "proposed":
@@ -312,7 +318,11 @@ def _conflicts(ctx: Context, where: edits.Where) -> None:
             ctx.t("keep_theirs"), key=f"theirs:{field}:{where.id}", on_click=edits.keep_theirs, args=(where, field)
         )
         mine_col.button(
-            ctx.t("keep_mine"), key=f"mine:{field}:{where.id}", on_click=edits.keep_mine, args=(where, field, ctx.who)
+            ctx.t("keep_mine"),
+            key=f"mine:{field}:{where.id}",
+            on_click=edits.keep_mine,
+            args=(where, field, ctx.who),
+            disabled=not ctx.may("answer"),
         )
 
 
@@ -330,6 +340,7 @@ def _text_box(ctx: Context, where: edits.Where, field: AnswerField, answer: Answ
         conflict=mine,
         reset=edits.reset_of(key),
         ack=edits.ack_of(key),
+        disabled=not ctx.may("answer"),
     )
 
 
@@ -348,7 +359,8 @@ def _status(ctx: Context, where: edits.Where, answer: Answer, seen: int, mine: b
         args=(where, "status", ctx.who),
         conflict=mine,
         ack=edits.ack_of(key),
-        disabled=answer.source == "evidence",  # a proposal's status changes by Accept or Override only
+        # a proposal's status changes by Accept or Override only; a role that may not answer sees it only
+        disabled=answer.source == "evidence" or not ctx.may("answer"),
     )
 
 

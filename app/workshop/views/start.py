@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from app.workshop import cached, state
+from app.workshop import cached, rights, state
 from app.workshop.context import Context
 from app.workshop.failures import guarded
 from app.workshop.forms import FieldSpec, from_lines, header_fields, to_lines
@@ -54,18 +54,29 @@ def _shown(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
-def _field(spec: FieldSpec, lang: Lang, key: str, on_change: Any = None, args: tuple[Any, ...] = ()) -> None:
+def _field(
+    spec: FieldSpec, lang: Lang, key: str, on_change: Any = None, args: tuple[Any, ...] = (), disabled: bool = False
+) -> None:
     """One header field as the widget its type calls for; its value is in the session state under `key`."""
     label = t(f"field_{spec.name}", lang) + (" *" if spec.required else "")
     if spec.kind == "lines":
         label += f" ({t('one_per_line', lang)})"
-        st.text_area(label, key=key, on_change=on_change, args=args, height=68)
+        st.text_area(label, key=key, on_change=on_change, args=args, height=68, disabled=disabled)
     elif spec.kind == "date":
-        st.date_input(label, key=key, on_change=on_change, args=args)
+        st.date_input(label, key=key, on_change=on_change, args=args, disabled=disabled)
     elif spec.kind == "level":
-        st.number_input(label, min_value=spec.low, max_value=spec.high, step=1, key=key, on_change=on_change, args=args)
+        st.number_input(
+            label,
+            min_value=spec.low,
+            max_value=spec.high,
+            step=1,
+            key=key,
+            on_change=on_change,
+            args=args,
+            disabled=disabled,
+        )
     else:
-        st.text_input(label, key=key, on_change=on_change, args=args)
+        st.text_input(label, key=key, on_change=on_change, args=args, disabled=disabled)
 
 
 # --- the open workshop ----------------------------------------------------------------------------------------------
@@ -73,6 +84,9 @@ def _field(spec: FieldSpec, lang: Lang, key: str, on_change: Any = None, args: t
 
 @guarded
 def _save_field(db: str, workshop_id: int, spec: FieldSpec, key: str, lang: Lang) -> None:
+    if rights.refused("manage"):
+        del st.session_state[key]  # the field shows the saved value again
+        return
     try:
         cached.store(db).update_header(workshop_id, {spec.name: _value(spec, st.session_state[key])})
     except (ValidationError, ValueError) as exc:
@@ -104,7 +118,8 @@ def _current(ctx: Context) -> None:
     for n, spec in enumerate(header_fields()):
         key = f"edit:{workshop.id}:{spec.name}"
         with columns[n % 2]:
-            _field(spec, ctx.lang, key, _save_field, (ctx.db, workshop.id, spec, key, ctx.lang))
+            args = (ctx.db, workshop.id, spec, key, ctx.lang)
+            _field(spec, ctx.lang, key, _save_field, args, disabled=not ctx.may("manage"))
     st.markdown(f"**{ctx.t('export_file')}**")
     for part in ctx.scores.parts:
         cols = st.columns([3, 1, 1])
@@ -152,6 +167,8 @@ def _versions() -> dict[str, list[str]]:
 
 @guarded
 def _create_now(db: str, lang: Lang, who: str) -> None:
+    if rights.refused("manage"):
+        return
     ss = st.session_state
     chosen: list[str] = ss.get("new:parts") or []
     if not chosen:
@@ -198,6 +215,8 @@ def _create(ctx: Context) -> None:
 
 @guarded
 def _import_now(db: str, lang: Lang, who: str, into: int | None) -> None:
+    if rights.refused("manage"):
+        return
     upload = st.session_state.get("import:file")
     if upload is None:
         return
@@ -245,6 +264,9 @@ def render(ctx: Context) -> None:
     if ctx.scores is not None:
         _current(ctx)
         st.divider()
+    if not ctx.may("manage"):  # creating and importing are the facilitator's
+        _open(ctx)
+        return
     open_tab, create_tab, import_tab = st.tabs([ctx.t("open_existing"), ctx.t("create_new"), ctx.t("import_file")])
     with open_tab:
         _open(ctx)
