@@ -5,7 +5,6 @@ on a proposal, which the facilitator drafted and an auditor then accepts."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,10 +17,8 @@ from assessors.accounts import hash_password
 from assessors.assessment import Answer, Status
 from assessors.sqlite_store import SqliteStore
 from capability_model.catalog import resolve
-from tests.conftest import cli_path
-from tests.support.servers import free_port, require_binary, wait_for_http
 from tests.workshop.conftest import blank
-from tests.workshop.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.workshop.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serving_workshop
 from tests.workshop.test_proposals import ANSWERED, FEATURES, P1, PINNED, VERSIONING, seeded
 from tests.workshop.test_proposals_browser import _key_class
 
@@ -35,29 +32,9 @@ PROPOSED = f"{FEATURES}.R05"
 @contextmanager
 def _serving(db: Path, logs: Path) -> Iterator[str]:
     """The workshop command on a free loopback port over `db` (which holds accounts); its URL."""
-    require_binary("chromium")
-    port = free_port()
-    log = logs / "server.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [cli_path(), "workshop", "--db", str(db), "--port", str(port), "--host", "127.0.0.1"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            try:
-                wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout_s=60)
-            except RuntimeError as exc:
-                raise RuntimeError(f"{exc}\n{log.read_text(errors='replace')}") from exc
-            assert "accounts: each person logs in" in log.read_text(errors="replace")
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    with serving_workshop(db, logs) as (url, log):
+        assert "accounts: each person logs in" in log.read_text(errors="replace")
+        yield url
 
 
 @pytest.fixture

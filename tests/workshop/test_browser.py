@@ -51,8 +51,8 @@ def _printed_code(log: Path) -> str:
 
 
 @contextmanager
-def running_workshop(db: Path, logs: Path) -> Iterator[tuple[str, str]]:
-    """The workshop command on a free port over `db`: its URL and the access code it printed; stopped on exit."""
+def serving_workshop(db: Path, logs: Path) -> Iterator[tuple[str, Path]]:
+    """The workshop command on a free loopback port over `db`: its URL and its log file; stopped on exit."""
     require_binary("chromium")
     port = free_port()
     log = logs / "server.log"
@@ -67,7 +67,7 @@ def running_workshop(db: Path, logs: Path) -> Iterator[tuple[str, str]]:
                 wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout_s=60)
             except RuntimeError as exc:
                 raise RuntimeError(f"{exc}\n{log.read_text(errors='replace')}") from exc
-            yield f"http://127.0.0.1:{port}", _printed_code(log)
+            yield f"http://127.0.0.1:{port}", log
         finally:
             server.terminate()
             try:
@@ -75,6 +75,13 @@ def running_workshop(db: Path, logs: Path) -> Iterator[tuple[str, str]]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+@contextmanager
+def running_workshop(db: Path, logs: Path) -> Iterator[tuple[str, str]]:
+    """The workshop command on a free port over `db`: its URL and the access code it printed; stopped on exit."""
+    with serving_workshop(db, logs) as (url, log):
+        yield url, _printed_code(log)
 
 
 @pytest.fixture
