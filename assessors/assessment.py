@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from assessors.frame import AssessmentFrame
 from capability_model.schema import LocalizedText
 
 
@@ -184,6 +185,9 @@ class Assessment(BaseModel):
     target_level: Annotated[int, Field(ge=1, le=5)] = 3
     evidence_bundle: str | None = Field(
         default=None, description="Evidence bundle directory (from `collect`), relative to this file"
+    )
+    frame: AssessmentFrame = Field(
+        default_factory=AssessmentFrame, description="Scope, fieldwork period, methods and sign-off for the report"
     )
     answers: dict[str, Answer] = Field(default_factory=dict)
     orphaned: dict[str, Answer] = Field(

@@ -268,12 +268,19 @@ class Framework(_Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     version: Annotated[str, Field(pattern=VERSION_PATTERN)]
     title: LocalizedText
-    status: Literal["published", "draft"]
+    status: Literal["published", "draft", "provisional"] = Field(
+        description="published: the standard's text is out; draft: modelled on a draft for comment; provisional: the "
+        "structure is this project's own design, pending the published standard"
+    )
     released: dt.date = Field(description="Date this content version of the framework file was released")
     standard: StandardReference
     source: str
     copyright: str = ""
     description: LocalizedText | None = None
+    disclosure: LocalizedText | None = Field(
+        default=None,
+        description="What a reader must know about this file's status and wording, shown wherever the framework is",
+    )
     levels: list[LevelDefinition]
     dimensions: list[DimensionDefinition]
     aggregation: AggregationRule

@@ -53,6 +53,10 @@ _WORDS: dict[str, dict[str, str]] = {
     "n_requirements": {"zh": "{n} 项要求", "en": "{n} requirements"},
     "status_published": {"zh": "已发布", "en": "published"},
     "status_draft": {"zh": "征求意见稿", "en": "draft for comment"},
+    "status_provisional": {
+        "zh": "暂定（本项目自行设计，待标准发布）",
+        "en": "provisional (own design, pending the standard)",
+    },
     "released": {"zh": "框架文件发布日期", "en": "framework file released"},
     # --- the assessment report (HTML / PDF / Markdown / CSV) ---
     "report_title": {
