@@ -183,6 +183,10 @@ class CapabilityItem(_Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     name: LocalizedText
     purpose: LocalizedText | None = None
+    builds_on: list[str] = Field(
+        default_factory=list,
+        description="Ids of capability items in other parts that this item extends (going beyond, never repeating)",
+    )
     requirements: Annotated[list[Requirement], Field(min_length=1)]
 
     @field_validator("requirements")
