@@ -3,6 +3,9 @@
 python -m bench                 # every benchmark
 python -m bench scoring cli     # only bench_scoring and bench_cli_startup (names match by prefix)
 python -m bench git_holdout     # the git collector on the held-out label file (bench/git_corpus/holdout.yaml)
+python -m bench git_holdout2    # the same on the second held-out round (bench/git_corpus/holdout2.yaml)
+python -m bench git_holdout3    # and on the third (bench/git_corpus/holdout3.yaml)
+python -m bench git_holdout4    # and on the fourth (bench/git_corpus/holdout4.yaml)
 python -m bench workshop_browser  # the workshop in headless Chromium: click -> page settled (bench_workshop_browser)
 """
 
@@ -20,6 +23,9 @@ from bench.timing import Figure
 # name -> (module, function). They are selected by name prefix like the modules.
 EXTRA: dict[str, tuple[str, str]] = {
     "git_holdout": ("bench_git_corpus", "run_holdout"),
+    "git_holdout2": ("bench_git_corpus", "run_holdout2"),
+    "git_holdout3": ("bench_git_corpus", "run_holdout3"),
+    "git_holdout4": ("bench_git_corpus", "run_holdout4"),
 }
 
 
@@ -38,8 +44,10 @@ def _benchmarks(selected: list[str]) -> list[tuple[str, Callable[[], list[Figure
     chosen: list[tuple[str, Callable[[], list[Figure]]]] = []
     for name in _modules(selected):
         chosen.append((name, importlib.import_module(f"bench.{name}").run))
+    # as for modules, a selected name that is an entry point's whole name selects that one only
+    wanted = [s for s in selected if s not in EXTRA]
     for name, (module, function) in EXTRA.items():
-        if not selected or any(name.startswith(s) for s in selected):
+        if not selected or name in selected or any(name.startswith(s) for s in wanted):
             chosen.append((name, getattr(importlib.import_module(f"bench.{module}"), function)))
     return chosen
 

@@ -19,8 +19,10 @@ detail gives the ratio. The full per-fact table and the misses are printed befor
 Run on its own: `python -m bench git_corpus` (a few minutes; kubeflow/pipelines takes the longest).
 
 The held-out set (`bench/git_corpus/holdout.yaml`, repositories the collector's rules were not written against) is
-scored the same way by `python -m bench git_holdout` (`run_holdout`); `MLOPS_GIT_CORPUS_LABELS=<file>` makes
-`git_corpus` read any other label file of the same format.
+scored the same way by `python -m bench git_holdout` (`run_holdout`), the second round (`holdout2.yaml`) by
+`python -m bench git_holdout2` (`run_holdout2`), the third (`holdout3.yaml`) by `python -m bench git_holdout3`,
+the fourth (`holdout4.yaml`) by `python -m bench git_holdout4`; `MLOPS_GIT_CORPUS_LABELS=<file>` makes `git_corpus`
+read any other label file of the same format.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ PRECISION_TARGET = 0.95
 RECALL_TARGET = 0.9
 LABELS = Path(__file__).resolve().parent / "git_corpus" / "labels.yaml"
 HOLDOUT = Path(__file__).resolve().parent / "git_corpus" / "holdout.yaml"
+HOLDOUT2 = Path(__file__).resolve().parent / "git_corpus" / "holdout2.yaml"
+HOLDOUT3 = Path(__file__).resolve().parent / "git_corpus" / "holdout3.yaml"
+HOLDOUT4 = Path(__file__).resolve().parent / "git_corpus" / "holdout4.yaml"
 LABELS_ENV = "MLOPS_GIT_CORPUS_LABELS"
 MIRRORS = Path("/work/.mirror")
 PLACEHOLDER = b"placeholder: this blob is missing from the local snapshot\n"
@@ -244,7 +249,7 @@ def _commit_with_placeholders(work: Path, commit: str, missing: list[tuple[str, 
     tree = _git("write-tree", cwd=work).decode().strip()
     fmt = "%P%n%an%n%ae%n%aI%n%cn%n%ce%n%cI%n%B"
     parents, an, ae, ad, cn, ce, cd, message = (
-        _git("show", "-s", f"--format={fmt}", commit, cwd=work).decode(errors="replace").split("\n", 7)
+        _git("log", "-1", f"--format={fmt}", commit, cwd=work).decode(errors="replace").split("\n", 7)
     )
     env = {
         **os.environ,
@@ -472,6 +477,28 @@ def run_holdout() -> list[Figure]:
     return run(HOLDOUT, "git holdout")
 
 
+def run_holdout2() -> list[Figure]:
+    """The second held-out round (`holdout2.yaml`), labelled after the rules had been tuned on the first two sets."""
+    return run(HOLDOUT2, "git holdout2")
+
+
+def run_holdout3() -> list[Figure]:
+    """The third held-out round (`holdout3.yaml`), labelled after the second round's rules were written."""
+    return run(HOLDOUT3, "git holdout3")
+
+
+def run_holdout4() -> list[Figure]:
+    """The fourth held-out round (`holdout4.yaml`), labelled after the third round's rules were written."""
+    return run(HOLDOUT4, "git holdout4")
+
+
 if __name__ == "__main__":
-    for figure in run_holdout() if sys.argv[1:] == ["holdout"] else run():
+    entry = {
+        "holdout": run_holdout,
+        "holdout2": run_holdout2,
+        "holdout3": run_holdout3,
+        "holdout4": run_holdout4,
+    }
+    chosen = entry.get(" ".join(sys.argv[1:]), run)
+    for figure in chosen():
         print(f"{figure.name}: {'ok' if figure.ok else 'MISSED'} ({figure.detail})")

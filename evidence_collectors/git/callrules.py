@@ -27,12 +27,27 @@ REGISTRATION = [
     Rule("azureml", r"\.models\.create_or_update$", imports=_AZ),
     Rule("vertex_ai", r"^google\.cloud\.aiplatform(_v1\w*)?\.Model\.upload(_\w+)?$", words=("Model.upload",)),
     Rule("vertex_ai", r"^vertexai(\.\w+)*\.Model\.upload$", words=("Model.upload",)),
+    # a training job run with a model name uploads the trained model as a (new version of a) registered model
+    Rule(
+        "vertex_ai",
+        r"^google\.cloud\.aiplatform(\.\w+)*\.\w*TrainingJob\(\)\.run$",
+        keyword="model_display_name",
+        words=("TrainingJob",),
+    ),
+    Rule("vertex_ai", r"^google\.cloud\.aiplatform(\.\w+)*\.ModelRegistry$", words=("ModelRegistry",)),
+    # Google Cloud Pipeline Components: the upload step of a Vertex pipeline
+    Rule("vertex_ai", r"^google_cloud_pipeline_components(\.\w+)*\.ModelUploadOp$", words=("ModelUploadOp",)),
     Rule("sagemaker", r"^sagemaker\.workflow\.step_collections\.RegisterModel$"),
     Rule("sagemaker", r"\.create_model_package(_group)?$", imports=_AWS),
     Rule("sagemaker", r"^sagemaker(\.\w+)*\.ModelPackage$"),
     Rule("sagemaker", r"^sagemaker(\.\w+)*\.\w*(Model|Estimator)\(\)\.register$", words=("register",)),
     Rule("watson_ml", r"\.repository\.store_model$", imports=_WATSON),
     Rule("modelarts", r"^modelarts\.model\.Model$", words=("Model",)),
+    # W&B: an artifact linked into the model registry
+    Rule("wandb", r"\.(link_model|link_artifact)$", imports=("wandb",)),
+    Rule("wandb", r"\.link$", imports=("wandb",), keyword="target_path"),
+    # ZenML Model Control Plane: a pipeline or step run under a Model records a model version
+    Rule("zenml", r"^zenml(\.\w+)*\.(Model|ModelVersion)$", words=("Model",)),
 ]
 
 TRACKING = [
@@ -43,6 +58,8 @@ TRACKING = [
     Rule("tensorboard", r"^tensorflow(\.\w+)*\.keras\.callbacks\.TensorBoard$", words=("TensorBoard",)),
     Rule("tensorboard", r"^keras\.callbacks\.TensorBoard$", words=("TensorBoard",)),
     Rule("tensorboard", r"^tensorflow\.summary\.create_file_writer$", words=("create_file_writer",)),
+    # ZenML run metadata: metrics and parameters logged per pipeline run or model version
+    Rule("zenml", r"^zenml(\.\w+)*\.log_(metadata|model_metadata|step_metadata)$", words=("log_",)),
 ]
 
 TUNING = [
@@ -60,8 +77,10 @@ SERVING = [
         words=(".deploy(",),
     ),
     Rule("vertex_endpoint", r"\.deploy$", imports=("google.cloud.aiplatform",), words=(".deploy(",)),
+    Rule("vertex_endpoint", r"^google_cloud_pipeline_components(\.\w+)*\.ModelDeployOp$", words=("ModelDeployOp",)),
     Rule("sagemaker_endpoint", r"\.create_endpoint$", imports=_AWS),
-    Rule("sagemaker_endpoint", r"^sagemaker(\.\w+)*\.Model\(\)\.deploy$", words=("deploy",)),
+    # any SageMaker model or estimator object deployed (`PyTorchModel(...).deploy`, `estimator.deploy`)
+    Rule("sagemaker_endpoint", r"^sagemaker(\.\w+)*\.\w+\(\)\.deploy$", words=("deploy",)),
     Rule("watson_ml_deployment", r"\.deployments\.create$", imports=_WATSON),
     Rule("modelarts_service", r"\.deploy_predictor$", imports=("modelarts",)),
     Rule("azureml_endpoint", r"^azureml\.core\.(model\.)?Model\.deploy$", words=("deploy",)),
@@ -92,6 +111,7 @@ MONITORING = [
         words=("ModelDeploymentMonitoringJob",),
     ),
     Rule("vertex_model_monitoring", r"\.create_model_deployment_monitoring_job$", imports=_GCP),
+    Rule("vertex_model_monitoring", r"\.batch_predict$", imports=_GCP, keyword="model_monitoring_objective_config"),
     Rule("watson_openscale", r"\.monitor_instances\.create$", imports=("ibm_watson_openscale",)),
     Rule("azure_app_insights", r"\.(update|deploy_configuration)$", imports=_AZ, keyword="enable_app_insights=true"),
 ]

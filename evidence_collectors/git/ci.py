@@ -20,6 +20,7 @@ from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.handoff import handed_off
 from evidence_collectors.git.scope import path_scope
 from evidence_collectors.git.snapshot import Snapshot
+from evidence_collectors.git.taskrunners import task_call, task_commands
 from evidence_collectors.outcome import of
 
 _SETUP_ACTION = re.compile(
@@ -27,6 +28,11 @@ _SETUP_ACTION = re.compile(
 )
 _MAKE_RULE = re.compile(r"^([A-Za-z0-9_./%-][^:=#\t]*?)\s*::?(?!=)\s*([^;#]*)")
 MAX_DEPTH = 3  # scripts, Makefile targets and job specs followed this many levels deep
+# A shared CI definition of another repository named as a test step (`test-deployment.yml@templates`).
+_TEMPLATE_TEST = re.compile(
+    r"(^|/)(tests?|run[-_]tests?|smoke[-_]?tests?|test[-_](deployment|endpoint|model|pipeline|api)s?)\.ya?ml(@|$)",
+    re.IGNORECASE,
+)
 # A stage named as a test of the deployed model or service (Jenkins, CodePipeline): its commands run the test.
 _STAGE_TEST = re.compile(r"smoke[ _-]?test|endpoint[ _-]?test|full[ _-]?test|integration[ _-]?test", re.IGNORECASE)
 # A throw-away cluster made by the job itself: by command, or by a set-up action (kind-action, setup-minikube, a
@@ -147,6 +153,11 @@ class _Expander:
             if not seen:
                 return None
             return self.lines("\n".join(recipe).replace("$(MAKE)", "make"), depth + 1)
+        called = task_call(line)
+        if called is not None:
+            task_lines = task_commands(self.snap, *called, self.used)
+            if task_lines is not None:
+                return self.lines(task_lines, depth + 1)
         for script in cmd.invoked_scripts(line):
             path = self._locate(script)
             if path is None:
@@ -193,6 +204,8 @@ class _Expander:
                 **{a: f"delegates to {target}" for a in cmd.activities_of(target)},
                 **result.activities,
             }
+            if _TEMPLATE_TEST.search(target):
+                result.activities.setdefault("test", f"delegates to {target} (a shared test step)")
             if "auto-devops" in target.lower():
                 result.activities = {**{a: f"includes {target}" for a in AUTO_DEVOPS}, **result.activities}
         if job.environment and result.effective:

@@ -54,20 +54,29 @@ def content_system(path: str, data: bytes) -> str | None:
     return None
 
 
-def _local_templates(node: Any) -> list[str]:
-    """Paths named by `template:` keys that live in this repository (not `file@other-repo`, not expressions)."""
+def _template_refs(node: Any) -> list[str]:
+    """Every file named by a `template:` key, as written."""
     found: list[str] = []
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "template" and isinstance(value, str):
-                if "@" not in value and "$" not in value:
-                    found.append(value)
+                found.append(value)
             else:
-                found += _local_templates(value)
+                found += _template_refs(value)
     elif isinstance(node, list):
         for item in node:
-            found += _local_templates(item)
+            found += _template_refs(item)
     return found
+
+
+def _local_templates(node: Any) -> list[str]:
+    """Paths named by `template:` keys that live in this repository (not `file@other-repo`, not expressions)."""
+    return [t for t in _template_refs(node) if "@" not in t and "$" not in t]
+
+
+def _remote_templates(node: Any) -> list[str]:
+    """`template:` references to a file of another repository (`steps/test.yml@templates`)."""
+    return [t for t in _template_refs(node) if "@" in t]
 
 
 def _resolve(includer: str, template: str) -> str:
@@ -85,18 +94,22 @@ class AzureTemplates:
         self.used = used
         self.reached: dict[str, set[str]] = {}  # pipeline -> the template files it pulls in
 
-    def _refs(self, path: str) -> list[str]:
+    def _refs(self, path: str, remote: list[str] | None = None) -> list[str]:
+        """Local templates the file includes; `remote` collects its templates of other repositories."""
         try:
             docs = yamldocs.load_all(self.snap.text(path))
         except yamldocs.YAMLError:
             return []
+        if remote is not None:
+            remote += [t for doc in docs for t in _remote_templates(doc)]
         refs = [_resolve(path, t) for doc in docs for t in _local_templates(doc)]
         return [r for r in refs if r in self.snap.contents]
 
     def expand(self, ci_file: CiFile) -> CiFile:
         """`ci_file` with the jobs of every template it reaches (depth-first, at most MAX_TEMPLATE_DEPTH deep)."""
         seen = {ci_file.path}
-        pending = [(ref, 1) for ref in self._refs(ci_file.path)]
+        remote: list[str] = []
+        pending = [(ref, 1) for ref in self._refs(ci_file.path, remote)]
         while pending:
             path, depth = pending.pop(0)
             if path in seen or depth > MAX_TEMPLATE_DEPTH:
@@ -114,7 +127,9 @@ class AzureTemplates:
                 )
                 for job in part.jobs
             ]
-            pending += [(ref, depth + 1) for ref in self._refs(path)]
+            pending += [(ref, depth + 1) for ref in self._refs(path, remote)]
+        if remote:  # steps kept in another repository: what they do is known only by their file names
+            ci_file.jobs.append(CiJob(name="templates of other repositories", delegated=sorted(set(remote))))
         self.reached[ci_file.path] = seen - {ci_file.path}
         return ci_file
 

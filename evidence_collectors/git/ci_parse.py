@@ -25,6 +25,18 @@ class CiJob(BaseModel):
     environment: bool = False  # declares a deployment environment
 
 
+# Environments that receive a documentation site, not a model or service.
+_SITE_ENVIRONMENT = re.compile(r"^(github-pages|gh-pages|pages|docs?|documentation)$", re.IGNORECASE)
+
+
+def deploys_to(environment: Any) -> bool:
+    """True when a job's `environment:` names a deployment target (a documentation site is published, not deployed)."""
+    name = environment.get("name") if isinstance(environment, dict) else environment
+    if not environment:
+        return False
+    return not (isinstance(name, str) and _SITE_ENVIRONMENT.match(name.strip()))
+
+
 class CiFile(BaseModel):
     system: str
     path: str
@@ -72,7 +84,7 @@ def parse_github(path: str, text: str) -> CiFile:
     for job_id, job in jobs.items() if isinstance(jobs, dict) else []:
         if not isinstance(job, dict):
             continue
-        ci_job = CiJob(name=str(job_id), environment=bool(job.get("environment")))
+        ci_job = CiJob(name=str(job_id), environment=deploys_to(job.get("environment")))
         uses = job.get("uses")
         if isinstance(uses, str):
             ci_job.delegated.append(uses)
@@ -186,7 +198,7 @@ def parse_gitlab(path: str, docs: list[tuple[str, Any]]) -> CiFile:
         if name in _GITLAB_RESERVED or str(name).startswith(".") or not isinstance(body, dict):
             continue
         job = resolved(body)
-        ci_job = CiJob(name=str(name), environment=bool(job.get("environment")))
+        ci_job = CiJob(name=str(name), environment=deploys_to(job.get("environment")))
         for key in ("before_script", "script", "after_script"):
             lines = job.get(key, default.get(key, merged.get(key) if key != "script" else None))
             ci_job.commands += _strings(lines)
@@ -316,7 +328,7 @@ def make_generic(system: str) -> Callable[[str, str], CiFile]:
                     CiJob(
                         name=name,
                         commands=commands,
-                        environment=bool(holder.get("environment") or holder.get("deployment")),
+                        environment=deploys_to(holder.get("environment")) or bool(holder.get("deployment")),
                     )
                 )
             result.templates += [t for t in _templates(doc) if t]

@@ -12,7 +12,7 @@ import contextlib
 import json
 import re
 
-from evidence_collectors.git import yamldocs
+from evidence_collectors.git import configfacts, handlers, handwritten, sweeps, yamldocs
 from evidence_collectors.git.callrules import (
     DATA_VERSIONS,
     FEATURE_STORE,
@@ -164,8 +164,13 @@ def _finding(hits: list[Hit], apart: list[Hit], snap: Snapshot, what: str, none:
 
 
 def code_fact_findings(snap: Snapshot, calls: CallIndex, manifests: Manifests) -> Findings:
-    registered = calls.find(REGISTRATION) + dvc_model_artifacts(snap)
-    monitored = calls.find(MONITORING) + monitoring_files(snap, manifests)
+    registered = (
+        calls.find(REGISTRATION)
+        + dvc_model_artifacts(snap)
+        + configfacts.gto_model_artifacts(snap)
+        + configfacts.recipe_registration(snap)
+    )
+    monitored = calls.find(MONITORING) + monitoring_files(snap, manifests) + handlers.monitoring_requests(calls)
     return {
         "git.model_registration": _finding(
             registered,
@@ -263,6 +268,13 @@ def widen(found: Findings, calls: CallIndex, snap: Snapshot) -> None:
     """Add the tools that platform SDK calls and configuration show to the tool-list probes, with files and lines."""
     extra = config_hits(snap)
     extra.setdefault("git.serving_frameworks", []).extend(scoring_scripts(snap, calls))
+    extra["git.serving_frameworks"].extend(handlers.serving_handlers(calls))
+    extra.setdefault("git.experiment_tracking_tools", []).extend(configfacts.kedro_mlflow_tracking(snap))
+    extra.setdefault("git.hyperparameter_search_tools", []).extend(configfacts.dvc_experiment_grids(snap))
+    extra["git.hyperparameter_search_tools"] += sweeps.hydra_sweeps(snap) + sweeps.script_grids(snap)
+    extra["git.hyperparameter_search_tools"] += handwritten.flow_grid_searches(snap)
+    extra.setdefault("git.traffic_strategies", []).extend(handwritten.weighted_model_routing(snap))
+    extra["git.experiment_tracking_tools"].extend(sweeps.trainer_trackers(snap))
     extra["git.data_validation_tools"] = data_check_functions(calls)
     for probe, rules in WIDENING.items():
         finding = found.get(probe)

@@ -79,6 +79,10 @@ PYTHON_SIGNALS: dict[str, re.Pattern[str]] = {
     "train": re.compile(r"\.fit\(|\.train\(|Trainer\(|train_test_split|\.fit_transform\("),
     "evaluate": re.compile(r"mlflow\.evaluate\(|\.evaluate\(|classification_report\(|roc_auc_score\(|_score\("),
     "deploy": re.compile(r"create_namespaced_\w+\(|KServeClient\(|\.deploy\(|InferenceService\("),
+    # a script that starts a platform pipeline run (ZenML, Vertex/KFP) hands the pipeline's steps to the platform
+    "run_pipeline": re.compile(
+        r"\.trigger_pipeline\(|\bPipelineJob\(|\.create_run_from_pipeline_(func|package)\(|\.start_pipeline_execution\("
+    ),
     "data_validation": re.compile(
         r"^\s*(import|from)\s+(great_expectations|pandera|deepchecks|evidently|"
         r"tensorflow_data_validation|whylogs)\b",
@@ -185,8 +189,17 @@ _NOT_A_DEPLOYMENT = re.compile(
     r"|\bpypi\b|\btwine\b|\bnpm publish\b",
     re.IGNORECASE,
 )
+# Registering workflows, tasks or launch plans with an orchestrator (Flyte, or a step that says so) puts the
+# project's pipelines into that orchestrator's environment: a deployment of the workflows, not a model registration.
+_WORKFLOW_REGISTRATION = re.compile(
+    r"\b(?:py)?flyte(?:ctl|kit)?\b[^|;&]*\bregister\b|flyte\w*register"
+    r"|\bregister[-_ ]?(?:workflows?|pipelines?|tasks?|flows?|launch[-_ ]?plans?)\b",
+    re.IGNORECASE,
+)
 _QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\\\]|\\\\.)*\"")
-_VARIABLE = re.compile(r"\$\{?[A-Za-z_]\w*\}?")
+# Variables and CI expressions name values (`$MODEL_REGISTRY`, `${{ env.REGISTRY }}`, Azure's `$(registryName)`),
+# not what the command does.
+_VARIABLE = re.compile(r"\$\{\{.*?\}\}|\$\(\s*[A-Za-z_][\w.]*\s*\)|\$\{?[A-Za-z_]\w*\}?")
 
 
 def activities_of(text: str) -> set[str]:
@@ -207,6 +220,9 @@ def _activities(text: str) -> frozenset[str]:
     if "deploy" in found and _NOT_A_DEPLOYMENT.search(text):  # documentation sites and packages are published
         found.discard("deploy")
         found.add("publish")
+    if _WORKFLOW_REGISTRATION.search(text):
+        found.discard("register_model")
+        found.add("deploy")
     return frozenset(found)
 
 
@@ -215,6 +231,11 @@ def _command_words(line: str) -> list[str]:
     if len(words) > 2 and words[0] in _RUNNERS and words[1] == "run":
         words = words[2:]
     return words
+
+
+def command_words(line: str) -> list[str]:
+    """The words of a command line, without a `uv run`/`poetry run`-style runner in front."""
+    return _command_words(line)
 
 
 def invoked_scripts(line: str) -> list[str]:

@@ -246,18 +246,29 @@ def _count(specs: list[str]) -> tuple[int, int]:
 
 
 def _pyproject(text: str) -> tuple[int, int]:
-    """[project.dependencies] and [tool.poetry.dependencies] (python itself is the interpreter, not a dependency)."""
+    """[project.dependencies] with the optional ones (extras), [dependency-groups], and [tool.poetry.dependencies]
+    with poetry's groups: every dependency the file declares (python itself is the interpreter, not one)."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return 0, 0
     project = doc.get("project")
     specs = [str(s) for s in project.get("dependencies", [])] if isinstance(project, dict) else []
+    extras = project.get("optional-dependencies") if isinstance(project, dict) else None
+    groups = doc.get("dependency-groups")
+    for table in (extras, groups):
+        for group in table.values() if isinstance(table, dict) else []:
+            specs += [str(s) for s in group if isinstance(s, str)] if isinstance(group, list) else []
     total, pinned = _count(specs)
     poetry = doc.get("tool", {}).get("poetry", {})
-    table = poetry.get("dependencies", {}) if isinstance(poetry, dict) else {}
-    t2, p2 = _table(table if isinstance(table, dict) else {})
-    return total + t2, pinned + p2
+    tables = [poetry.get("dependencies", {})] if isinstance(poetry, dict) else []
+    poetry_groups = poetry.get("group", {}) if isinstance(poetry, dict) else {}
+    for group in poetry_groups.values() if isinstance(poetry_groups, dict) else []:
+        tables.append(group.get("dependencies", {}) if isinstance(group, dict) else {})
+    for table in tables:
+        t2, p2 = _table(table if isinstance(table, dict) else {})
+        total, pinned = total + t2, pinned + p2
+    return total, pinned
 
 
 def _table(table: dict[str, object]) -> tuple[int, int]:

@@ -7,6 +7,7 @@ import re
 from pydantic import BaseModel
 
 from evidence_collectors.git.findings import Finding, Findings, sample
+from evidence_collectors.git.scope import path_scope
 from evidence_collectors.git.snapshot import Snapshot, TreeEntry
 from evidence_collectors.outcome import of, ratio
 
@@ -82,7 +83,10 @@ def base_images(path: str, text: str) -> list[BaseImage]:
 
 
 def docker_findings(snap: Snapshot) -> Findings:
-    files = [e.path for e in snap.find(is_dockerfile)]
+    every = [e.path for e in snap.find(is_dockerfile)]
+    # images of tests, docs, examples and template folders are not the project's own (README: own practice)
+    files = [p for p in every if path_scope(p) == "own"]
+    apart = [p for p in every if p not in files]
     images = [img for path in files for img in base_images(path, snap.text(path))]
     pinned = [i for i in images if i.pinned]
     digests = sum(i.digest for i in images)
@@ -90,7 +94,11 @@ def docker_findings(snap: Snapshot) -> Findings:
     raw = snap.raws(set(files))
     return {
         "git.dockerfiles": Finding(
-            value=len(files), raw=raw, summary=f"{len(files)} Dockerfile(s)" + (f": {sample(files)}" if files else "")
+            value=len(files),
+            raw=raw,
+            summary=f"{len(files)} Dockerfile(s)"
+            + (f": {sample(files)}" if files else "")
+            + (f"; in tests, docs, examples or templates (not counted): {sample(apart, 3)}" if apart else ""),
         ),
         "git.pinned_base_image_ratio": Finding(
             value=ratio(len(pinned), len(images)),

@@ -1,5 +1,5 @@
-"""Pipeline definitions: DVC stages, MLproject entry points, orchestrator code (Airflow, KFP, Prefect, ZenML,
-Metaflow, ...), compiled KFP and Argo workflows, Snakemake and Nextflow files."""
+"""Pipeline definitions: DVC stages, MLproject entry points, MLflow Recipes, orchestrator code (Airflow, KFP, Prefect,
+ZenML, Metaflow, ...), compiled KFP and Argo workflows, Snakemake and Nextflow files."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidence_collectors.git import yamldocs
+from evidence_collectors.git import configfacts, yamldocs
 from evidence_collectors.git.code_index import CodeIndex
 from evidence_collectors.git.findings import Finding, Findings, sample
 from evidence_collectors.git.manifests import Manifests
@@ -77,6 +77,10 @@ def scan(snap: Snapshot, index: CodeIndex, manifests: Manifests) -> Pipelines:
             result.add("snakemake", entry.path)
         elif name.endswith(".nf"):
             result.add("nextflow", entry.path)
+    for path, steps in configfacts.mlflow_recipes(snap):
+        result.add("mlflow_recipes", path)
+        if "train" in steps:
+            result.training.append(f"MLflow Recipes train step ({path})")
     for tool, paths in detect(index, PIPELINE_CODE).items():
         for path in paths:
             result.add(tool, path)
@@ -87,7 +91,7 @@ def scan(snap: Snapshot, index: CodeIndex, manifests: Manifests) -> Pipelines:
         if path_scope(path) == "own":
             result.add("kubeflow", path)
     for tool, defined in result.tools.items():
-        if tool in {"dvc", "mlflow_project"}:
+        if tool in {"dvc", "mlflow_project", "mlflow_recipes"}:
             continue
         for path in sorted(defined):
             if TRAINING.search(snap.text(path)):

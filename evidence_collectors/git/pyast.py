@@ -153,6 +153,8 @@ class _Visitor(ast.NodeVisitor):
         self.calls: list[Call] = []
         self.functions: set[str] = set()
         self.data_checks: list[tuple[str, int]] = []  # (function, line) of hand-written data checks
+        self.bases: list[tuple[str, int]] = []  # (resolved base class, line) of every class definition
+        self.keys: list[tuple[str, int]] = []  # (string, line) used as a dict key or a subscript index
 
     def _resolve(self, parts: list[str]) -> str:
         head = parts[0]
@@ -184,6 +186,24 @@ class _Visitor(ast.NodeVisitor):
         self.functions.add(node.name)
         self.generic_visit(node)
 
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for base in node.bases:
+            parts = _dotted(base)
+            if parts is not None:
+                self.bases.append((self._resolve(parts), node.lineno))
+        self.generic_visit(node)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for key in node.keys:
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                self.keys.append((key.value, key.lineno))
+        self.generic_visit(node)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            self.keys.append((node.slice.value, node.lineno))
+        self.generic_visit(node)
+
     def visit_Assign(self, node: ast.Assign) -> None:
         self.generic_visit(node)
         if isinstance(node.value, ast.Call) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
@@ -205,6 +225,8 @@ class PyFacts:
     calls: list[Call] = field(default_factory=list)
     functions: set[str] = field(default_factory=set)
     data_checks: list[tuple[str, int]] = field(default_factory=list)
+    bases: list[tuple[str, int]] = field(default_factory=list)  # (resolved base class, line)
+    keys: list[tuple[str, int]] = field(default_factory=list)  # (string dict key or subscript index, line)
 
 
 def _trees(text: str) -> list[ast.Module]:
@@ -237,7 +259,7 @@ def parse(text: str) -> PyFacts:
             visitor.visit(tree)
         except RecursionError:
             continue
-    return PyFacts(visitor.calls, visitor.functions, visitor.data_checks)
+    return PyFacts(visitor.calls, visitor.functions, visitor.data_checks, visitor.bases, visitor.keys)
 
 
 class CallIndex:

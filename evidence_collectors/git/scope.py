@@ -35,6 +35,11 @@ _LEARNER = re.compile(
     r"|before proceeding with this notebook|homework\b)",
     re.IGNORECASE,
 )
+# A notebook titled as a lesson: its first headings name a workshop, lab, tutorial, course, lesson or numbered module.
+_LESSON_TITLE = re.compile(
+    r"^#{1,3}[^\n]*\b(workshop|tutorial|lesson|course|hands-on lab|lab\s*\d+|module\s*\d+)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -48,6 +53,7 @@ def path_scope(path: str) -> Scope:
         any(p in _TEST_DIRS for p in parts[:-1])
         or (name.startswith("test_") and name.endswith(".py"))
         or name.endswith(("_test.py", "_tests.py"))
+        or name == "tests.py"
         or name == "conftest.py"
     ):
         return "test"
@@ -58,7 +64,12 @@ def path_scope(path: str) -> Scope:
 
 def addresses_learner(prose: str) -> bool:
     """True when a notebook's markdown presents it as a lesson."""
-    return bool(_LEARNER.search(prose[:8000]))
+    return bool(_LEARNER.search(prose[:8000]) or _LESSON_TITLE.search(_headings(prose[:2000])))
+
+
+def _headings(prose: str) -> str:
+    """The first two markdown headings of a notebook's prose (its title and first section)."""
+    return "\n".join([line for line in prose.splitlines() if line.startswith("#")][:2])
 
 
 def teaching_series(notebooks: dict[str, bool]) -> set[str]:

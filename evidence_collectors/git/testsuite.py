@@ -98,7 +98,8 @@ def is_test_file(entry: TreeEntry, text: str) -> bool:
     if suffix == ".py":
         if name in {"__init__.py", "conftest.py"}:
             return False
-        named = name.startswith("test_") or name.endswith("_test.py") or bool(parts & _TEST_DIRS)
+        # `tests.py`: the test module of a package (Django's convention, also used by small packages)
+        named = name.startswith("test_") or name.endswith("_test.py") or name == "tests.py" or bool(parts & _TEST_DIRS)
         # a script named test_*.py that defines no test is not a test for any runner; a file whose content was not
         # read (beyond max_files_read) is known by its name only
         if not text:

@@ -51,7 +51,11 @@ EXPERIMENT_TRACKING = {
 }
 
 HYPERPARAMETER_SEARCH = {
-    "optuna": _t("optuna"),
+    # a study or a search space, not a bare import (a service that unpickles a model may import optuna)
+    "optuna": _p(
+        "optuna",
+        r"\boptuna\.\w+|\b(create_study|load_study)\s*\(|\.optimize\s*\(|\.suggest_(float|int|categorical)\s*\(",
+    ),
     "hyperopt": _t("hyperopt"),
     "ray_tune": _t("ray.tune", packages="ray"),
     "sklearn_search": _t(

@@ -510,6 +510,8 @@ def test_other_ci_systems_and_unreadable_files(tmp_path: Path) -> None:
     ]
     assert v["git.ci_jobs"] == [
         "azure_pipelines azure-pipelines.yml#Unit tests: test",
+        # a step template of another repository: what it does is read from its name
+        "azure_pipelines azure-pipelines.yml#templates of other repositories: deploy",
         "bitbucket_pipelines bitbucket-pipelines.yml#Deploy: deploy",
         "bitbucket_pipelines bitbucket-pipelines.yml#Test: test",
         "circleci .circleci/config.yml#Train: train",
