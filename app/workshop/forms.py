@@ -66,9 +66,17 @@ def _spec(name: str, info: FieldInfo) -> FieldSpec:
     )
 
 
+def _typed_in(info: FieldInfo) -> bool:
+    """Whether a person types the field into a form: text, lines, a date or a level (a structured field such as
+    the assessment's frame is set by its own command, not typed)."""
+    base, _ = _base_type(info.annotation)
+    return base in (str, int, dt.date) or (typing.get_origin(base) is list and typing.get_args(base) == (str,))
+
+
 def header_fields() -> tuple[FieldSpec, ...]:
-    """The shared header of a workshop's assessments, in model order."""
-    return tuple(_spec(name, Assessment.model_fields[name]) for name in HEADER_FIELDS)
+    """The shared header of a workshop's assessments that the header form shows, in model order."""
+    fields = Assessment.model_fields
+    return tuple(_spec(name, fields[name]) for name in HEADER_FIELDS if _typed_in(fields[name]))
 
 
 def to_lines(values: list[str]) -> str:

@@ -267,6 +267,11 @@ _UI: dict[str, dict[str, str]] = {
     "prepare": {"zh": "生成报告", "en": "Create the report"},
     "download": {"zh": "下载 {name}", "en": "Download {name}"},
     "preparing": {"zh": "正在生成……", "en": "Creating…"},
+    "elapsed_s": {"zh": "（已用 {n} 秒）", "en": "({n} s so far)"},
+    "report_older": {
+        "zh": "此报告生成后答案又有更改；如需包含这些更改，请再次生成。",
+        "en": "Answers changed after this report was made; create it again to include them.",
+    },
     "format_pdf": {"zh": "PDF 报告", "en": "PDF report"},
     "format_html": {"zh": "HTML 报告", "en": "HTML report"},
     "format_md": {"zh": "Markdown 报告", "en": "Markdown report"},
