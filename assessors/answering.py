@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from assessors.assessment import REASON_MAX, Answer, Assessment, Status, clean_name, is_blank_text
+from assessors.assessment import REASON_MAX, Answer, Assessment, Status, clean_name, is_blank_text, note_language
+from assessors.evidence_refs import CitedRef, as_ref
 from assessors.store import AnswerField, FieldValue
 
 
@@ -28,24 +29,57 @@ def with_field(stored: Answer, field: AnswerField, value: FieldValue) -> Answer:
 
     A proposal keeps its status (accepting or overriding it is a decision of its own); a person's answer beside a
     proposal keeps the proposal, and its override reason while it still argues against the proposal."""
-    status, note, evidence = stored.status, stored.note, list(stored.evidence)
+    status, note, evidence = stored.status, stored.note, [as_ref(r) for r in stored.evidence]
     if field == "status":
         status = Status(value) if isinstance(value, str) and value else None
     elif field == "note":
         note = str(value or "").strip()
     else:
-        evidence = [str(ref) for ref in value or ()] if isinstance(value, tuple | list) else []
+        evidence = edited_references(evidence, value if isinstance(value, tuple | list) else ())
+    kept = _translations_kept(stored, note)
     if stored.source == "evidence":
         if status != stored.status:
             raise StatusNeedsOverrideError("the status comes from the evidence: confirm or override it with a reason")
-        return stored.model_copy(update={"note": note, "evidence": evidence})
+        return Answer.model_validate(
+            {**stored.model_dump(), "note": note, "evidence": evidence, "note_lang": None, "note_translations": {}}
+            | kept
+        )
     if stored.proposal is None:
-        return Answer(status=status, note=note, evidence=evidence)
+        return Answer.model_validate({"status": status, "note": note, "evidence": evidence} | kept)
     agrees = status is None or status.value == stored.proposal.status
     reason = "" if agrees else stored.override_reason
     if not agrees and not reason.strip():
         raise StatusNeedsOverrideError("the status differs from the evidence's proposal: override it with a reason")
-    return Answer(status=status, note=note, evidence=evidence, proposal=stored.proposal, override_reason=reason)
+    return Answer.model_validate(
+        {"status": status, "note": note, "evidence": evidence, "proposal": stored.proposal, "override_reason": reason}
+        | kept
+    )
+
+
+def _translations_kept(stored: Answer, note: str) -> dict[str, object]:
+    """The note's language and translations after a person edited the note (the workshop edits `note` only): the
+    translations stay; a new note's language is told from its script, and replaces a translation in that language."""
+    if note == stored.note:
+        return {"note_lang": stored.note_lang, "note_translations": stored.note_translations}
+    lang = note_language(note)
+    return {"note_translations": {k: t for k, t in stored.note_translations.items() if k != lang or not note}}
+
+
+def edited_references(stored: Sequence[CitedRef], typed: Sequence[object]) -> list[CitedRef]:
+    """The references a person typed as text, one line each: a line that names a stored reference (its label) keeps
+    that reference whole (kind, location, version, date, hash, method), any other line is a plain reference."""
+    by_label: dict[str, list[CitedRef]] = {}
+    for ref in stored:
+        by_label.setdefault(ref.label, []).append(ref)
+    out = []
+    for item in typed:
+        if isinstance(item, CitedRef):
+            out.append(item)
+            continue
+        text = str(item)
+        same = by_label.get(text)
+        out.append(same.pop(0) if same else CitedRef.of(text))
+    return out
 
 
 class Confirmed(BaseModel):
@@ -130,6 +164,8 @@ def override(
     overridden = Answer(
         status=status,
         note=answer.note,
+        note_lang=answer.note_lang,
+        note_translations=answer.note_translations,
         evidence=answer.evidence,
         answered_by=who,
         answered_at=now,

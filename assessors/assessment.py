@@ -6,14 +6,16 @@ One shape for the CLI's YAML/JSON questionnaire, the workshop UI's storage and t
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from assessors.evidence_refs import CitedRef
 from assessors.frame import AssessmentFrame
-from capability_model.schema import LocalizedText
+from capability_model.schema import Lang, LocalizedText
 
 
 class Status(StrEnum):
@@ -42,12 +44,21 @@ NAME_MAX = 80  # characters of a name recorded with an answer, as the workshop r
 # unassigned code points, and every kind of space or line break.
 _BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp"})
 _DROPPED_FROM_NAMES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 
 
 def is_blank_text(text: str) -> bool:
     """Whether `text` shows nothing a reader could take for a word: only spaces, line breaks, control or zero-width
     characters. A reason or a name made of those is no reason or name."""
     return all(c.isspace() or unicodedata.category(c) in _BLANK_CATEGORIES for c in text)
+
+
+def note_language(text: str) -> Lang:
+    """The language a note is written in, told from its script: Chinese when it holds at least as many CJK
+    ideographs as Latin words (an English note may name a person in Chinese, a Chinese one a tool in English)."""
+    han = sum(1 for c in text if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff")
+    words = len(_LATIN_WORD.findall(text))
+    return "zh" if han and han >= words else "en"
 
 
 def clean_name(raw: str) -> str:
@@ -84,7 +95,17 @@ class Answer(BaseModel):
 
     status: Status | None = None
     note: str = ""
-    evidence: list[str] = Field(default_factory=list, description="References to documents, records or evidence ids")
+    note_lang: Lang | None = Field(
+        default=None, description="The language `note` is written in (zh or en); told from its script when not given"
+    )
+    note_translations: dict[Lang, str] = Field(
+        default_factory=dict, description="The note in the other language(s), e.g. {en: ...} beside a Chinese note"
+    )
+    evidence: list[CitedRef] = Field(
+        default_factory=list,
+        description="References to documents, records or evidence ids: a plain string, or an object with kind, "
+        "title, location, version, sighted, sha256 and method",
+    )
     answered_by: str | None = None
     answered_at: dt.datetime | None = None
     source: Literal["person", "evidence"] = "person"
@@ -100,8 +121,20 @@ class Answer(BaseModel):
 
     @field_validator("evidence", mode="before")
     @classmethod
-    def _none_is_no_evidence(cls, v: object) -> object:
+    def _plain_references(cls, v: object) -> object:
+        """No references is an empty list; a plain string (older files and databases) is the reference it stands
+        for (CitedRef), its text kept whole as the title."""
         return [] if v is None else v
+
+    @field_validator("note_translations", mode="before")
+    @classmethod
+    def _no_translations(cls, v: object) -> object:
+        """No translations, or a translation left empty, is none."""
+        if v is None:
+            return {}
+        if isinstance(v, dict):
+            return {k: t for k, t in v.items() if not (isinstance(t, str) and is_blank_text(t))}
+        return v
 
     @field_validator("override_reason", mode="before")
     @classmethod
@@ -117,6 +150,17 @@ class Answer(BaseModel):
         if v is not None and is_blank_text(v):
             raise ValueError("confirmed_by names nobody: give the name of the person who confirmed the proposal")
         return v
+
+    @model_validator(mode="after")
+    def _translations_of_other_languages(self) -> Answer:
+        """A translation gives the note in another language than its own; the note's own text is `note`."""
+        own = self.written_in
+        if self.note.strip() and own in self.note_translations:
+            raise ValueError(
+                f"note_translations.{own} repeats the note's own language ({own}): put that text in note, or set "
+                "note_lang to the language note is written in"
+            )
+        return self
 
     @model_validator(mode="after")
     def _consistent_provenance(self) -> Answer:
@@ -152,7 +196,27 @@ class Answer(BaseModel):
 
     @property
     def is_blank(self) -> bool:
-        return self.status is None and not self.note and not self.evidence
+        return self.status is None and not self.note and not self.evidence and not self.note_translations
+
+    @property
+    def written_in(self) -> Lang:
+        """The language of `note`: as stated, else told from its script."""
+        return self.note_lang or note_language(self.note)
+
+    def notes(self) -> dict[Lang, str]:
+        """The note in every language it was given in."""
+        given: dict[Lang, str] = {self.written_in: self.note} if self.note.strip() else {}
+        return given | {k: t for k, t in self.note_translations.items() if t.strip()}
+
+    def note_for(self, lang: Lang) -> tuple[str, Lang | None]:
+        """The note to show in a report in `lang`, and the language it is in when that is not `lang` (the note
+        exists only in another language); ('', None) without a note."""
+        notes = self.notes()
+        if lang in notes:
+            return notes[lang], None
+        for other, text in notes.items():
+            return text, other
+        return "", None
 
     @property
     def is_overridden(self) -> bool:

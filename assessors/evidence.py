@@ -326,4 +326,6 @@ def merge(
             outcomes[req.id] = _unverified_outcome(req.id, answer, supporting, audit)
         else:
             outcomes[req.id] = _drafted_outcome(req.id, answer, supporting)
+        if answer.evidence:  # the answer's references in full, beside their labels in `evidence`
+            outcomes[req.id].references = [cited.ref for cited in answer.evidence]
     return MergedStatuses(outcomes=outcomes, conflicts=conflicts, decisions=dict(decisions), unverified=unverified)

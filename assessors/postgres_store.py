@@ -29,7 +29,7 @@ from typing import Any
 import psycopg
 
 from assessors.pg_url import PgTarget, parse, scrubbed
-from assessors.sql_store import ACCOUNT_TABLE, PROPOSAL_COLUMNS, Cursor, SchemaTooNewError, SqlStore
+from assessors.sql_store import ACCOUNT_TABLE, NOTE_COLUMNS, PROPOSAL_COLUMNS, Cursor, SchemaTooNewError, SqlStore
 from assessors.sqlite_store import expected_schema
 from assessors.store import DatabaseProblem
 
@@ -86,6 +86,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     PROPOSAL_COLUMNS,
     ACCOUNT_TABLE,
+    NOTE_COLUMNS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _EXTRA_COLUMNS = {"answers": {"seq"}, VERSION_TABLE: {"version"}}

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from assessors.assessment import Answer, Assessment
+from assessors.evidence_refs import as_ref
 from capability_model.schema import Framework, Lang
 from capability_model.visible import has_hidden, visible, yaml_escaped
 
@@ -22,7 +23,8 @@ _HEADINGS = {
     "zh": {
         "legend": "status 取值：met（满足）| partial（部分满足）| not_met（不满足）| not_applicable（不适用）；"
         "留空表示未作答。",
-        "fields": "note：说明；evidence：证据引用（文档、记录、链接或证据编号）；"
+        "fields": "note：说明（note_translations 给出另一种语言的说明，如 en）；evidence：证据引用（文档、记录、"
+        "链接或证据编号；可写为含 kind、title、location、version、sighted、sha256、method 的条目）；"
         "answered_by / answered_at：作答人和时间。",
         "draft": "source: evidence 表示依据采集证据起草的建议答案（proposal 记录判定理由与证据编号），"
         "confirmed_by / confirmed_at 为确认人和时间；人员改答与建议不同时须在 override_reason 中说明理由。",
@@ -31,8 +33,9 @@ _HEADINGS = {
     },
     "en": {
         "legend": "status: met | partial | not_met | not_applicable; leave it empty while unknown.",
-        "fields": "note: explanation; evidence: references (documents, records, links or evidence ids); "
-        "answered_by / answered_at: who answered and when.",
+        "fields": "note: explanation (note_translations gives it in the other language, e.g. zh); evidence: "
+        "references (documents, records, links or evidence ids; or entries with kind, title, location, version, "
+        "sighted, sha256, method); answered_by / answered_at: who answered and when.",
         "draft": "source: evidence marks an answer drafted from collected evidence (proposal holds the reason and "
         "record ids); confirmed_by / confirmed_at: who confirmed it and when; a person answering otherwise than a "
         "proposal states why in override_reason.",
@@ -102,8 +105,12 @@ def _answer_fields(answer: Answer) -> dict[str, Any]:
     data: dict[str, Any] = {"status": answer.status.value if answer.status else blank}
     if answer.note:
         data["note"] = answer.note
+    if answer.note_lang is not None:
+        data["note_lang"] = answer.note_lang
+    if answer.note_translations:
+        data["note_translations"] = dict(answer.note_translations)
     if answer.evidence:
-        data["evidence"] = list(answer.evidence)
+        data["evidence"] = [as_ref(r).stored() for r in answer.evidence]
     if answer.answered_by is not None:
         data["answered_by"] = answer.answered_by
     if answer.answered_at is not None:

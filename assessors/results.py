@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from assessors.check_results import CheckReport
+from assessors.evidence_refs import EvidenceRef
 
 RequirementState = Literal["met", "partial", "not_met", "not_applicable", "unknown"]
 
@@ -49,11 +50,17 @@ class RoadmapStep(BaseModel):
     id: str
     item: str
     status: RequirementState
+    effort: str | None = None  # S | M | L
+    effort_source: Literal["framework", "probe"] | None = None  # the framework's estimate or the probes' remediation
+    after: list[str] = []  # items it depends on that are not yet at this level (or of another part)
 
 
 class RoadmapPhase(BaseModel):
     level: int
     requirements: list[RoadmapStep]
+    closing: int = 0  # requirements of this phase and the earlier ones
+    lifts_to: int | None = None  # the part's level once they are all met (rescored); None for an empty phase
+    effort: dict[str, int] = {}  # requirements of this phase per effort size
 
 
 # Who or what decided a requirement's verdict:
@@ -82,6 +89,9 @@ class RequirementOutcome(BaseModel):
     at: dt.datetime | None = None  # when they did
     override_reason: str = ""
     proposed: Literal["met", "not_met"] | None = None  # the drafted proposal's status, when the answer holds one
+    references: list[EvidenceRef] = Field(
+        default_factory=list, description="The answer's evidence references as structured records"
+    )
 
 
 class Conflict(BaseModel):

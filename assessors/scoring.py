@@ -25,14 +25,12 @@ from assessors.results import (
     Overall,
     RequirementState,
     RoadmapPhase,
-    RoadmapStep,
     SubdomainResult,
 )
+from assessors.roadmap import plan
 from capability_model.schema import LEVELS, CapabilityItem, Framework
 
 Statuses = Mapping[str, Status | None]
-
-_STATE_ORDER: dict[RequirementState, int] = {"partial": 0, "not_met": 1, "unknown": 2}
 
 
 def state_of(requirement_id: str, statuses: Statuses) -> RequirementState:
@@ -73,22 +71,16 @@ def mean_score(levels: Iterable[int | None]) -> float | None:
 def build_roadmap(
     framework: Framework, items: Sequence[ItemResult], statuses: Statuses, overall: int | None, target_level: int
 ) -> list[RoadmapPhase]:
-    """One phase per level above the overall level up to the target; in each, the items furthest behind come first."""
-    by_id = {i.id: i for i in items}
-    order = {r.id: n for n, (_, r) in enumerate(framework.requirements())}
-    steps: dict[int, list[tuple[tuple[int, int, int], RoadmapStep]]] = {lv: [] for lv in LEVELS}
-    for item, req in framework.requirements():
-        result = by_id[item.id]
-        if req.id not in result.gap:
-            continue
-        state = state_of(req.id, statuses)
-        key = (result.level if result.level is not None else 0, _STATE_ORDER.get(state, 3), order[req.id])
-        steps[req.level].append((key, RoadmapStep(id=req.id, item=item.id, status=state)))
-    start = (overall or 0) + 1
-    return [
-        RoadmapPhase(level=lv, requirements=[s for _, s in sorted(steps[lv], key=lambda p: p[0])])
-        for lv in range(start, target_level + 1)
-    ]
+    """One phase per level above the overall level up to the target, ordered by dependency and effort
+    (assessors/roadmap.py); each phase says which level closing it reaches, by rescoring with this module's rules."""
+
+    def rescore(closed: Statuses) -> int | None:
+        return rollup_level(
+            rollup_level(rollup_level(item_level(i, closed) for i in s.items) for s in d.subdomains)
+            for d in framework.domains
+        )
+
+    return plan(framework, items, statuses, overall, target_level, rescore)
 
 
 def score(framework: Framework, statuses: Statuses, target_level: int, sha256: str = "") -> AssessmentResult:

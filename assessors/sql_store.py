@@ -19,6 +19,7 @@ from assessors.accounts import Account, AccountProblem, check_name, check_role
 from assessors.answering import with_field
 from assessors.assessment import Answer, Assessment
 from assessors.audit import Change
+from assessors.evidence_refs import EvidenceRef, as_ref
 from assessors.store import (
     HEADER_FIELDS,
     DatabaseProblem,
@@ -41,6 +42,13 @@ PROPOSAL_COLUMNS = (
     "ALTER TABLE answers ADD COLUMN confirmed_by TEXT",
     "ALTER TABLE answers ADD COLUMN confirmed_at TEXT",
     "ALTER TABLE answers ADD COLUMN override_reason TEXT NOT NULL DEFAULT ''",
+)
+# Schema migration 4, the same in both dialects: the language a note is written in and its translations (a JSON
+# object, language -> text). Evidence references stay in the `evidence` column as JSON: a plain string for a reference
+# that is only a title (as every earlier version wrote them), an object for a structured one.
+NOTE_COLUMNS = (
+    "ALTER TABLE answers ADD COLUMN note_lang TEXT",
+    "ALTER TABLE answers ADD COLUMN note_translations TEXT NOT NULL DEFAULT '{}'",
 )
 # Schema migration 3, the same in both dialects: the accounts of a shared server (assessors/accounts.py).
 ACCOUNT_TABLE = (
@@ -102,11 +110,22 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 # The answer columns, in the order _answer_row writes them and _answer reads them.
 ANSWER_COLUMNS = (
-    "status, note, evidence, answered_by, answered_at, source, proposal, confirmed_by, confirmed_at, override_reason"
+    "status, note, evidence, answered_by, answered_at, source, proposal, confirmed_by, confirmed_at, override_reason, "
+    "note_lang, note_translations"
 )
 AnswerRow = tuple[
-    str | None, str, str, str | None, str | None, str, str | None, str | None, str | None, str
+    str | None, str, str, str | None, str | None, str, str | None, str | None, str | None, str, str | None, str
 ]  # fmt: skip
+
+
+def _references_json(answer: Answer) -> str:
+    """The answer's references as stored: plain strings for title-only references, objects for structured ones."""
+    return json.dumps([as_ref(r).stored() for r in answer.evidence], ensure_ascii=False)
+
+
+def _labels(stored: str) -> tuple[str, ...]:
+    """The references of an audit row as one line each (the audit trail's shape), from either stored form."""
+    return tuple(EvidenceRef.model_validate(r).label if isinstance(r, dict) else str(r) for r in json.loads(stored))
 
 
 def _answer_row(answer: Answer) -> AnswerRow:
@@ -114,7 +133,7 @@ def _answer_row(answer: Answer) -> AnswerRow:
     return (
         answer.status.value if answer.status else None,
         answer.note,
-        json.dumps(answer.evidence, ensure_ascii=False),
+        _references_json(answer),
         answer.answered_by,
         _iso(answer.answered_at),
         answer.source,
@@ -122,11 +141,14 @@ def _answer_row(answer: Answer) -> AnswerRow:
         answer.confirmed_by,
         _iso(answer.confirmed_at),
         answer.override_reason,
+        answer.note_lang,
+        json.dumps(answer.note_translations, ensure_ascii=False),
     )
 
 
 def _answer(*row: Any) -> Answer:
-    status, note, evidence, by, at, source, proposal, confirmed_by, confirmed_at, override_reason = row
+    status, note, evidence, by, at, source, proposal, confirmed_by, confirmed_at, override_reason = row[:10]
+    note_lang, translations = row[10:]
     return Answer.model_validate(
         {
             "status": status,
@@ -139,6 +161,8 @@ def _answer(*row: Any) -> Answer:
             "confirmed_by": confirmed_by,
             "confirmed_at": confirmed_at,
             "override_reason": override_reason,
+            "note_lang": note_lang,
+            "note_translations": json.loads(translations),
         }
     )
 
@@ -146,7 +170,7 @@ def _answer(*row: Any) -> Answer:
 def _change(row: Sequence[Any]) -> Change:
     rid, framework, requirement, old, new, note, evidence, who, at = row
     at_time = dt.datetime.fromisoformat(at)
-    return Change(int(rid), framework, requirement, old, new, note, tuple(json.loads(evidence)), who, at_time)
+    return Change(int(rid), framework, requirement, old, new, note, _labels(evidence), who, at_time)
 
 
 class SqlStore:
@@ -198,17 +222,18 @@ class SqlStore:
         at = _now()
         conn.execute(
             f"INSERT INTO answers (workshop_id, framework_id, requirement_id, {ANSWER_COLUMNS}, revision) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (workshop_id, framework_id, requirement_id) DO UPDATE SET status = excluded.status, "
             "note = excluded.note, evidence = excluded.evidence, answered_by = excluded.answered_by, "
             "answered_at = excluded.answered_at, source = excluded.source, proposal = excluded.proposal, "
             "confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at, "
-            "override_reason = excluded.override_reason, revision = excluded.revision",
+            "override_reason = excluded.override_reason, note_lang = excluded.note_lang, "
+            "note_translations = excluded.note_translations, revision = excluded.revision",
             (workshop_id, framework_id, requirement_id, *_answer_row(answer), revision),
         )
         old_status = old.status.value if old and old.status else None
         new_status = answer.status.value if answer.status else None
-        evidence = json.dumps(answer.evidence, ensure_ascii=False)
+        evidence = _references_json(answer)
         (audit_id,) = conn.execute(
             "INSERT INTO audit (workshop_id, framework_id, requirement_id, old_status, new_status, note, evidence, "
             "who, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -216,7 +241,7 @@ class SqlStore:
         ).fetchone()
         return Change(
             int(audit_id), framework_id, requirement_id, old_status, new_status, answer.note,
-            tuple(answer.evidence), who, at,
+            _labels(evidence), who, at,
         )  # fmt: skip
 
     def _import(self, conn: Connection, workshop_id: int, part: Assessment, who: str, revision: int) -> list[Change]:

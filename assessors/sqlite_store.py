@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
-from assessors.sql_store import ACCOUNT_TABLE, PROPOSAL_COLUMNS, SchemaTooNewError, SqlStore
+from assessors.sql_store import ACCOUNT_TABLE, NOTE_COLUMNS, PROPOSAL_COLUMNS, SchemaTooNewError, SqlStore
 from assessors.store import DatabaseProblem
 
 BUSY_TIMEOUT_MS = 15_000
@@ -81,6 +81,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     PROPOSAL_COLUMNS,
     ACCOUNT_TABLE,
+    NOTE_COLUMNS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -59,7 +59,17 @@ def same_verdict(a: Answer | None, b: Answer | None) -> bool:
     a, b = a or Answer(), b or Answer()
 
     def said(x: Answer) -> tuple[object, ...]:
-        return (x.status, x.note, x.evidence, x.source, x.proposal, x.confirmed_by is not None, x.override_reason)
+        return (
+            x.status,
+            x.note,
+            x.note_lang,
+            x.note_translations,
+            x.evidence,
+            x.source,
+            x.proposal,
+            x.confirmed_by is not None,
+            x.override_reason,
+        )
 
     return said(a) == said(b)
 

@@ -93,16 +93,85 @@ def _probes(exp: Any, where: list[str | int]) -> Iterator[tuple[list[str | int],
             yield [*where, "any_of", m, "probe"], member["probe"]
 
 
-def load_framework(path: Path | str, known_probes: set[str] | None = None) -> LoadedFramework:
+def _item_nodes(data: Any) -> Iterator[tuple[str, PathKey, Any]]:
+    """Every capability item's id, path and raw node."""
+    for node_id, path in _id_paths(data):
+        if path[-3] == "items":
+            node: Any = data
+            for part in path[:-1]:
+                node = node[part]
+            yield node_id, path[:-1], node
+
+
+def dependency_issues(doc: Positioned, known_items: set[str] | None = None) -> list[SourceIssue]:
+    """`depends_on` entries naming no item, the item itself, or closing a cycle.
+
+    An id of this file's own part (same first segment, e.g. `P1`) must be an item of this file; an id of another
+    part must be in `known_items` (the other bundled parts' items) when that is given, and is left alone otherwise.
+    """
+    nodes = list(_item_nodes(doc.data))
+    own = {node_id: path for node_id, path, _ in nodes}
+    prefixes = {node_id.split(".", 1)[0] for node_id in own}
+    graph: dict[str, list[str]] = {}
+    issues = []
+    for node_id, path, node in nodes:
+        deps = node.get("depends_on") if isinstance(node, dict) else None
+        graph[node_id] = []
+        for n, dep in enumerate(deps if isinstance(deps, list) else []):
+            if not isinstance(dep, str):
+                continue  # the schema reports it
+            at = (*path, "depends_on", n)
+            if dep == node_id:
+                issues.append(doc.issue(at, f"item '{node_id}' depends on itself"))
+            elif dep in own:
+                graph[node_id].append(dep)
+            elif known_items is not None and dep in known_items:
+                continue
+            elif known_items is not None or dep.split(".", 1)[0] in prefixes:
+                issues.append(doc.issue(at, f"depends_on names unknown capability item '{dep}'"))
+    cycle = find_cycle(graph)
+    if cycle:
+        issues.append(doc.issue((*own[cycle[0]], "depends_on"), "dependency cycle: " + " -> ".join(cycle)))
+    return issues
+
+
+def find_cycle(graph: dict[str, list[str]]) -> list[str]:
+    """One cycle of `graph` as [a, b, ..., a], or [] when it has none (iterative depth-first search)."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 finished
+    for root in graph:
+        if state.get(root):
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(graph.get(root, [])))]
+        state[root] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                path = [n for n, _ in stack]
+                return [*path[path.index(child) :], child]
+            elif not state.get(child):
+                state[child] = 1
+                stack.append((child, iter(graph.get(child, []))))
+    return []
+
+
+def load_framework(
+    path: Path | str, known_probes: set[str] | None = None, known_items: set[str] | None = None
+) -> LoadedFramework:
     """Parse and validate one framework file; raise SourceError listing every issue found.
 
-    With `known_probes` (the installed collectors' catalogue), an expectation naming any other probe is an error.
+    With `known_probes` (the installed collectors' catalogue), an expectation naming any other probe is an error;
+    with `known_items` (the other parts' capability items), so is a `depends_on` naming an item no part has.
     """
     path = Path(path)
     doc = load_positioned(path)
     dupes = duplicate_id_issues(doc)
     if known_probes is not None:
         dupes += unknown_probe_issues(doc, known_probes)
+    dupes += dependency_issues(doc, known_items)
     try:
         framework = validate_as(doc, Framework)
     except SourceError as exc:

@@ -124,6 +124,14 @@ class Verification(StrEnum):
     attested = "attested"  # only a person or a document can decide it
 
 
+class Effort(StrEnum):
+    """The work to close a requirement from scratch, in person-days of the team that does it (a planning estimate)."""
+
+    S = "S"  # up to 5 person-days: write a document, configure a tool, run a review
+    M = "M"  # 5 to 20 person-days: introduce a process or a tool in a project
+    L = "L"  # more than 20 person-days: a platform change, or a change across the organisation
+
+
 class Requirement(_Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     level: int
@@ -138,6 +146,10 @@ class Requirement(_Strict):
         description="automated: evidence decides met or not met; assisted: evidence can fail or support it and a "
         "person confirms; attested: only a person or a document decides (no expectations). Unset in files older "
         "than content version 2022.10.4, where it follows from expectation_mode",
+    )
+    effort: Effort | None = Field(
+        default=None,
+        description="Planning estimate of the work to close it: S up to 5 person-days, M 5 to 20, L more than 20",
     )
     expectation_mode: Literal["sufficient", "necessary"] | None = Field(
         default=None,
@@ -186,6 +198,11 @@ class CapabilityItem(_Strict):
     builds_on: list[str] = Field(
         default_factory=list,
         description="Ids of capability items in other parts that this item extends (going beyond, never repeating)",
+    )
+    depends_on: list[str] = Field(
+        default_factory=list,
+        description="Ids of capability items (of this part or another) whose practice must be in place first, e.g. "
+        "data versioning before reproducible training; the roadmap orders work by them",
     )
     requirements: Annotated[list[Requirement], Field(min_length=1)]
 

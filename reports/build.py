@@ -64,8 +64,9 @@ def render_report(
 ) -> bytes:
     """The report's bytes. CSV carries a UTF-8 byte-order mark so spreadsheet programs read Chinese correctly."""
     from reports.exports import result_json
+    from reports.frame_view import frame_record
 
-    data = result_json([p.result for p in parts]).encode()
+    data = result_json([p.result for p in parts], frames=[frame_record(p) for p in parts]).encode()
     if fmt is ReportFormat.json:
         return data
     view = build_view(parts, lang, report_date)

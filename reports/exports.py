@@ -17,10 +17,11 @@ from assessors.results import AssessmentResult
 from assessors.storage import json_text
 from capability_model.coverage import COLUMNS as COVERAGE_COLUMNS
 from capability_model.schema import Lang
+from reports.answer_view import answer_word, ref_fields
 from reports.checks_view import probe_text, reason_text
 from reports.labels import word
 from reports.textsafety import csv_cell
-from reports.viewmodel import ReportView
+from reports.viewmodel import ReportView, ReqRow
 
 CSV_COLUMNS: tuple[str, ...] = (
     "framework",
@@ -44,6 +45,16 @@ CSV_COLUMNS: tuple[str, ...] = (
     "at",
     "override_reason",
     "proposed",
+    # the answer as an audit record (appended after the provenance columns, for the same reason)
+    "basis",
+    "answered_by",
+    "answered_at",
+    "confirmed_by",
+    "confirmed_at",
+    "overridden_by",
+    "overridden_at",
+    "references",
+    "note_lang",
 )
 _HEADERS: dict[str, str] = {
     "framework": "framework",
@@ -67,11 +78,26 @@ _HEADERS: dict[str, str] = {
     "override_reason": "col_override_reason",
     "proposed": "col_proposed",
 }
+# Headers of the audit-record columns, in reports/answer_view.py's words.
+_ANSWER_HEADERS: dict[str, str] = {
+    "basis": "col_basis",
+    "answered_by": "col_answered_by",
+    "answered_at": "col_answered_at",
+    "confirmed_by": "col_confirmed_by",
+    "confirmed_at": "col_confirmed_at",
+    "overridden_by": "col_overridden_by",
+    "overridden_at": "col_overridden_at",
+    "references": "col_references",
+    "note_lang": "col_note_lang",
+}
 
 
-def result_json(results: Sequence[AssessmentResult]) -> str:
-    """Exactly what `assess --format json` prints for one file; a JSON array of those for several files."""
+def result_json(results: Sequence[AssessmentResult], frames: Sequence[dict[str, Any]] | None = None) -> str:
+    """Exactly what `assess --format json` prints for one file; a JSON array of those for several files. With
+    `frames` (reports/frame_view.py frame_record, one per result), each result also carries its assessment's frame."""
     dumped = [r.model_dump(mode="json") for r in results]
+    for data, frame in zip(dumped, frames or [], strict=False):
+        data["frame"] = frame
     return json_text(dumped[0] if len(dumped) == 1 else dumped)
 
 
@@ -185,9 +211,39 @@ def requirement_records(view: ReportView) -> list[dict[str, object]]:
                                 "at": r.how.at,
                                 "override_reason": r.how.reason,
                                 "proposed": r.how.proposed,
+                                **_record_columns(r, view.lang),
                             }
                         )
     return rows
+
+
+def _record_columns(r: ReqRow, lang: Lang) -> dict[str, object]:
+    """The audit-record columns of one requirement: the basis, who and when, every reference whole as a JSON array of
+    objects (each with the fields it states, so that one cell holds them all), and the language of the note shown
+    (the other language's when the note lacks the report's)."""
+    record = r.record
+    references = [{k: v for k, v in ref_fields(ref).items() if v} for ref in r.references]
+    return {
+        "basis": record.basis_label if record else "",
+        "answered_by": record.answered_by if record else "",
+        "answered_at": record.answered_at if record else "",
+        "confirmed_by": record.confirmed_by if record else "",
+        "confirmed_at": record.confirmed_at if record else "",
+        "overridden_by": record.overridden_by if record else "",
+        "overridden_at": record.overridden_at if record else "",
+        "references": json.dumps(references, ensure_ascii=False) if references else "",
+        "note_lang": ((r.note_view.lang if r.note_view else None) or lang) if r.note else "",
+    }
+
+
+def requirements_json(view: ReportView) -> str:
+    """The requirement records as a JSON array (the CSV's rows with the references as objects): for systems that
+    read the audit record of each answer."""
+    rows = []
+    for row in requirement_records(view):
+        refs = row.get("references")
+        rows.append({**row, "references": json.loads(refs) if isinstance(refs, str) and refs else []})
+    return json_text(rows)
 
 
 def requirements_csv(view: ReportView) -> str:
@@ -207,4 +263,6 @@ def requirements_csv(view: ReportView) -> str:
 
 
 def header(column: str, lang: Lang) -> str:
+    if column in _ANSWER_HEADERS:
+        return answer_word(_ANSWER_HEADERS[column], lang)
     return word(_HEADERS[column], lang)

@@ -410,6 +410,8 @@ COLLECTOR_NAMES: dict[str, dict[str, str]] = {
     "kubeflow": {"zh": "Kubeflow Pipelines", "en": "Kubeflow Pipelines"},
     "feast": {"zh": "Feast", "en": "Feast"},
     "modelarts": {"zh": "ModelArts", "en": "ModelArts"},
+    "scorecard": {"zh": "OpenSSF Scorecard", "en": "OpenSSF Scorecard"},
+    "evidently": {"zh": "Evidently", "en": "Evidently"},
 }
 
 # Why a target's evidence was missing, when its records do not say (the bundle's collection state).

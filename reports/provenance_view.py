@@ -48,7 +48,8 @@ def _status(status: str | None, lang: Lang) -> str:
 
 
 def _when(outcome: RequirementOutcome, lang: Lang) -> str:
-    return word("prov_when", lang, at=outcome.at.date().isoformat()) if outcome.at else ""
+    """When the person decided, to the minute with the offset they answered in (an audit trail's precision)."""
+    return word("prov_when", lang, at=outcome.at.isoformat(sep=" ", timespec="minutes")) if outcome.at else ""
 
 
 def _line(outcome: RequirementOutcome, lang: Lang) -> str:

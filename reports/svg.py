@@ -168,8 +168,9 @@ def _radar_series(series: Series, point: Callable[[int, float], tuple[float, flo
 def matrix_svg(data: MatrixData) -> str:
     label_w, cell_w, row_h, group_h, head_h = 300.0, 72.0, 17.0, 20.0, 42.0
     width = label_w + cell_w * len(LEVELS) + 10
-    rows = sum(len(g.rows) for g in data.groups)
-    height = head_h + rows * row_h + len(data.groups) * group_h + 40
+    labels = {id(r): wrap(r.label, label_w - 14, 10) for g in data.groups for r in g.rows}  # wrapped, never cut
+    heights = {k: row_h + 11.0 * (len(lines) - 1) for k, lines in labels.items()}
+    height = head_h + sum(heights.values()) + len(data.groups) * group_h + 40
     body = []
     for k, name in enumerate(data.columns):
         x = label_w + cell_w * k + cell_w / 2
@@ -180,15 +181,17 @@ def matrix_svg(data: MatrixData) -> str:
         body.append(_text(2, y + 14, fit(group.label, width - 4, 11.5), 11.5, font_weight="bold"))
         y += group_h
         for row in group.rows:
-            body.append(_text(8, y + 12.5, fit(row.label, label_w - 14, 10), 10))
+            for n, line in enumerate(labels[id(row)]):
+                body.append(_text(8, y + 12.5 + 11.0 * n, line, 10))
+            h = heights[id(row)]
             for k, level in enumerate(LEVELS):
                 state = row.cell(level)
                 body.append(
                     f'<rect class="cell-{state}" x="{_num(label_w + cell_w * k + 1)}" y="{_num(y + 1)}" '
-                    f'width="{_num(cell_w - 2)}" height="{_num(row_h - 2)}" fill="{COLOURS[state]}" '
+                    f'width="{_num(cell_w - 2)}" height="{_num(h - 2)}" fill="{COLOURS[state]}" '
                     f'data-item="{_a(row.id)}" data-level="{level}" data-value="{_opt(row.level)}"/>'
                 )
-            y += row_h
+            y += h
     x_target = label_w + cell_w * data.target
     body.append(_target_line(x_target, head_h - 4, y + 2, data.target))
     legend = [(COLOURS[state], label, "box") for state, label in data.legend]

@@ -17,8 +17,10 @@ from assessors.verdict import part_verdict
 from capability_model.schema import CapabilityItem, Framework, Lang
 from evidence_collectors.records import EvidenceRecord
 from reports import chart_data, svg
+from reports.answer_view import answer_record, note_view, record_summary, ref_views
 from reports.checks_view import checks_view, coverage_view, rows_by_requirement
 from reports.exports import result_json
+from reports.frame_view import frame_record, frame_view
 from reports.identity import report_id, tool_name_and_version
 from reports.labels import EVIDENCE_STATUS_LABELS, SOURCE_LABELS, level_text, score_text, word
 from reports.phrases import action_lines, gap_text, strength_text, verdict_lines
@@ -32,6 +34,7 @@ from reports.provenance_view import (
     tally_line,
     who_answered,
 )
+from reports.roadmap_view import planned_phases
 from reports.viewmodel import (
     BundleView,
     CheckView,
@@ -108,9 +111,11 @@ def _requirement_rows(
         status = outcome.status
         source = outcome.source
         if source == "evidence":
-            evidence = tuple(_record_reference(records[r]) if r in records else r for r in outcome.evidence)
+            evidence = tuple(_record_reference(records[r], lang) if r in records else r for r in outcome.evidence)
         else:
             evidence = tuple(answer.evidence) if answer else ()
+        note = note_view(answer, lang)
+        cited = {str(ref) for ref in answer.evidence} if answer else set()
         verification_label, verification_short, check_rows = checks.get(req.id, ("", "", ()))
         rows.append(
             ReqRow(
@@ -124,7 +129,7 @@ def _requirement_rows(
                 source=source,
                 source_label=SOURCE_LABELS[source][lang],
                 evidence=evidence,
-                note=answer.note if answer else "",
+                note=note.text,
                 blocking=req.id in blocking,
                 in_gap=req.id in gap,
                 conflict=conflicts.get(req.id, ""),
@@ -134,14 +139,23 @@ def _requirement_rows(
                 verification_label=verification_label,
                 verification_short=verification_short,
                 checks=check_rows,
+                references=ref_views(answer, lang),
+                records=tuple(e for e, r in zip(evidence, outcome.evidence, strict=False) if r not in cited)
+                if source == "evidence"
+                else (),
+                record=answer_record(answer, outcome, lang),
+                note_view=note,
             )
         )
     return tuple(rows)
 
 
-def _record_reference(record: EvidenceRecord) -> str:
+def _record_reference(record: EvidenceRecord, lang: Lang) -> str:
+    """A collected record cited for a verdict: its id, probe and target, and what it found in the report's
+    language."""
     text = f"{record.id} · {record.probe} @ {record.target}"
-    return f"{text}: {record.summary}" if record.summary else text
+    summary = record_summary(record, lang)
+    return f"{text}{word('colon', lang)}{summary}" if summary else text
 
 
 def _item_view(
@@ -314,7 +328,7 @@ def _record_view(r: EvidenceRecord, lang: Lang) -> RecordView:
         status=r.status.value,
         status_label=EVIDENCE_STATUS_LABELS[r.status.value][lang],
         sha256=tuple(r.raw_sha256),
-        summary=r.summary or r.reason,
+        summary=record_summary(r, lang),
     )
 
 
@@ -360,7 +374,7 @@ def build_view(parts: Sequence[ScoredPart], lang: Lang, report_date: dt.date | N
     by_id = {fw.id: fw for fw in frameworks}
     names = {i.id: i.name.get(lang) for fw in frameworks for _, _, i in fw.items()}
     results = [p.result for p in parts]
-    part_views = tuple(_part_view(p, lang) for p in parts)
+    part_views = _with_plans(tuple(_part_view(p, lang) for p in parts), parts, lang)
     started = min(a.started for a in assessments)
     ends = [a.completed for a in assessments]
     if all(ends):
@@ -393,6 +407,16 @@ def build_view(parts: Sequence[ScoredPart], lang: Lang, report_date: dt.date | N
         provenance=provenance_table([(p.opened.framework.ref, p.result) for p in parts], lang),
         conflicts=tuple(c for v in part_views for c in v.conflict_list),
         report_id=report_id(parts, dated),
+        frame=frame_view(parts, lang, report_id(parts, dated)),
         tool=tool_name_and_version(),
-        result_sha256=hashlib.sha256(result_json(results).encode()).hexdigest(),
+        result_sha256=hashlib.sha256(
+            result_json(results, frames=[frame_record(p) for p in parts]).encode()
+        ).hexdigest(),
+    )
+
+
+def _with_plans(views: tuple[PartView, ...], parts: Sequence[ScoredPart], lang: Lang) -> tuple[PartView, ...]:
+    """Each part's roadmap phases with their plan: effort, dependencies, owner, due date and what-if line."""
+    return tuple(
+        replace(view, phases=planned_phases(view, part, lang)) for view, part in zip(views, parts, strict=True)
     )

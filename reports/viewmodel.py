@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -18,6 +19,11 @@ from assessors.checks import evidence_checks
 from assessors.results import AssessmentResult
 from assessors.workflow import EvidenceBundle, OpenAssessment
 from capability_model.schema import Lang
+
+if TYPE_CHECKING:
+    from reports.answer_view import AnswerRecordView, NoteView, RefView
+    from reports.frame_view import FrameView
+    from reports.roadmap_view import PlanStep
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,10 @@ class ReqRow:
     checks: tuple[CheckView, ...] = ()
     how: ProvenanceView = field(default_factory=ProvenanceView)
     anchor: str = ""  # an id for links to this requirement (set where something links to it)
+    references: tuple[RefView, ...] = ()  # the answer's evidence references, every field stated (answer_view.py)
+    records: tuple[str, ...] = ()  # the collected records an evidence verdict rests on, one line each
+    record: AnswerRecordView | None = None  # who answered, confirmed or overrode, when, and the verification basis
+    note_view: NoteView | None = None  # the note in the report's language, or marked as the other language's
 
 
 @dataclass(frozen=True)
@@ -191,6 +201,11 @@ class StepView:
 class PhaseView:
     title: str
     steps: tuple[StepView, ...]
+    whatif: str = ""  # "Closing these N requirements lifts Part 1 to level 3" (rescored by assessors/roadmap.py)
+    effort_line: str = ""
+    headers: tuple[str, ...] = ()
+    plan: tuple[PlanStep, ...] = ()  # the steps in order with effort, dependencies, owner and due date
+    order_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -300,6 +315,7 @@ class ReportView:
     report_id: str = ""  # digest of the inputs (reports/identity.py)
     tool: str = ""  # "mlops-maturity VERSION"
     result_sha256: str = ""  # of the result JSON the PDF embeds (`report --format json` for the same inputs)
+    frame: FrameView | None = None  # scope, fieldwork, methods, disclosures, limitations, sign-off (frame_view.py)
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------

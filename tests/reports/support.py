@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from assessors.assessment import Answer
+from assessors.frame import AssessmentFrame
 from reports.build import score_parts
 from reports.view import ScoredPart
 from tests.reports.conftest import PART1, PART2
@@ -34,6 +35,7 @@ def without_user_text(parts: list[ScoredPart]) -> list[ScoredPart]:
                 "assessor": "—",
                 "reviewer": "—",
                 "participants": [],
+                "frame": AssessmentFrame(),
                 "answers": {rid: Answer(status=ans.status) for rid, ans in a.answers.items()},
             }
         )

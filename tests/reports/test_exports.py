@@ -10,6 +10,7 @@ import pytest
 
 from capability_model.atomicfile import TargetIsDirectoryError
 from reports.build import ReportFormat, render_report, write_report
+from reports.exports import CSV_COLUMNS
 from reports.view import css_string, page_counter_css
 from tests.conftest import RunCli
 from tests.reports.conftest import PART1
@@ -28,7 +29,7 @@ def test_csv_has_one_row_per_requirement() -> None:
         assert data.startswith(b"\xef\xbb\xbf")  # spreadsheet programs then read Chinese correctly
         frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False)
         assert len(frame) == total
-        assert list(frame.columns[:3]) == columns and len(frame.columns) == 20
+        assert list(frame.columns[:3]) == columns and len(frame.columns) == len(CSV_COLUMNS)
         assert status in set(frame.iloc[:, 11])
     row = frame[frame.iloc[:, 9] == "P1.MD.MT.02.R11"].iloc[0]
     assert row.iloc[7] == 4 and row.iloc[8] == 5  # item level 4, requirement level 5

@@ -34,7 +34,9 @@ from evidence_collectors.raw import RawStore
 from evidence_collectors.records import CollectorInfo, EvidenceRecord, EvidenceSource, EvidenceStatus
 from evidence_collectors.runner import Collection
 from evidence_collectors.secrets import Redactor
+from reports.answer_view import BASIS_LABELS
 from reports.build import ReportFormat, render_report
+from reports.checks_view import value_text
 from reports.exports import CSV_COLUMNS
 from reports.labels import PROVENANCE_LABELS
 from reports.provenance_view import REASON_COLUMNS, shorten_columns
@@ -126,6 +128,10 @@ def _one_domain(root: Path) -> tuple[LoadedFramework, dict[str, str], dict[str, 
     )
     for domain in domains:
         path = root / f"part2-{domain['id']}.yaml"
+        kept = {i["id"] for s in domain["subdomains"] for i in s["items"]}
+        for item in (i for s in domain["subdomains"] for i in s["items"]):  # dependencies on items cut away go too
+            if "depends_on" in item:
+                item["depends_on"] = [d for d in item["depends_on"] if d in kept or not d.startswith("P2.")]
         path.write_text(yaml.safe_dump({**data, "domains": [domain]}, allow_unicode=True, sort_keys=False), "utf-8")
         loaded = load_path(path)
         picked = _pick(loaded.framework)
@@ -199,16 +205,17 @@ def _tally(made: Made) -> dict[OutcomeProvenance, int]:
 LINES = {
     "en": {
         "evidence": "Decided by evidence",
-        "confirmed": f"Proposed by evidence, confirmed by {CONFIRMER} on 2026-11-06",
-        "answered": f"Answered by {visible(HOSTILE_NAME)} on 2026-11-05",
-        "overridden": f"Overridden by {OVERRIDER} on 2026-11-06 (evidence proposed 'met'); reason: {{reason}}",
+        "confirmed": f"Proposed by evidence, confirmed by {CONFIRMER} on 2026-11-06 09:30+00:00",
+        "answered": f"Answered by {visible(HOSTILE_NAME)} on 2026-11-05 08:00+00:00",
+        "overridden": f"Overridden by {OVERRIDER} on 2026-11-06 09:30+00:00 (evidence proposed 'met'); "
+        "reason: {reason}",
         "proposed": "Proposed by evidence: met, not yet confirmed (not counted)",
     },
     "zh": {
         "evidence": "由采集证据判定",
-        "confirmed": f"证据提议，已确认：{CONFIRMER}，2026-11-06",
-        "answered": f"人工答复：{visible(HOSTILE_NAME)}，2026-11-05",
-        "overridden": f"推翻证据：{OVERRIDER}，2026-11-06（证据提议“满足”）；理由：{{reason}}",
+        "confirmed": f"证据提议，已确认：{CONFIRMER}，2026-11-06 09:30+00:00",
+        "answered": f"人工答复：{visible(HOSTILE_NAME)}，2026-11-05 08:00+00:00",
+        "overridden": f"推翻证据：{OVERRIDER}，2026-11-06 09:30+00:00（证据提议“满足”）；理由：{{reason}}",
         "proposed": "证据提议“满足”，尚未确认，不计入",
     },
 }
@@ -231,7 +238,9 @@ def _block(text: str, rid: str, lang: str) -> str:
     heading = "Results by domain" if lang == "en" else "分域评估结果"
     start = text.index(item, text.index(heading, text.index(heading) + 1))  # past the contents and the summary
     at = text.index(short, start)
-    follows = re.search(r"\n\s*(?:L\d|\d级)\s+R\d\d\s", text[at + 3 :])
+    rest = text[at + 3 :]
+    # the next requirement: a row continued on the next page repeats its own id, which does not end it
+    follows = next((m for m in re.finditer(r"\n\s*(?:L\d|\d级)\s+(R\d\d)\s", rest) if m.group(1) != short), None)
     return text[at : at + 3 + (follows.start() if follows else 2000)]
 
 
@@ -243,9 +252,24 @@ def test_pdf_shows_each_provenance_the_tally_and_the_contradictions(made: Made, 
     text = pdf_text(pdf)
     flat = squash(text)
     short_reason = shorten_columns(visible(HOSTILE_REASON), REASON_COLUMNS)
+    outcomes = {o.id: o for o in made.parts[0].result.requirements}
+    report = made.parts[0].check_report()
     for role, line in LINES[lang].items():
-        block = squash(_block(text, made.roles[role], lang))
+        rid = made.roles[role]
+        block = squash(_block(text, rid, lang))
         assert squash(line.format(reason=short_reason)) in block, (role, block[:400])
+        # the verification basis, and who drafted a proposal before it was confirmed
+        assert squash(BASIS_LABELS[outcomes[rid].provenance][lang]) in block, (role, block[:400])
+        if role in ("confirmed", "proposed"):
+            drafted = "Drafted from evidence on 2026-11-05 08:00+00:00" if lang == "en" else "依据证据起草：2026-11-05"
+            assert squash(drafted) in block, (role, block[:400])
+        # every check that ran: its probe, the value found and the record's hash
+        ran = [row for req, row in report.rows() if req.requirement == rid and row.outcome != "not_collected"]
+        if role in ("evidence", "conflict", "confirmed", "overridden", "proposed"):
+            assert ran, role
+        for row in ran:
+            assert row.probe in block and row.record_sha256 and row.record_sha256[:12] in block, (role, row.probe)
+            assert squash(value_text(row.actual, lang)) in block, (role, row.probe, row.actual)
     assert short_reason.endswith("…") and REASON_TAIL not in text  # the PDF cuts the reason to one line
     assert "[U+202E]" in text and "\u202e" not in text  # the bidi override shows as a marker
     unanswered = next(
@@ -292,8 +316,9 @@ def test_markdown_lists_every_way_and_the_contradictions(made: Made) -> None:
     md = render_report(made.parts, ReportFormat.md, "zh").decode()
     assert "<script>" not in md and "<b>" not in md and "\u202e" not in md
     table = md[md.index("#### 各项要求的判定方式") :]
-    three_cells = r"^\| (P2\.[A-Z0-9.]+) \| [^|]+ \| (?:[^|\\]|\\.)+ \|$"  # cells with escaped pipes inside
-    rows = {m.group(1): m.group(0) for m in re.finditer(three_cells, table, re.M)}
+    cell = r"(?:[^|\\]|\\.)"  # escaped pipes inside
+    five_cells = rf"^\| (P2\.[A-Z0-9.]+) \| [^|]+ \| {cell}+ \| {cell}* \| {cell}* \|$"  # evidence and note last
+    rows = {m.group(1): m.group(0) for m in re.finditer(five_cells, table, re.M)}
     assert len(rows) == sum(1 for o in made.parts[0].result.requirements if o.provenance != "unanswered")
     assert "&lt;script&gt;" in rows[made.roles["overridden"]] and REASON_TAIL in rows[made.roles["overridden"]]
     assert "=cmd\\|" in rows[made.roles["answered"]]  # the name's pipe is escaped: it cannot end the cell
@@ -312,11 +337,14 @@ def test_markdown_lists_every_way_and_the_contradictions(made: Made) -> None:
 def test_csv_and_json_carry_the_same_values(made: Made, lang: str) -> None:
     data = render_report(made.parts, ReportFormat.csv, lang)  # type: ignore[arg-type]
     frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False, dtype=str)
-    assert len(frame.columns) == len(CSV_COLUMNS) == 20  # five provenance columns after the first release's fifteen
-    assert list(frame.columns[15:]) == (
+    assert len(frame.columns) == len(CSV_COLUMNS) == 29  # the first release's 15, 5 of provenance, 9 of the record
+    assert list(frame.columns[15:20]) == (
         ["How decided", "By", "At", "Override reason", "Proposed by evidence"]
         if lang == "en"
         else ["判定方式", "确认或答复人", "确认或答复时间", "推翻理由", "证据提议"]
+    )
+    assert list(frame.columns[20:23]) == (
+        ["Verification basis", "Answered by", "Answered at"] if lang == "en" else ["验证依据", "作答人", "作答时间"]
     )
     frame.columns = list(CSV_COLUMNS)
     rows = frame.set_index("requirement_id")
@@ -339,6 +367,14 @@ def test_csv_and_json_carry_the_same_values(made: Made, lang: str) -> None:
     proposed = rows.loc[made.roles["proposed"]]
     assert (proposed["status"], proposed["proposed"]) == ("unknown" if lang == "en" else "未作答", met)  # not counted
     assert rows.loc[made.roles["evidence"], "override_reason"] == ""
+    # the audit record: who answered, confirmed and overrode, when, and on what basis
+    for role, rid in made.roles.items():
+        assert rows.loc[rid, "basis"] == BASIS_LABELS[outcomes[rid].provenance][lang], role
+    confirmed = rows.loc[made.roles["confirmed"]]
+    assert (confirmed["confirmed_by"], confirmed["confirmed_at"]) == (CONFIRMER, T1.isoformat())
+    assert (overridden["overridden_by"], overridden["overridden_at"]) == (OVERRIDER, T1.isoformat())
+    assert rows.loc[made.roles["conflict"], "answered_by"] == PLAIN
+    assert rows.loc[made.roles["conflict"], "answered_at"] == T0.isoformat()
     result = json.loads(render_report(made.parts, ReportFormat.json, lang))  # type: ignore[arg-type]
     by_id = {o["id"]: o for o in result["requirements"]}
     assert by_id[made.roles["overridden"]]["override_reason"] == HOSTILE_REASON  # JSON keeps it exactly
