@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from app.keys_cmd import PassphraseEnv, open_signing_key
 from app.options import fail, say
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from rich.text import Text
 
     from evidence_collectors.records import EvidenceRecord
@@ -25,8 +27,21 @@ if TYPE_CHECKING:
     from evidence_collectors.targets import Target
 
 evidence_app = typer.Typer(
-    help="Inspect and verify evidence bundles; list the installed collectors' probes.", no_args_is_help=True
+    help="Inspect, sign and verify evidence bundles; import other tools' results; list the installed collectors' "
+    "probes.",
+    no_args_is_help=True,
 )
+import_app = typer.Typer(help="Import another tool's results as an evidence bundle.", no_args_is_help=True)
+evidence_app.add_typer(import_app, name="import")
+SignOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sign",
+        metavar="KEY",
+        help="Sign the finished bundle with this Ed25519 private key (PEM, from `keys generate`): a DSSE envelope "
+        "in the bundle, checked by `evidence verify --key PUB`.",
+    ),
+]
 
 
 class Format(StrEnum):
@@ -57,10 +72,13 @@ def collect(
             help="Overall bound in seconds (0: none). Targets not finished by then are recorded as unavailable.",
         ),
     ] = 1800.0,
+    sign: SignOption = None,
+    passphrase_env: PassphraseEnv = None,
 ) -> None:
     """Probe every target and write an evidence bundle: records, raw responses and a SHA-256 manifest.
 
-    Each target's evidence is written as soon as it finishes. Exit 0 when the bundle is complete, 2 on bad input,
+    Each target's evidence is written as soon as it finishes. With --sign, a complete bundle is then signed; an
+    interrupted one is left unsigned. Exit 0 when the bundle is complete, 2 on bad input,
     130 (SIGINT) or 143 (SIGTERM) when interrupted: the bundle then keeps the finished targets and is marked incomplete.
     """
     from capability_model.sourcefile import SourceError
@@ -73,9 +91,12 @@ def collect(
         loaded = load_targets(targets, installed_collectors())
     except SourceError as exc:
         fail([str(i) for i in exc.issues])
+    key = open_signing_key(sign, passphrase_env) if sign else None  # a wrong passphrase fails before any probing
     for problem in load_errors():  # collectors are imported when a target names them: their failures are known now
         say(f"warning: {problem}", err=True)
     code, stuck = _collect_into(loaded, output, workers, deadline or None)
+    if key is not None:
+        code = _sign_collected(output, key, code)
     if stuck:  # worker threads stuck in a read must not hold the process: everything is on disk and flushed
         sys.stdout.flush()
         sys.stderr.flush()
@@ -175,22 +196,144 @@ def _collect_into(loaded: list[Target], output: Path, workers: int, deadline_s: 
     return EXIT_OK, collection.unfinished_workers
 
 
+def _sign_collected(output: Path, key: Ed25519PrivateKey, code: int) -> int:
+    """Sign the bundle `collect` just wrote when it is complete; the exit code to end with."""
+    from evidence_collectors.signing import SigningError, sign_bundle
+
+    if code != EXIT_OK:
+        say(f"{output} is not complete: not signed", err=True)
+        return code
+    try:
+        envelope = sign_bundle(output, key)
+    except (SigningError, OSError) as exc:
+        say(f"cannot sign {output}: {exc}", err=True)
+        return EXIT_FAILED
+    say(f"signed {output}: {envelope.name}")
+    return code
+
+
 @evidence_app.command("verify")
-def verify(bundle: Annotated[Path, typer.Argument(help="Evidence bundle directory.")]) -> None:
+def verify(
+    bundle: Annotated[Path, typer.Argument(help="Evidence bundle directory.")],
+    key: Annotated[
+        Path | None,
+        typer.Option(
+            "--key",
+            metavar="PUB",
+            help="Public key (PEM) of the signer: the bundle must carry a signature by the matching private key over "
+            "the manifest it has now.",
+        ),
+    ] = None,
+) -> None:
     """Check a bundle: against its manifest (any file altered, added or missing), and its contents against each other
-    (raw responses hash to their names, records cite raw responses that are there, counts agree). Exit 1 on any
-    problem, an unreadable file or an incomplete collection; 2 when the directory does not exist."""
+    (raw responses hash to their names, records cite raw responses that are there, counts agree). The manifest alone
+    proves nothing against someone who rewrote the bundle and recomputed it: with --key, the bundle's signature must
+    verify and cover the manifest. Exit 1 on any problem (a missing or invalid signature included), an unreadable file
+    or an incomplete collection; 2 when the directory or the key cannot be used."""
     from evidence_collectors.bundle import verify_bundle
+    from evidence_collectors.bundle_verify import ATTESTATION
 
     if not bundle.is_dir():
         fail(f"{bundle}: no such directory")
-    report = verify_bundle(bundle)
+    public = None
+    if key is not None:
+        from evidence_collectors.signing import SigningError, load_public_key
+
+        try:
+            public = load_public_key(key)
+        except SigningError as exc:
+            fail(str(exc))
+    report = verify_bundle(bundle, public)
     for line in report.problems():
         say(line, err=True)
     if not report.ok:
         say(f"{bundle}: verification failed", err=True)
         raise typer.Exit(EXIT_FAILED)
-    say(f"ok {bundle} (manifest sha256 {report.manifest_sha256})")
+    if report.signature_checked:
+        signed = "signature verified"
+    else:
+        signed = "signed, signature not checked: give --key PUB" if (bundle / ATTESTATION).exists() else "not signed"
+    say(f"ok {bundle} (manifest sha256 {report.manifest_sha256}; {signed})")
+
+
+@evidence_app.command("sign")
+def sign_command(
+    bundle: Annotated[Path, typer.Argument(help="Evidence bundle directory (complete, verifying, not yet signed).")],
+    key: Annotated[Path, typer.Option("--key", metavar="KEY", help="Ed25519 private key (PEM) to sign with.")],
+    passphrase_env: PassphraseEnv = None,
+) -> None:
+    """Sign a bundle: a DSSE envelope holding an in-toto statement whose subject is the bundle's manifest (name and
+    SHA-256) and whose predicate records the collectors, the targets (credentials removed) and the times. Written in
+    the bundle as attestation.dsse.json; checked by `evidence verify --key PUB`."""
+    from evidence_collectors.signing import SigningError, sign_bundle
+
+    if not bundle.is_dir():
+        fail(f"{bundle}: no such directory")
+    private = open_signing_key(key, passphrase_env)
+    try:
+        envelope = sign_bundle(bundle, private)
+    except SigningError as exc:
+        fail(str(exc))
+    say(f"signed {bundle}: {envelope}")
+
+
+@import_app.command("scorecard")
+def import_scorecard(
+    result: Annotated[Path, typer.Argument(help="OpenSSF Scorecard result, JSON v2 (`scorecard --format json`).")],
+    bundle: Annotated[Path, typer.Option("--bundle", help="Bundle directory to create (must be new or empty).")],
+    name: Annotated[
+        str | None, typer.Option("--name", help="Target name for the records (default: from the repository name).")
+    ] = None,
+    sign: SignOption = None,
+    passphrase_env: PassphraseEnv = None,
+) -> None:
+    """Write a Scorecard result as an evidence bundle: one record per check of the `scorecard` probe catalogue, dated
+    with the Scorecard run. To put Scorecard records beside other evidence, list the file in the targets file instead
+    (`collector: scorecard`, `path: RESULT.json`). A file that is not a Scorecard v2 result is refused (exit 2) and
+    nothing is written."""
+    from pydantic import ValidationError
+
+    from evidence_collectors.bundle import collect_bundle
+    from evidence_collectors.scorecard.collector import ScorecardCollector
+    from evidence_collectors.scorecard.config import ScorecardConfig
+    from evidence_collectors.scorecard.result import ScorecardError, read_result
+    from evidence_collectors.targets import Target
+
+    if bundle.exists() and (not bundle.is_dir() or any(bundle.iterdir())):
+        fail(f"{bundle} is not an empty directory; evidence bundles are never overwritten", EXIT_BAD_INPUT)
+    try:
+        parsed = read_result(result)
+    except OSError as exc:
+        fail(f"{result}: cannot read ({exc.strerror or exc})")
+    except ScorecardError as exc:
+        fail(str(exc))
+    key = open_signing_key(sign, passphrase_env) if sign else None
+    try:
+        config = ScorecardConfig(
+            collector="scorecard", name=name or _target_name(parsed.repo.name), path=result.resolve()
+        )
+    except ValidationError as exc:
+        fail(f"--name: {exc.errors()[0]['msg']}")
+    try:
+        collection, fingerprint = collect_bundle(bundle, [Target(config=config, collector=ScorecardCollector)])
+    except OSError as exc:
+        fail(f"cannot write the bundle in {bundle}: {exc}", EXIT_BAD_INPUT)
+    counts = {s: sum(1 for r in collection.records if r.status.value == s) for s in ("ok", "unavailable", "error")}
+    say(
+        f"wrote {bundle}: {len(collection.records)} records from {result} ({counts['ok']} ok, "
+        f"{counts['unavailable']} unavailable), manifest sha256 {fingerprint}"
+    )
+    if key is not None:
+        raise typer.Exit(_sign_collected(bundle, key, EXIT_OK))
+
+
+def _target_name(repository: str) -> str:
+    """A target name from a repository name (`github.com/org/name` -> `name`), as the targets file allows them."""
+    import re
+
+    tail = repository.rstrip("/").rsplit("/", 1)[-1]
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", tail).lstrip("._-")[:100]
+    return cleaned or "scorecard"
 
 
 @evidence_app.command("show")

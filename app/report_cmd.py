@@ -1,4 +1,4 @@
-"""`report`: the gap-analysis report of one or more assessment files as PDF, HTML, Markdown, JSON or CSV."""
+"""`report`: the gap-analysis report of one or more assessment files as PDF, HTML, Markdown, JSON, CSV or OSCAL."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ class ReportFormatOption(StrEnum):
     json = "json"
     csv = "csv"
     checks_csv = "checks-csv"  # one row per automated check: probe, expected, actual, target, record and hash
+    oscal_ar = "oscal-ar"  # OSCAL assessment results: observations, findings per item, risks for the gap
+    oscal_poam = "oscal-poam"  # OSCAL plan of action and milestones: the roadmap
 
 
 def report(
@@ -83,6 +85,10 @@ def report(
     refuse_writing_into_bundle(output, [p.bundle.path for p in parts if p.bundle is not None])
     if fmt is ReportFormatOption.checks_csv:
         data = render_checks_csv(parts, lang.lang)
+    elif fmt in (ReportFormatOption.oscal_ar, ReportFormatOption.oscal_poam):
+        from reports.oscal.render import render_oscal
+
+        data = render_oscal(parts, fmt.value, lang.lang, report_date.date() if report_date else None)
     else:
         data = render_report(parts, ReportFormat(fmt.value), lang.lang, report_date.date() if report_date else None)
     if sign is not None:

@@ -3,6 +3,8 @@
 The manifest alone cannot catch a bundle edited and re-sealed, so the contents are checked too: every raw response
 hashes to its own name, every record's raw responses are present, the raw index and the raw files agree, and
 bundle.json counts what is there. A bundle whose collection did not finish is reported with the targets it lacks.
+Contents that agree can still have been rewritten whole: with a public key, the bundle's signature
+(`attestation.dsse.json`, written after the manifest and outside it) must verify and sign the manifest there now.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -32,6 +35,11 @@ from evidence_collectors.bundle_format import (
 from evidence_collectors.bundle_writer import bundle_files, sha_file
 from evidence_collectors.records import EvidenceRecord
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+ATTESTATION = "attestation.dsse.json"  # the bundle's signature envelope: not in the manifest, which it signs
+
 
 class VerifyReport(BaseModel):
     altered: list[str] = []
@@ -41,6 +49,8 @@ class VerifyReport(BaseModel):
     inconsistent: list[str] = []  # contents that disagree with each other
     incomplete: str = ""  # why the collection did not finish; empty for a complete bundle
     not_collected: list[str] = []  # "target: reason"
+    signature: list[str] = []  # problems with the signature, when a public key was given
+    signature_checked: bool = False
     manifest_sha256: str
 
     @property
@@ -53,6 +63,7 @@ class VerifyReport(BaseModel):
             or self.inconsistent
             or self.incomplete
             or self.not_collected
+            or self.signature
         )
 
     def problems(self) -> list[str]:
@@ -61,7 +72,7 @@ class VerifyReport(BaseModel):
         lines += [f"not collected: {t}" for t in self.not_collected]
         for kind in ("unreadable", "altered", "added", "missing", "inconsistent"):
             lines += [f"{kind}: {item}" for item in getattr(self, kind)]
-        return lines
+        return lines + self.signature
 
 
 def _capped(problems: list[str]) -> list[str]:
@@ -88,7 +99,7 @@ def _check_manifest(root: Path, hashes: dict[str, str], report: VerifyReport) ->
     if problems:  # a partly readable manifest proves nothing about the files it fails to list
         report.unreadable += _capped(problems)
         return
-    listed = {e.path: e.sha256 for e in entries}
+    listed = {e.path: e.sha256 for e in entries if e.path != ATTESTATION}
     report.altered += sorted(rel for rel in set(hashes) & set(listed) if hashes[rel] != listed[rel])
     report.added += sorted(set(hashes) - set(listed))
     report.missing += sorted(set(listed) - set(hashes))
@@ -144,12 +155,15 @@ def _check_info(info: BundleInfo, records: int, raw: int, report: VerifyReport, 
         report.inconsistent.append(f"{INFO}: says {info.raw_responses} raw responses; {RAW_INDEX} lists {raw}")
 
 
-def verify_bundle(root: Path) -> VerifyReport:
-    """Every problem of the bundle at `root`; `ok` only for a complete bundle that matches its manifest."""
+def verify_bundle(root: Path, public_key: Ed25519PublicKey | None = None) -> VerifyReport:
+    """Every problem of the bundle at `root`; `ok` only for a complete bundle that matches its manifest (and, with
+    `public_key`, whose manifest is the one signed with the matching private key)."""
     report = VerifyReport(manifest_sha256="")
     hashes: dict[str, str] = {}
     sizes: dict[str, int] = {}
     for rel in bundle_files(root):
+        if rel == ATTESTATION:  # checked against the key, below
+            continue
         if (root / rel).is_symlink():  # not followed: it could name any file of the system, of any size
             report.unreadable.append(f"{rel}: a symbolic link; a bundle holds regular files only")
             continue
@@ -186,6 +200,11 @@ def verify_bundle(root: Path) -> VerifyReport:
         else:
             _check_info(info, len(records), len(index), report, count=not report.unreadable)
     report.missing.sort()
+    if public_key is not None:
+        from evidence_collectors.signing.attest import verify_bundle_signature
+
+        report.signature = verify_bundle_signature(root, public_key).problems
+        report.signature_checked = True
     return report
 
 
