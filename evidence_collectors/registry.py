@@ -92,6 +92,12 @@ class LazyCollectors(dict[str, type[Collector]]):
 @cache
 def _collectors() -> LazyCollectors:
     points = {ep.name: ep for ep in entry_points(group=GROUP)}
+    points.setdefault(
+        "scorecard", EntryPoint("scorecard", "evidence_collectors.scorecard.collector:ScorecardCollector", GROUP)
+    )
+    points.setdefault(
+        "evidently", EntryPoint("evidently", "evidence_collectors.evidently.collector:EvidentlyCollector", GROUP)
+    )
     return LazyCollectors(dict(sorted(points.items())))
 
 

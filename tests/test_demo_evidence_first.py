@@ -1,6 +1,7 @@
-"""`make demo`'s evidence-first assessment for real: the demo stack (MLflow, Prometheus, the recorded Jira) and the
-example's git repository are collected, both questionnaires are drafted from the bundle, the assessor confirms every
-proposal, and the drafted files are scored and reported.
+"""`make demo`'s evidence-first assessment for real: the demo stack (MLflow, Prometheus with its alert history, the
+drift reports, the recorded Jira, cluster and orchestrator) and the example's git repository are collected, the three
+questionnaires are drafted from the bundle, the assessor confirms every proposal, and the drafted files are scored and
+reported.
 
 What must hold: evidence decides or proposes at least 30 % of all requirements; each answer the example keeps against
 the evidence on purpose (scripts/demo_stack/example_answers.py CONTRADICTIONS) is listed as a conflict and shown in the
@@ -27,10 +28,10 @@ from tests.conftest import EXAMPLES, ROOT, cli_path
 from tests.support.servers import require_binary
 
 ASSESSOR = "Chen Jing (consultant)"
-TOTAL_REQUIREMENTS = 752  # Part 1: 350, Part 2: 402
+TOTAL_REQUIREMENTS = 912  # Part 1: 350, Part 2: 402, Part 3: 160
 JIRA = EXAMPLES / "retail-bank" / "recorded" / "jira"
 REQUIREMENT = re.compile(
-    r"P[12][.-][A-Z]{2}[.-][A-Z]{2}[.-]\d{2}[.-]R\d{2}"
+    r"P[123][.-][A-Z]{2}[.-][A-Z]{2}[.-]\d{2}[.-]R\d{2}"
 )  # P1.MD.MT.02.R03 or an anchor's P1-MD-...
 
 
@@ -84,7 +85,11 @@ def test_evidence_decides_or_proposes_at_least_30_percent(demo: dict[str, Any]) 
     by_evidence = sum(c.get("evidence", 0) + c.get("confirmed", 0) + c.get("proposed", 0) for c in counts)
     assert by_evidence / TOTAL_REQUIREMENTS >= 0.30, counts
     assert all(c.get("proposed", 0) == 0 for c in counts), "the assessor confirmed every proposal"
-    assert all(c.get("confirmed", 0) > 50 for c in counts)
+    # Part 3 is smaller (160 requirements) and more of it is a person's judgement
+    assert [c.get("confirmed", 0) > least for c, least in zip(counts, (50, 50, 20), strict=True)] == [True] * 3
+    for name, c in zip(PARTS, counts, strict=True):
+        decided = c.get("evidence", 0) + c.get("confirmed", 0) + c.get("proposed", 0)
+        assert decided / sum(c.values()) >= 0.25, (name, c)
 
 
 def test_every_deliberate_contradiction_is_a_conflict(demo: dict[str, Any]) -> None:
@@ -129,7 +134,7 @@ def test_drafting_changes_no_persons_answer(demo: dict[str, Any]) -> None:
         given = open_assessment(EXAMPLES / "retail-bank" / name).assessment.answers
         after = open_assessment(drafted).assessment.answers
         persons = {rid: a for rid, a in given.items() if a != Answer()}
-        assert len(persons) > 150, name
+        assert len(persons) > len(given) / 2, name
         for rid, answer in persons.items():
             kept = after[rid]
             assert kept.source == "person", rid

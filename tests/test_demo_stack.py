@@ -7,7 +7,9 @@ Expected figures come from what the population reports it wrote and from the cat
 from __future__ import annotations
 
 import json
+import math
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -17,12 +19,12 @@ from typing import Any
 import pytest
 import yaml
 
-from scripts.demo_stack import catalogue, exporter, prometheus_files
+from scripts.demo_stack import alert_history, catalogue, drift_reports, exporter, prometheus_files
 from scripts.demo_stack.filled import Populated
 from scripts.demo_stack.processes import StackState, Started, stop_recorded
 from scripts.demo_stack.recorded import RECORDED_SERVICES, RecordedService
 from scripts.demo_stack.stack import RETENTION, StackSettings
-from scripts.demo_stack.targets import write_targets
+from scripts.demo_stack.targets import ALERT_REVIEW_H, write_targets
 from tests.collectors.mlflow_support import mlflow_executable
 from tests.conftest import ROOT, cli_path
 from tests.support.servers import require_binary
@@ -88,7 +90,7 @@ def test_run_collects_and_stops_everything(demo: dict[str, Any]) -> None:
     assert "stopped every process it started" in done.stderr
     assert demo["left"] == [], "no process of the stack survives"
     assert demo["state"].started == [], "the state file lists nothing running"
-    assert set(demo["records"]) == {"tracking", "monitoring"} | {s.name for s in RECORDED_SERVICES}
+    assert set(demo["records"]) == {"tracking", "monitoring", "drift-reports"} | {s.name for s in RECORDED_SERVICES}
     assert "http://127.0.0.1:" in demo["targets"]
 
 
@@ -141,6 +143,61 @@ def test_prometheus_evidence_matches_the_rules_and_exporter(demo: dict[str, Any]
     assert got["alertmanagers"] == 1
     assert got["model_alerting_rules_with_severity_ratio"] == 1.0
     assert got["delivery_metrics"] == ["lead_time", "deployment_frequency", "change_failure_rate", "time_to_restore"]
+
+
+def test_alert_history_is_the_banks_month_of_model_alerts(demo: dict[str, Any]) -> None:
+    """The backfilled episodes (all resolved) and the drift alert firing now, read back over the monthly window."""
+    got = values(demo, "monitoring")
+    past = alert_history.EPISODES
+    live = len(catalogue.drifting_features())
+    assert got["model_alert_episodes_in_window"] == len(past) + live
+    fired = sorted({e.alert for e in past} | {"ModelFeatureDriftPSIHigh"})
+    assert got["model_alert_names_fired_in_window"] == fired
+    assert got["model_alerting_rules_fired_ratio"] == pytest.approx(len(fired) / got["model_alerting_rules"], abs=1e-4)
+    assert got["flapping_model_alerts"] == 1  # reco-ranking's missing-input alert, four times one afternoon
+    quality = [e for e in past if e.alert in ("ModelFeatureDriftPSIHigh", "ModelOnlineCTRLow")]
+    assert got["drift_or_decay_alert_episodes_in_window"] == len(quality) + live
+    assert got["performance_decay_alerting_rules"] == len(prometheus_files.QUALITY_FLOORS)
+    # resolution times are read at the history's step (window / 10,000 points), so known to one step
+    step_min = ALERT_REVIEW_H * 3600 / 10_000 / 60
+    minutes = sorted(e.minutes for e in past)
+    assert got["model_alert_resolution_median_minutes"] == pytest.approx(statistics.median(minutes), abs=step_min)
+    p90 = minutes[math.ceil(0.9 * len(minutes)) - 1]  # nearest rank
+    assert got["model_alert_resolution_p90_minutes"] == pytest.approx(p90, abs=step_min)
+    assert got["alert_notifications_delivered_ratio"] == 1.0  # the live drift alert reached the alert receiver
+
+
+def test_drift_reports_are_read_as_the_weekly_job_wrote_them(demo: dict[str, Any]) -> None:
+    got = values(demo, "drift-reports")
+    models = [m.name for m in drift_reports.MONITORED]
+    assert got["report_files"] == drift_reports.WEEKS * len(models)
+    assert got["unreadable_report_files"] == []
+    assert got["models_with_drift_report"] == sorted(models)
+    in_window = got["drift_reports_in_window"]
+    assert in_window in (4 * len(models), 5 * len(models))  # the Mondays of the last 30 days
+    assert got["drift_report_interval_days"] == 7.0
+    assert 0 < got["latest_drift_report_age_days"] <= 7
+    assert got["drift_reports_with_prediction_drift_ratio"] == 1.0
+    assert got["reports_with_performance_metrics_ratio"] == 1.0
+    assert got["latest_drifted_columns_share"] == 0.5  # what Evidently measured on the fixture's shifted data
+
+
+def test_alert_history_never_overlaps_the_live_stack() -> None:
+    """Every backfilled episode resolved more than an hour before the stack starts, in time order per series."""
+    now = 1_796_000_000.0
+    text = alert_history.openmetrics(now)
+    assert text.startswith("# HELP ALERTS") and text.endswith("# EOF\n")
+    stamps: dict[str, list[float]] = {}
+    for line in text.splitlines():
+        if line.startswith("ALERTS{"):
+            series, value, stamp = line.rsplit(" ", 2)
+            assert value == "1" and 'alertstate="firing"' in series
+            stamps.setdefault(series, []).append(float(stamp))
+    assert all(s == sorted(s) and s[-1] < now - 3600 for s in stamps.values())
+    assert sum(len(s) for s in stamps.values()) == sum(int(e.minutes) + 1 for e in alert_history.EPISODES)
+    late = alert_history.Episode(alert="X", labels={}, days_ago=0, at_h=23.9, minutes=10)
+    with pytest.raises(ValueError, match="still be firing"):
+        alert_history.openmetrics(now - now % 86_400 + 3600, (late,))
 
 
 @pytest.mark.parametrize("service", RECORDED_SERVICES, ids=lambda s: s.collector)
@@ -208,6 +265,13 @@ def test_targets_file_rebases_paths(tmp_path: Path) -> None:
     with_jira = write_targets(base, tmp_path / "t2.yaml", "http://127.0.0.1:1", "http://127.0.0.1:2", [tracker])
     jira = yaml.safe_load(with_jira.read_text(encoding="utf-8"))["targets"][-1]
     assert jira == {"collector": "jira", "name": "tracker", "url": "http://h/jira", "projects": ["RECO"]}
+    reports = tmp_path / "out" / "demo-stack" / "evidently"
+    with_reports = write_targets(
+        base, tmp_path / "out" / "t3.yaml", "http://127.0.0.1:1", "http://127.0.0.1:2", [], reports
+    )
+    listed = yaml.safe_load(with_reports.read_text(encoding="utf-8"))["targets"]
+    assert listed[-1] == {"collector": "evidently", "name": "drift-reports", "path": "demo-stack/evidently"}
+    assert listed[2]["alert_history_h"] == ALERT_REVIEW_H
 
 
 def test_settings_make_paths_absolute() -> None:

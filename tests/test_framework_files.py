@@ -15,10 +15,12 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 EXPECTED = {
     "caict-mlops-p1": {"domains": 3, "subdomains": 10, "items": 28},
     "caict-mlops-p2": {"domains": 5, "subdomains": 12, "items": 32},
+    "caict-mlops-p3": {"domains": 6, "subdomains": 12, "items": 16},
 }
 DOMAINS = {
     "caict-mlops-p1": ["需求管理", "数据工程", "模型开发"],
     "caict-mlops-p2": ["持续集成", "部署发布", "模型测试", "配置管理", "度量反馈"],
+    "caict-mlops-p3": ["服务运营", "模型监控", "持续训练", "业务效果评估", "反馈闭环", "大模型运营"],
 }
 
 

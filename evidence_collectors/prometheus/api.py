@@ -17,6 +17,8 @@ from evidence_collectors.prometheus.models import (
     BuildInfo,
     Envelope,
     QueryData,
+    RangeData,
+    RangeSeries,
     RuleDiscovery,
     RuleGroup,
     Sample,
@@ -150,3 +152,22 @@ class PrometheusApi:
             if result.result:
                 return True, shas
         return False, shas
+
+    def query_range(self, expr: str, start: float, end: float, step_s: float) -> tuple[list[RangeSeries], list[str]]:
+        """A range query (GET /api/v1/query_range): every series the expression gives between `start` and `end`."""
+        path = "/api/v1/query_range"
+        params = {"query": expr, "start": f"{start:.3f}", "end": f"{end:.3f}", "step": f"{step_s:.3f}"}
+        data, sha = self._data(path, params)
+        result = self._parse(RangeData, data, path)
+        if result.result_type != "matrix":
+            raise CollectError(f"{self.session.url(path)}: expected a matrix, got {result.result_type}")
+        return result.result, [sha]
+
+    def instant(self, expr: str) -> tuple[list[Sample], list[str]]:
+        """An instant query at the server's current time; the samples of its vector."""
+        path = "/api/v1/query"
+        data, sha = self._data(path, {"query": expr})
+        result = self._parse(QueryData, data, path)
+        if result.result_type != "vector":
+            raise CollectError(f"{self.session.url(path)}: expected a vector, got {result.result_type}")
+        return result.result, [sha]

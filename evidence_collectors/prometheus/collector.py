@@ -10,7 +10,18 @@ from evidence_collectors.base import CollectContext, Collector, ProbeSpec, load_
 from evidence_collectors.config import TargetConfig
 from evidence_collectors.http import HttpSession, Unavailable
 from evidence_collectors.outcome import Computed, Fetched, Finding, sections
-from evidence_collectors.prometheus import baselines, coverage, delivery, metrics, retention, rules, scrape, topics
+from evidence_collectors.prometheus import (
+    alert_history,
+    baselines,
+    coverage,
+    delivery,
+    metrics,
+    notifications,
+    retention,
+    rules,
+    scrape,
+    topics,
+)
 from evidence_collectors.prometheus.api import NAMES_PER_QUERY, PrometheusApi, RulePages
 from evidence_collectors.prometheus.config import PrometheusConfig
 from evidence_collectors.prometheus.models import (
@@ -61,6 +72,14 @@ class PrometheusCollector(Collector):
             delivery_names = delivery.delivery_names(names.value or [])
             history: Fetched[int] = (
                 Fetched(error=names.error) if names.error else Fetched.run(lambda: _history(api, delivery_names))
+            )
+            ctx.progress(f"{config.name}: alert history and notifications")
+            step = config.history_step_s()
+            alerts_seen: Fetched[alert_history.History] = Fetched.run(
+                lambda: alert_history.read(api, config.alert_history_h, step)
+            )
+            notes: Fetched[notifications.Notifications] = Fetched.run(
+                lambda: notifications.read(api, config.alert_history_h)
             )
         partial = (
             f" (series read for the first {len(queried)} of {len(queryable)} model metric names: "
@@ -140,6 +159,21 @@ class PrometheusCollector(Collector):
             finding = rules.firing_model_findings(alerts.get(), rules.classify(pages.get(), extra), extra)
             return {P + "firing_model_alerts": finding}, alerts.raw + pages.raw
 
+        def decay_rules() -> Computed:
+            return alert_history.decay_rule_findings(rules.classify(pages.get(), extra)), pages.raw
+
+        def fired_history() -> Computed:
+            ruleset = rules.classify(pages.get(), extra)
+            found = alert_history.history_findings(alerts_seen.get(), ruleset, extra, config.flap_min_episodes)
+            return found, alerts_seen.raw + pages.raw
+
+        def resolved() -> Computed:
+            found = alert_history.resolution_findings(alerts_seen.get(), rules.classify(pages.get(), extra), extra)
+            return found, alerts_seen.raw + pages.raw
+
+        def notified() -> Computed:
+            return notifications.delivery_findings(notes.get(), alerts_seen.get()), notes.raw + alerts_seen.raw
+
         groups = [
             ([P + "version"], version),
             ([P + "scrape_targets", P + "scrape_targets_up_ratio", P + "scrape_targets_down"], scraped),
@@ -162,6 +196,10 @@ class PrometheusCollector(Collector):
             ([p for p in self.probe_ids() if p in RULE_PROBES], ruled),
             ([P + "firing_alerts", P + "firing_alert_names"], fired),
             ([P + "firing_model_alerts"], fired_models),
+            ([P + "performance_decay_alerting_rules"], decay_rules),
+            (HISTORY_PROBES, fired_history),
+            ([P + "model_alert_resolution_median_minutes", P + "model_alert_resolution_p90_minutes"], resolved),
+            ([notifications.PROBE], notified),
         ]
         return sections(self, config, ctx, groups)
 
@@ -198,3 +236,14 @@ RULE_PROBES = frozenset(
         "key_metric_forecast_alerting_rules",
     )
 )
+
+HISTORY_PROBES = [
+    P + p
+    for p in (
+        "model_alert_episodes_in_window",
+        "model_alert_names_fired_in_window",
+        "flapping_model_alerts",
+        "model_alerting_rules_fired_ratio",
+        "drift_or_decay_alert_episodes_in_window",
+    )
+]

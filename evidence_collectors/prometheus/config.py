@@ -47,6 +47,32 @@ class PrometheusConfig(HttpTargetConfig):
         ),
     ] = 50
 
+    alert_history_h: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=24 * 90,
+            description="Alert history (the ALERTS series) and alert notifications are read over this many hours",
+        ),
+    ] = 168.0
+    alert_history_step_s: Annotated[
+        float | None,
+        Field(
+            ge=0.1,
+            le=86_400,
+            description="Resolution of the alert history, seconds; by default the window / 10,000, at least 60 s (a "
+            "coarser step is used when this one would ask for more than 10,000 points per series)",
+        ),
+    ] = None
+    flap_min_episodes: Annotated[
+        int, Field(ge=2, le=1000, description="Firing episodes in the window from which an alert counts as flapping")
+    ] = 3
+
+    def history_step_s(self) -> float:
+        """The step of the alert-history range query: the configured one or the default, never > 10,000 points."""
+        window_s = self.alert_history_h * 3600
+        return max(self.alert_history_step_s or 60.0, window_s / 10_000)
+
     @field_validator("model_name_labels", "model_version_labels")
     @classmethod
     def _label_names(cls, value: list[str]) -> list[str]:

@@ -97,3 +97,15 @@ class Sample(_Api):
 class QueryData(_Api):
     result_type: str = Field(alias="resultType")
     result: list[Sample] = Field(default_factory=list)
+
+
+class RangeSeries(_Api):
+    """One series of a range query: its labels and its [unix time, "value"] points."""
+
+    metric: dict[str, str] = Field(default_factory=dict)
+    values: list[tuple[float, str]] = Field(default_factory=list)
+
+
+class RangeData(_Api):
+    result_type: str = Field(alias="resultType")
+    result: list[RangeSeries] = Field(default_factory=list)

@@ -3,9 +3,10 @@
     python -m scripts.demo_stack.example_answers --evidence examples/out/evidence
 
 examples/retail-bank/interview/ holds every answer the bank's people gave in the interview week, each with a note.
-The questionnaires the demo assesses (examples/retail-bank/part1-development.yaml, part2-delivery.yaml) keep only the
-answers the demo's systems cannot decide: for every requirement the collected evidence (git, MLflow, Prometheus and
-the recorded Jira, cluster and orchestrator) decides, or supports with the verdict the person gave, the person's
+The questionnaires the demo assesses (examples/retail-bank/part1-development.yaml, part2-delivery.yaml,
+part3-operation.yaml) keep only the answers the demo's systems cannot decide: for every requirement the collected
+evidence (git, MLflow, Prometheus with its alert history, the drift reports and the recorded Jira, cluster and
+orchestrator) decides, or supports with the verdict the person gave, the person's
 answer is left out so that `assess --draft` proposes it. Where an assisted requirement's checks hold but the person
 said otherwise, the person's answer stays: the checks measure only part of what the requirement states and the
 person knows the rest (`kept_against_support` in the output). CONTRADICTIONS are answers kept on purpose that the
@@ -32,7 +33,7 @@ from assessors.workflow import open_assessment, open_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "retail-bank"
-PARTS = ("part1-development.yaml", "part2-delivery.yaml")
+PARTS = ("part1-development.yaml", "part2-delivery.yaml", "part3-operation.yaml")
 
 
 class Contradiction(BaseModel):

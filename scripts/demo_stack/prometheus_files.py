@@ -2,8 +2,9 @@
 
 The rules follow the questionnaires: indicators are recording rules (p50/p95/p99 latency, QPS, error ratio, SLO
 availability, missing-input ratio, score mean), and the PrometheusRule `reco-alerts` alerts on availability, latency
-against the 80 ms p99 budget, errors, error-budget burn, PSI drift above 0.2, score shift and missing inputs, each
-with severity, team and a runbook (the score-shift rule, added by hand after an incident, has no runbook yet).
+against the 80 ms p99 budget, errors, error-budget burn, PSI drift above 0.2, score shift, missing inputs and online
+quality below the floor of the operation manual (reco-ranking's CTR, card-fraud's precision), each with severity,
+team and a runbook (the score-shift rule, added by hand after an incident, has no runbook yet).
 Intervals are one second so that the demo settles within seconds; the expressions are those of a real deployment.
 """
 
@@ -127,6 +128,27 @@ ALERTING_RULES: list[dict[str, Any]] = [
         "More than 2% of {{ $labels.model_name }} requests miss a feature value",
         "feature-quality",
     ),
+]
+
+# the floor of an online quality gauge (model_online_<name>, computed hourly from predictions joined with outcomes):
+# the reco team alerts on reco-ranking's CTR only (reco-retrieval's recall has a dashboard but no alert, as its
+# Part 2 interview says), the fraud team on card-fraud's precision
+QUALITY_FLOORS: dict[str, tuple[str, float, str]] = {
+    "ctr": ("ModelOnlineCTRLow", 0.035, "reco"),
+    "precision": ("ModelOnlinePrecisionLow", 0.8, "fraud-analytics"),
+}
+
+ALERTING_RULES += [
+    _alert(
+        alert,
+        f"model_online_{metric} < {floor:g}",
+        "1h",
+        "warning",
+        team,
+        f"Online {metric} of {{{{ $labels.model_name }}}} v{{{{ $labels.model_version }}}} below {floor:g}",
+        "model-quality",
+    )
+    for metric, (alert, floor, team) in QUALITY_FLOORS.items()
 ]
 
 PLATFORM_RULES: list[dict[str, Any]] = [

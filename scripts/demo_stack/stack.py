@@ -1,7 +1,9 @@
 """Start the demo stack, run one command while it is up, stop everything it started whatever happens.
 
 Everything lives under <out>/demo-stack/: state.json (what runs), logs/, mlflow/ (SQLite store and artifacts),
-prometheus/ (config, rules, TSDB), alerts-received.jsonl, populate.json. The resolved targets file: <out>/targets.yaml.
+prometheus/ (config, rules, TSDB with a year of delivery metrics and a month of model alerts backfilled),
+evidently/ (the reco team's drift reports), alerts-received.jsonl, populate.json. The resolved targets file:
+<out>/targets.yaml.
 The bank's Jira, cluster and orchestrator cannot run here: their recorded answers (examples/retail-bank/recorded/,
 scripts/demo_stack/recorded.py) are served over HTTP on 127.0.0.1 from threads of this process, for as long as the
 stack is up.
@@ -22,7 +24,7 @@ from types import FrameType
 
 from pydantic import BaseModel, field_validator
 
-from scripts.demo_stack import delivery_history, prometheus_files, readiness
+from scripts.demo_stack import alert_history, delivery_history, drift_reports, prometheus_files, readiness
 from scripts.demo_stack.catalogue import SERVED_MODELS
 from scripts.demo_stack.filled import Populated
 from scripts.demo_stack.processes import Supervisor, stop_recorded
@@ -159,6 +161,8 @@ class DemoStack:
             f"127.0.0.1:{alerts_port}",
         )
         delivery_history.backfill(home / "prometheus" / "data", home / "prometheus", time.time())
+        alert_history.backfill(home / "prometheus" / "data", home / "prometheus", time.time())
+        drift_reports.write(home / "evidently", time.time())
         prom = self.supervisor.spawn(
             "prometheus",
             [
@@ -195,7 +199,12 @@ class DemoStack:
             self.recorded.append(server)
             recorded_targets.append(service.target(server.base_url))
         targets = write_targets(
-            self.settings.base_targets, self.settings.out / "targets.yaml", mlflow_url, prometheus_url, recorded_targets
+            self.settings.base_targets,
+            self.settings.out / "targets.yaml",
+            mlflow_url,
+            prometheus_url,
+            recorded_targets,
+            home / "evidently",
         )
         return RunningStack(
             mlflow_url=mlflow_url,

@@ -1,0 +1,1 @@
+"""Evidently drift and model-quality reports as evidence of model monitoring."""
