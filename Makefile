@@ -18,7 +18,7 @@ install: $(STAMP)
 system-deps:
 	bash scripts/install-system-deps.sh
 
-demo: DRAFTED := examples/out/part1-drafted.yaml examples/out/part2-drafted.yaml
+demo: DRAFTED := examples/out/part1-drafted.yaml examples/out/part2-drafted.yaml examples/out/part3-drafted.yaml
 demo: EVIDENCE := examples/out/evidence
 demo: DEMO_TARGETS := examples/out/targets.yaml
 demo: ASSESSOR := Chen Jing (consultant)
@@ -29,7 +29,7 @@ demo: system-deps $(STAMP)
 	rm -rf $(EVIDENCE) $(DRAFTED)
 # The demo stack: MLflow (filled with the bank's runs and models), Prometheus with rule files and a model-service
 # exporter, and the bank's recorded Jira, all on 127.0.0.1, up only while `collect` runs; it writes $(DEMO_TARGETS)
-# (the example's git repository plus the three servers) and stops everything it started, also on failure or Ctrl+C.
+# (the example's git repository, the servers, the drift-report folder and the recorded systems) and stops everything it started, also on failure or Ctrl+C.
 	$(BIN)/python -m scripts.demo_stack run --out examples/out --targets examples/retail-bank/targets.yaml -- \
 		$(CLI) collect $(DEMO_TARGETS) -o $(EVIDENCE)
 	$(CLI) evidence verify $(EVIDENCE)
@@ -38,10 +38,13 @@ demo: system-deps $(STAMP)
 # scored and reported from the drafted files.
 	$(CLI) assess examples/retail-bank/part1-development.yaml --evidence $(EVIDENCE) --draft -o examples/out/part1-drafted.yaml
 	$(CLI) assess examples/retail-bank/part2-delivery.yaml --evidence $(EVIDENCE) --draft -o examples/out/part2-drafted.yaml
+	$(CLI) assess examples/retail-bank/part3-operation.yaml --evidence $(EVIDENCE) --draft -o examples/out/part3-drafted.yaml
 	$(CLI) answer confirm examples/out/part1-drafted.yaml --all-proposed --by "$(ASSESSOR)"
 	$(CLI) answer confirm examples/out/part2-drafted.yaml --all-proposed --by "$(ASSESSOR)"
+	$(CLI) answer confirm examples/out/part3-drafted.yaml --all-proposed --by "$(ASSESSOR)"
 	$(CLI) assess examples/out/part1-drafted.yaml --evidence $(EVIDENCE) --lang en --target 3
 	$(CLI) assess examples/out/part2-drafted.yaml --evidence $(EVIDENCE) --lang en --target 3
+	$(CLI) assess examples/out/part3-drafted.yaml --evidence $(EVIDENCE) --lang en --target 3
 	$(CLI) report $(DRAFTED) --evidence $(EVIDENCE) --format json -o examples/out/result.json
 	$(CLI) report $(DRAFTED) --evidence $(EVIDENCE) --format md --lang zh -o examples/out/report-zh.md
 	$(CLI) report $(DRAFTED) --evidence $(EVIDENCE) --format md --lang en -o examples/out/report-en.md

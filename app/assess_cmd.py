@@ -29,6 +29,7 @@ class AssessFormat(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    sarif = "sarif"  # SARIF 2.1.0 for code-scanning gates: one result per requirement in the gap
 
 
 def _open(path: Path, framework_ref: str | None) -> OpenAssessment:
@@ -119,12 +120,28 @@ def assess(
             "(in place, or to --output); people confirm or override them with `answer`.",
         ),
     ] = False,
+    readiness: Annotated[
+        bool,
+        typer.Option("--readiness", help="Warn about notes that have no translation into --lang (report readiness)."),
+    ] = False,
+    sign: Annotated[
+        Path | None,
+        typer.Option("--sign", metavar="KEY", help="Sign the --output file with this Ed25519 key (FILE.dsse.json)."),
+    ] = None,
 ) -> None:
     """Score an assessment: level 0-5 per item, subdomain, domain and part, blocking requirements, gap and roadmap."""
     if not draft:
         refuse_overwriting_inputs(output, [file], "assessment file")
     in_place = not draft or _refuse_drafting_over(output, file)
+    from app.keys_cmd import sign_result, signer_for
+
+    signing_key = signer_for(sign, output)  # opened before any work: a wrong passphrase costs nothing
     opened = _open(file, framework)
+    if readiness:
+        from reports.answer_view import missing_translations, readiness_lines
+
+        for line in readiness_lines(missing_translations([opened.assessment], lang.lang), lang.lang):
+            typer.echo(f"warning: {line}", err=True)
     bundle = None
     evidence = opened.evidence_path(evidence)
     if evidence is not None:
@@ -167,6 +184,10 @@ def assess(
             from reports.exports import result_json
 
             text = result_json([result])
+        elif fmt is AssessFormat.sarif:
+            from reports.sarif import result_sarif
+
+            text = result_sarif(result, fw, lang.lang, file)
         elif fmt is AssessFormat.markdown:
             from reports.markdown import render_result_markdown
 
@@ -191,6 +212,7 @@ def assess(
             from capability_model.atomicfile import write_atomic
 
             write_atomic(output, text)
+            sign_result(signing_key, output, bundle.manifest_sha256 if bundle else None)
     to_stderr = not (fmt is AssessFormat.table and output is None)
     say(provenance_line(result), err=to_stderr)
     for line in unverified_lines(result):

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from app import answer_cmd, assess_cmd, evidence_cmd, report_cmd, workshop_cmd
+from app import answer_cmd, assess_cmd, compare_cmd, evidence_cmd, keys_cmd, map_cmd, report_cmd, workshop_cmd
 from app.model_cmd import model_app
 
 app = typer.Typer(
@@ -43,6 +43,7 @@ def _options(
 app.add_typer(model_app, name="model")
 app.add_typer(evidence_cmd.evidence_app, name="evidence")
 app.add_typer(answer_cmd.answer_app, name="answer")
+app.add_typer(keys_cmd.keys_app, name="keys")
 app.command("init")(assess_cmd.init)
 app.command("assess")(assess_cmd.assess)
 app.command("migrate")(assess_cmd.migrate)
@@ -50,6 +51,10 @@ app.command("collect")(evidence_cmd.collect)
 app.command("report")(report_cmd.report)
 app.command("report-verify", hidden=True)(report_cmd.verify)  # reached as `report verify` (see main)
 app.add_typer(workshop_cmd.app, name="workshop")
+app.command("compare")(compare_cmd.compare)
+app.command("history")(compare_cmd.history)
+app.command("portfolio")(compare_cmd.portfolio)
+app.command("map")(map_cmd.map_assessment)
 
 
 def main() -> None:

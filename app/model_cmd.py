@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from capability_model.loader import LoadedFramework
+    from capability_model.schema import Framework, Lang
 
 model_app = typer.Typer(
     help="Inspect, validate and compare framework files (the standard as data).", no_args_is_help=True
@@ -67,6 +68,7 @@ def list_frameworks(
                 "version": lf.framework.version,
                 "status": lf.framework.status,
                 "title": lf.framework.title.model_dump(),
+                "disclosure": lf.framework.disclosure.model_dump() if lf.framework.disclosure else None,
                 "sha256": lf.sha256,
                 **lf.framework.counts(),
             }
@@ -78,7 +80,10 @@ def list_frameworks(
         return
     from app.terminal import print_catalog
 
-    print_catalog(_console(), loaded, lang.lang)
+    console = _console()
+    print_catalog(console, loaded, lang.lang)
+    for lf in loaded:
+        _print_disclosure(console, lf.framework, lang.lang)
 
 
 @model_app.command("show")
@@ -103,7 +108,19 @@ def show(
     else:
         from app.terminal import print_framework
 
-        print_framework(_console(), fw, lang.lang)
+        console = _console()
+        _print_disclosure(console, fw, lang.lang)
+        print_framework(console, fw, lang.lang)
+        _print_disclosure(console, fw, lang.lang)
+
+
+def _print_disclosure(console: Console, framework: Framework, lang: Lang) -> None:
+    """A provisional or otherwise qualified framework says so wherever it is shown, in the reader's language."""
+    if framework.disclosure is None:
+        return
+    from app.terminal import shown
+
+    console.print(shown((f"{framework.ref} · ", "bold yellow"), (framework.disclosure.get(lang), "yellow")))
 
 
 def _yaml_text(data: object) -> str:
@@ -135,7 +152,11 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Framework files t
         say(f"warning: {warning}", err=True)
     problems: list[str] = []
     for path in paths:
+        kind = _file_kind(path)
         try:
+            if kind != "framework":
+                typer.echo(f"ok {visible(str(path))} ({_validate_reference_file(path, kind)})")
+                continue
             lf = load_framework(path, known_probes=known)
         except SourceError as exc:
             problems += [str(i) for i in exc.issues]
@@ -147,6 +168,49 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Framework files t
         )
     if problems:
         fail(problems, code=1)
+
+
+def _file_kind(path: Path) -> str:
+    """A framework file, another maturity model (reference model) or a mapping between the two, told by their keys.
+    Anything unreadable is left to the framework loader, whose errors name file and line."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return "framework"
+    if not isinstance(data, dict) or "domains" in data:
+        return "framework"
+    if "source" in data and "targets" in data:
+        return "mapping"
+    return "reference model"
+
+
+def _validate_reference_file(path: Path, kind: str) -> str:
+    """Check a reference model or a mapping file (against the reference model it names, found beside it or among
+    the bundled ones, and the bundled CAICT parts it targets); a one-line summary when it is valid."""
+    from capability_model.catalog import UnknownFrameworkError, resolve
+    from capability_model.reference_models import MAPPINGS_DIR, load_mapping, load_reference_model
+    from capability_model.sourcefile import SourceError, load_positioned
+
+    if kind == "reference model":
+        loaded = load_reference_model(path)
+        return f"reference model {loaded.model.id}@{loaded.model.version}"
+    doc = load_positioned(path)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    model_id = str(data.get("source", "")).split("@", 1)[0]
+    candidates = [path.parent / f"{model_id}.yaml", MAPPINGS_DIR / f"{model_id}.yaml"]
+    model_path = next((c for c in candidates if model_id and c.is_file()), None)
+    if model_path is None:
+        raise SourceError([doc.issue(("source",), f"no reference model '{model_id}' beside the file or bundled")])
+    frameworks = []
+    for ref in data.get("targets") or []:
+        try:
+            frameworks.append(resolve(str(ref)).framework)
+        except UnknownFrameworkError:
+            continue  # reported with its line by the mapping check
+    mapping = load_mapping(path, load_reference_model(model_path).model, frameworks, doc).mapping
+    return f"mapping {mapping.id}@{mapping.version}: {len(mapping.mappings)} relations"
 
 
 @model_app.command("diff")
@@ -243,3 +307,29 @@ def schema(
         from capability_model.atomicfile import write_atomic
 
         write_atomic(output, text)
+
+
+class ExportFormat(StrEnum):
+    oscal_catalog = "oscal-catalog"
+
+
+@model_app.command("export")
+def export(
+    ref: Annotated[str, typer.Argument(help="ID, ID@VERSION or a framework file path.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format.")] = ExportFormat.oscal_catalog,
+    lang: LangArg = LangOption.zh,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Export a framework for other tools: an OSCAL 1.2.1 catalog (groups = domains and subdomains, controls =
+    capability items, parts = requirements with their level), written in --lang with the other language beside it."""
+    from reports.oscal.render import render_catalog
+
+    loaded = _resolve(ref)
+    data = render_catalog(loaded.framework, loaded.sha256, lang.lang)
+    if output is None:
+        typer.echo(data.decode(), nl=False)
+    else:
+        from capability_model.atomicfile import write_atomic
+
+        write_atomic(output, data)
+        say(f"wrote {output}", err=True)
