@@ -181,9 +181,14 @@ def assess(
         print_result(Console(), result, fw, lang.lang, opened.assessment.organisation)
     else:
         if fmt is AssessFormat.json:
-            from reports.exports import result_json
+            import hashlib
 
-            text = result_json([result])
+            from reports.exports import result_json
+            from reports.frame_view import frame_record
+            from reports.viewmodel import ScoredPart
+
+            part = ScoredPart(opened, result, file, hashlib.sha256(file.read_bytes()).hexdigest(), bundle)
+            text = result_json([result], frames=[frame_record(part)])  # what `report --format json` writes
         elif fmt is AssessFormat.sarif:
             from reports.sarif import result_sarif
 

@@ -175,9 +175,9 @@ def _file_kind(path: Path) -> str:
     Anything unreadable is left to the framework loader, whose errors name file and line."""
     import yaml
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    try:  # keys only: the base loader builds no dates or numbers, so nothing in a value can fail here
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError, yaml.YAMLError):
         return "framework"
     if not isinstance(data, dict) or "domains" in data:
         return "framework"

@@ -68,5 +68,11 @@ def test_example_roadmap_to_level_3(run_cli: RunCli) -> None:
     phase = result["roadmap"][0]["requirements"]
     gap = {r for d in result["domains"] for s in d["subdomains"] for i in s["items"] for r in i["gap"]}
     assert {s["id"] for s in phase} == gap
-    # items furthest behind first, partly met requirements first within an item's level
-    assert phase[0]["status"] == "partial"
+    # an item's steps come after those of every item it waits for (its declared dependencies)
+    first_step = {}
+    for k, step in enumerate(phase):
+        first_step.setdefault(step["item"], k)
+    waits = [(dep, k) for k, step in enumerate(phase) for dep in step["after"] if dep in first_step]
+    assert waits and all(first_step[dep] < k for dep, k in waits)
+    assert all(step["effort"] in ("S", "M", "L") for step in phase)
+    assert result["roadmap"][0]["lifts_to"] == 3  # closing the phase lifts the part to the target, by rescoring

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from assessors.storage import load_assessment
 from capability_model.visible import hidden
 from reports.build import ReportFormat, render_report
+from reports.exports import CSV_COLUMNS
 from reports.markdown import render_result_markdown
 from reports.textsafety import ZWSP, breakable, csv_cell, md_code, md_text, unbreak, visible
 from tests.reports.conftest import PART1
@@ -81,7 +82,7 @@ def test_csv_cells_cannot_start_a_formula_and_levels_stay_numbers(hostile: Path)
     text = _outputs(hostile)["csv"]
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
-    assert len(header) == 20 and len(body) == 350  # 15 columns, then how each verdict was reached (5)
+    assert len(header) == len(CSV_COLUMNS) and len(body) == 350  # one row per requirement
     for row in body:
         for i, cell in enumerate(row):
             if i in NUMERIC_COLUMNS:

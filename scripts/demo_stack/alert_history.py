@@ -12,13 +12,12 @@ stuttered. Every episode has resolved; the labels are those the rules in `promet
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from scripts.demo_stack.delivery import DAY_S
+from scripts.demo_stack.tsdb import create_blocks
 
 SAMPLE_S = 60.0  # one sample a minute while an alert fires (the bank evaluates its rules every 30 s to a minute)
 WINDOW_DAYS = 30  # the bank reviews its model alerts monthly
@@ -104,22 +103,4 @@ def openmetrics(now_s: float, episodes: tuple[Episode, ...] = EPISODES) -> str:
 
 def backfill(data_dir: Path, work_dir: Path, now_s: float) -> None:
     """Write the alert history as TSDB blocks into `data_dir` (before Prometheus opens it)."""
-    promtool = shutil.which("promtool") or "/usr/bin/promtool"
-    work_dir.mkdir(parents=True, exist_ok=True)
-    source = work_dir / "alert-history.om.txt"
-    source.write_text(openmetrics(now_s), encoding="utf-8")
-    data_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            promtool,
-            "tsdb",
-            "create-blocks-from",
-            "openmetrics",
-            "--max-block-duration=744h",
-            str(source),
-            str(data_dir),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    create_blocks(openmetrics(now_s), "alert-history.om.txt", data_dir, work_dir)

@@ -8,11 +8,10 @@ towards them), converted to TSDB blocks by promtool, the tool Prometheus ships f
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 from scripts.demo_stack.delivery import DAY_S, DEPLOYMENTS, LEAD_AND_RESTORE_H
+from scripts.demo_stack.tsdb import create_blocks
 
 HISTORY_DAYS = 395
 
@@ -57,22 +56,4 @@ def openmetrics(now_s: float, days: int = HISTORY_DAYS) -> str:
 
 def backfill(data_dir: Path, work_dir: Path, now_s: float) -> None:
     """Write the history as TSDB blocks into `data_dir` (before Prometheus opens it)."""
-    promtool = shutil.which("promtool") or "/usr/bin/promtool"
-    work_dir.mkdir(parents=True, exist_ok=True)
-    source = work_dir / "delivery-history.om.txt"
-    source.write_text(openmetrics(now_s), encoding="utf-8")
-    data_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            promtool,
-            "tsdb",
-            "create-blocks-from",
-            "openmetrics",
-            "--max-block-duration=744h",
-            str(source),
-            str(data_dir),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    create_blocks(openmetrics(now_s), "delivery-history.om.txt", data_dir, work_dir)

@@ -4,6 +4,7 @@ visible text of an HTML report."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -90,3 +91,16 @@ def parse_html(html: str) -> _Visible:
 
 def visible_text(html: str) -> str:
     return " ".join(parse_html(html).chunks)
+
+
+def requirement_block(text: str, rid: str, lang: str, span: int = 4000) -> str:
+    """The requirement's own lines in a PDF's text: from its short id to the next requirement (or `span` characters)."""
+    short = rid.rsplit(".", 1)[-1]
+    item = rid.rsplit(".", 1)[0]
+    heading = "Results by domain" if lang == "en" else "分域评估结果"
+    start = text.index(item, text.index(heading, text.index(heading) + 1))  # past the contents and the summary
+    at = text.index(short, start)
+    rest = text[at + 3 :]
+    # the next requirement: a row continued on the next page repeats its own id, which does not end it
+    follows = next((m for m in re.finditer(r"\n\s*(?:L\d|\d级)\s+(R\d\d)\s", rest) if m.group(1) != short), None)
+    return text[at : at + 3 + (follows.start() if follows else span)]

@@ -23,7 +23,7 @@ from reports.view import build_view
 from reports.viewmodel import ReportView, ReqRow
 from tests.conftest import EXAMPLES
 from tests.reports.conftest import PART1, RenderedPdf, squash
-from tests.reports.support import visible_text
+from tests.reports.support import requirement_block, visible_text
 
 BILINGUAL = [EXAMPLES / "retail-bank" / "part1-development.yaml", EXAMPLES / "retail-bank" / "part2-delivery.yaml"]
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -178,16 +178,7 @@ def test_structured_references_are_shown_whole() -> None:
 
 
 def _block(text: str, rid: str, lang: str) -> str:
-    """The requirement's own lines in a PDF's text: from its short id to the next requirement (or heading)."""
-    short = rid.rsplit(".", 1)[-1]
-    item = rid.rsplit(".", 1)[0]
-    heading = "Results by domain" if lang == "en" else "分域评估结果"
-    start = text.index(item, text.index(heading, text.index(heading) + 1))  # past the contents and the summary
-    at = text.index(short, start)
-    rest = text[at + 3 :]
-    # the next requirement: a row continued on the next page repeats its own id, which does not end it
-    follows = next((m for m in re.finditer(r"\n\s*(?:L\d|\d级)\s+(R\d\d)\s", rest) if m.group(1) != short), None)
-    return text[at : at + 3 + (follows.start() if follows else 4000)]
+    return requirement_block(text, rid, lang, span=4000)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -43,7 +43,7 @@ from reports.provenance_view import REASON_COLUMNS, shorten_columns
 from reports.textsafety import visible
 from reports.view import ScoredPart
 from tests.reports.conftest import ARTIFACTS, REPORT_DATE, pdf_text, squash, to_png
-from tests.reports.support import visible_text
+from tests.reports.support import requirement_block, visible_text
 
 T0 = dt.datetime(2026, 11, 5, 8, 0, tzinfo=dt.UTC)
 T1 = dt.datetime(2026, 11, 6, 9, 30, tzinfo=dt.UTC)
@@ -232,16 +232,7 @@ def _tally_line(made: Made, lang: str) -> str:
 
 
 def _block(text: str, rid: str, lang: str) -> str:
-    """The requirement's own lines in a PDF's text: from its short id to the next requirement (or heading)."""
-    short = rid.rsplit(".", 1)[-1]
-    item = rid.rsplit(".", 1)[0]
-    heading = "Results by domain" if lang == "en" else "分域评估结果"
-    start = text.index(item, text.index(heading, text.index(heading) + 1))  # past the contents and the summary
-    at = text.index(short, start)
-    rest = text[at + 3 :]
-    # the next requirement: a row continued on the next page repeats its own id, which does not end it
-    follows = next((m for m in re.finditer(r"\n\s*(?:L\d|\d级)\s+(R\d\d)\s", rest) if m.group(1) != short), None)
-    return text[at : at + 3 + (follows.start() if follows else 2000)]
+    return requirement_block(text, rid, lang, span=2000)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
