@@ -12,7 +12,7 @@ from app.workshop import cached, failures, fragments, gate, rights, state, warm
 from app.workshop.config import NotConfiguredError, ServerConfig, from_environment
 from app.workshop.context import Context
 from app.workshop.service import Scores, part_name
-from app.workshop.views import audit, dashboard, evidence, export, interview, start
+from app.workshop.views import audit, dashboard, evidence, export, interview, present, start
 from app.workshop.words import plain, t
 from assessors.store import WorkshopNotFoundError
 from capability_model.schema import LANGS, Lang
@@ -29,6 +29,7 @@ _STYLE = """<style>
 PAGES: dict[str, Callable[[Context], None]] = {
     "start": start.render,
     "interview": interview.render,
+    "present": present.render,
     "dashboard": dashboard.render,
     "evidence": evidence.render,
     "export": export.render,

@@ -228,7 +228,7 @@ def _when(at: dt.datetime | None) -> str:
     return at.astimezone().strftime("%Y-%m-%d %H:%M") if at else ""
 
 
-def _provenance(ctx: Context, part: PartScore, req: Requirement, answer: Answer) -> str:
+def provenance(ctx: Context, part: PartScore, req: Requirement, answer: Answer) -> str:
     """Who or what decided the verdict: evidence, a person who confirmed, answered or overrode, or nobody yet."""
     shown = shown_provenance(part.outcomes[req.id], answer)
     if shown == "evidence":
@@ -303,7 +303,7 @@ def _shown_value(ctx: Context, field: AnswerField, value: FieldValue) -> str:
     return plain(text) if text else ctx.t("empty_value")
 
 
-def _conflicts(ctx: Context, where: edits.Where) -> None:
+def conflict_choices(ctx: Context, where: edits.Where) -> None:
     """Each of this person's edits refused because someone changed the same field: theirs, mine, and the choice."""
     for field, conflict in edits.conflicts(where).items():
         st.warning(
@@ -347,7 +347,7 @@ def _text_box(ctx: Context, where: edits.Where, field: AnswerField, answer: Answ
     )
 
 
-def _status(ctx: Context, where: edits.Where, answer: Answer, seen: int, mine: bool) -> None:
+def status_control(ctx: Context, where: edits.Where, answer: Answer, seen: int, mine: bool) -> None:
     key = edits.text_key(where, "status")
     words = {"clear": "clear_status", "clear_help": "clear_status_help", "reclick": "clear_hint"}
     words |= {"saving": "autosave_saving", "conflict": "autosave_conflict"}
@@ -385,12 +385,12 @@ def _requirement(ctx: Context, scores: Scores, part: PartScore, req: Requirement
         st.markdown(f"{marker}`{req.id}` {req.text.get(lang)}", help=req.guidance.get(lang))
         status_col, text_col = st.columns([2, 3])
         with status_col:
-            _status(ctx, where, answer, seen, "status" in pending)
-            st.caption(_provenance(ctx, part, req, answer))
+            status_control(ctx, where, answer, seen, "status" in pending)
+            st.caption(provenance(ctx, part, req, answer))
         with text_col:
             for field in edits.TEXT_FIELDS:
                 _text_box(ctx, where, field, answer, seen, field in pending)
-        _conflicts(ctx, where)
+        conflict_choices(ctx, where)
         _proposal(ctx, scores, part, req, answer, keys)
         _evidence(ctx, part, req, answer)
 
