@@ -44,7 +44,9 @@ def _workshop_number(text: str | None) -> int | None:
 
 
 def lang() -> Lang:
-    return cast(Lang, st.session_state[LANG])
+    """The page's language; Chinese until the session holds one (an error page may come before the state does)."""
+    chosen = st.session_state.get(LANG)
+    return cast(Lang, chosen if chosen in LANGS else "zh")
 
 
 def page() -> str:
