@@ -22,8 +22,6 @@ from capability_model.catalog import entries
 from capability_model.schema import Lang
 from capability_model.sourcefile import SourceError
 
-PARTS = "new:parts"  # the parts a new workshop will assess
-
 
 def _errors(exc: Exception) -> str:
     """Why a form or file was refused, as Markdown-safe text (file contents and names can be anything)."""
@@ -172,7 +170,7 @@ def _create_now(db: str, lang: Lang, who: str) -> None:
     if rights.refused("manage"):
         return
     ss = st.session_state
-    chosen: list[str] = ss.get(PARTS) or []
+    chosen: list[str] = ss.get("new:parts") or []
     if not chosen:
         state.flash("error", t("pick_a_part", lang))
         return
@@ -202,9 +200,9 @@ def _create(ctx: Context) -> None:
         with columns[n % 2]:
             _field(spec, ctx.lang, f"new:{spec.name}")
     names = {fid: part_name(cached.framework(f"{fid}@{v[-1]}").framework, ctx.lang) for fid, v in versions.items()}
-    if PARTS not in st.session_state:  # set here, not as the widget's default: a language switch sets it again
-        st.session_state[PARTS] = list(versions)
-    chosen = st.multiselect(ctx.t("parts_to_assess"), list(versions), format_func=names.__getitem__, key=PARTS)
+    chosen = st.multiselect(
+        ctx.t("parts_to_assess"), list(versions), default=list(versions), format_func=names.__getitem__, key="new:parts"
+    )
     for fid in chosen:
         st.selectbox(
             ctx.t("version_of", part=names[fid]),
