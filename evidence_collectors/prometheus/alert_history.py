@@ -120,7 +120,8 @@ def decay_rule_findings(rules: RuleSet) -> dict[str, Finding]:
 
 
 def _minutes(seconds: float) -> float:
-    return round(seconds / 60, 2)
+    """Three significant figures: hours-long outages and sub-minute flaps both keep their meaning."""
+    return float(f"{seconds / 60:.3g}")
 
 
 def _p90(values: list[float]) -> float:

