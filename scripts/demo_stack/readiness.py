@@ -71,6 +71,10 @@ def prometheus_missing(url: str) -> list[str]:
     }
     if firing != set(drifting_features()):
         missing.append("drift alerts evaluated")
+    # the alert-delivery probe reads Prometheus's own notification counters: they must have counted the drift alerts
+    sent = _data(url, "/api/v1/query", query="sum(increase(prometheus_notifications_sent_total[1d]))")["result"]
+    if not sent or float(sent[0]["value"][1]) < 0.5:
+        missing.append("the drift alerts' notifications sent and scraped")
     return missing
 
 
