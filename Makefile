@@ -64,8 +64,11 @@ typecheck: $(STAMP)
 	$(BIN)/mypy capability_model evidence_collectors assessors reports app
 	$(BIN)/mypy -p scripts.demo_stack
 
+# test files run in parallel, one file per worker at a time (its servers and module fixtures stay in one process)
+TEST_WORKERS ?= 2
+
 unit: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 test: system-deps lint typecheck unit
 
