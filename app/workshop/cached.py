@@ -7,6 +7,7 @@ its verdicts are kept until they change. Cached objects are shared between sessi
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -14,14 +15,15 @@ from pathlib import Path
 import streamlit as st
 
 from app.workshop.bundles import checked_path, data_home
-from app.workshop.service import Scores, score_workshop
+from app.workshop.service import PartScore, Scores, score_part
+from assessors.assessment import Assessment
 from assessors.evidence import EvidenceDecision, decide
 from assessors.proposal_store import ProposalStore
 from assessors.store import Workshop
 from assessors.workflow import BundleError, EvidenceBundle, open_bundle
 from capability_model.catalog import resolve
 from capability_model.loader import LoadedFramework
-from capability_model.schema import LocalizedText
+from capability_model.schema import LocalizedText, Requirement
 from evidence_collectors.bundle import MANIFEST, RECORDS
 
 OPEN_WAIT_S = 3.0
@@ -54,15 +56,27 @@ def _decisions(ref: str, manifest_sha256: str, _bundle: EvidenceBundle) -> Mappi
     return decide(framework(ref).framework, _bundle.records)
 
 
+def fingerprint(assessment: Assessment) -> str:
+    """What a part's score depends on, as a digest: the part as stored (header, answers, framework version)."""
+    return hashlib.sha256(assessment.model_dump_json().encode("utf-8")).hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _part(
+    db: str, ref: str, digest: str, bundle_key: str, _assessment: Assessment, _b: EvidenceBundle | None
+) -> PartScore:
+    """One part scored; an edit changes one part, so the other one's score is reused."""
+    loaded = framework(ref)
+    decisions = _decisions(loaded.ref, _b.manifest_sha256, _b) if _b is not None else {}
+    return score_part(_assessment, loaded, _b, decisions, data_home(db))
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _scores(
     db: str, workshop_id: int, revision: int, bundle_key: str, _w: Workshop, _b: EvidenceBundle | None
 ) -> Scores:
-    def decisions_of(loaded: LoadedFramework) -> Mapping[str, EvidenceDecision]:
-        assert _b is not None
-        return _decisions(loaded.ref, _b.manifest_sha256, _b)
-
-    return score_workshop(_w, framework, _b, decisions_of, data_home(db))
+    parts = tuple(_part(db, a.framework, fingerprint(a), bundle_key, a, _b) for a in _w.parts)
+    return Scores(_w, parts, _b)
 
 
 def bundle_at(path: str) -> EvidenceBundle:
@@ -92,6 +106,12 @@ def scores(db: str, workshop_id: int) -> Scores:
     key = bundle.manifest_sha256 if bundle else ""
     scored = _scores(db, workshop_id, loaded.revision, key, loaded, bundle)
     return replace(scored, bundle_error=problem) if problem else scored
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def requirements(ref: str) -> Mapping[str, Requirement]:
+    """Id -> requirement of a framework."""
+    return {req.id: req for _, req in framework(ref).framework.requirements()}
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

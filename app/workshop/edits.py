@@ -20,9 +20,10 @@ from typing import Any, cast
 
 import streamlit as st
 
-from app.workshop import autosave, cached, rights, state
+from app.workshop import autosave, cached, fragments, rights, state
 from app.workshop.failures import guarded
 from app.workshop.forms import format_references, parse_references
+from app.workshop.unbroken import unbroken
 from app.workshop.words import t
 from assessors.answering import StatusNeedsOverrideError
 from assessors.assessment import Status
@@ -157,21 +158,24 @@ def _refuse_edit(where: Where, field: AnswerField, key: str, edit: autosave.Edit
     books.renew(key, field)
 
 
+@unbroken
 @guarded
-def typed(where: Where, field: AnswerField, who: str) -> None:
+def typed(where: Where, field: AnswerField, who: str) -> list[str] | None:
     """A control sent an edit (a status clicked, a note or references typed): save it once (the control may send an
-    edit again until it hears back). A status against the evidence's proposal is refused: it needs an override."""
+    edit again until it hears back). A status against the evidence's proposal is refused: it needs an override.
+    Redrawn: the answer's card and what its score changes."""
     key = text_key(where, field)
     edit = autosave.sent_edit(key)
     if edit is None:
-        return
+        return None
+    redraw = fragments.after_edit(where.requirement_id, where.workshop_id)
     if not rights.allowed("answer"):
         _refuse_edit(where, field, key, edit)
-        return
+        return redraw
     books = _Books.of(where, key)
     lang = state.lang()
     if books.handled.get(edit["mount"], 0) >= edit["seq"]:
-        return  # handled already: only the acknowledgement got lost (or came late)
+        return redraw  # handled already: only the acknowledgement got lost (or came late)
     change = FieldEdit(field, _parsed(field, edit["text"]), _parsed(field, edit["base"]), edit["rev"])
     # no session access from here until the edit is recorded as handled (see _Books)
     try:
@@ -180,29 +184,34 @@ def typed(where: Where, field: AnswerField, who: str) -> None:
         books.handled[edit["mount"]] = edit["seq"]
         books.acks[key] = autosave.Ack(mount=edit["mount"], seq=edit["seq"], text=edit["base"], rev=edit["rev"])
         state.flash("error", t("use_override", lang, id=where.requirement_id))
-        return
+        return redraw
     books.handled[edit["mount"]] = edit["seq"]  # after the write: an edit that failed is taken when sent again
     saved = as_text(field, field_value(result.answer, field))
     books.acks[key] = autosave.Ack(mount=edit["mount"], seq=edit["seq"], text=saved, rev=result.revision)
     if field == "status":
         st.session_state[state.FOCUS] = where.requirement_id
+    return redraw
 
 
+@unbroken
 @guarded
-def keep_theirs(where: Where, field: AnswerField) -> None:
+def keep_theirs(where: Where, field: AnswerField) -> list[str] | None:
     key = text_key(where, field)
     books = _Books.of(where, key)
     books.conflicts.pop(field, None)
     books.renew(key, field)
+    return [fragments.card(where.requirement_id, where.workshop_id)]
 
 
+@unbroken
 @guarded
-def keep_mine(where: Where, field: AnswerField, who: str) -> None:
+def keep_mine(where: Where, field: AnswerField, who: str) -> list[str] | None:
     """Write the refused value over theirs, as long as theirs is still what is saved (else: a new conflict)."""
     key = text_key(where, field)
     books = _Books.of(where, key)
     conflict = books.conflicts.get(field)
     if conflict is None or rights.refused("answer"):
-        return
+        return None
     books.write(where, FieldEdit(field, conflict.mine, conflict.theirs, conflict.revision), who)
     books.renew(key, field)
+    return fragments.after_edit(where.requirement_id, where.workshop_id)

@@ -12,7 +12,7 @@ import logging
 import sqlite3
 import sys
 from collections.abc import Callable
-from typing import ParamSpec
+from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
@@ -23,6 +23,7 @@ from capability_model.schema import Lang
 
 logger = logging.getLogger("app.workshop")
 P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def setup_logging() -> None:
@@ -54,18 +55,19 @@ def show(exc: BaseException, lang: Lang) -> None:
     st.error(report(exc, lang))
 
 
-def guarded(callback: Callable[P, None]) -> Callable[P, None]:
-    """A widget callback whose errors become a message on the next run instead of a traceback."""
+def guarded(callback: Callable[P, R]) -> Callable[P, R | None]:
+    """A widget callback whose errors become a message on the next run instead of a traceback (and None)."""
 
     @functools.wraps(callback)
-    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+    def run(*args: P.args, **kwargs: P.kwargs) -> R | None:
         try:
-            callback(*args, **kwargs)
+            return callback(*args, **kwargs)
         except Exception as exc:
             lang = state.lang()
             message = report(exc, lang)
             if isinstance(exc, DatabaseProblem | sqlite3.Error):  # what was typed stays in its box: say so
                 message = f"{t('change_not_saved', lang)}  \n{message}"
             state.flash("error", message)
+            return None
 
     return run

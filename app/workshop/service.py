@@ -79,6 +79,27 @@ def open_part(assessment: Assessment, loaded: LoadedFramework, location: Path) -
     return OpenAssessment(bound, loaded, report, location / f"{loaded.framework.id}.yaml")
 
 
+def score_part(
+    assessment: Assessment,
+    loaded: LoadedFramework,
+    bundle: EvidenceBundle | None,
+    decisions: Mapping[str, EvidenceDecision],
+    location: Path,
+    audit: bool = False,
+) -> PartScore:
+    """Score one part exactly as `assess` does (OpenAssessment.score), evidence included when a bundle is loaded."""
+    opened = open_part(assessment, loaded, location)
+    result = opened.score(evidence=bundle, audit=audit)
+    return PartScore(
+        opened=opened,
+        result=result,
+        decisions=decisions if bundle is not None else {},
+        outcomes={o.id: o for o in result.requirements},
+        conflicts={c.requirement: c for c in result.conflicts},
+        items={i.id: i for i in result.items()},
+    )
+
+
 def score_workshop(
     workshop: Workshop,
     framework_of: Callable[[str], LoadedFramework],
@@ -91,18 +112,8 @@ def score_workshop(
     parts = []
     for assessment in workshop.parts:
         loaded = framework_of(assessment.framework)
-        opened = open_part(assessment, loaded, location)
-        result = opened.score(evidence=bundle, audit=audit)
-        parts.append(
-            PartScore(
-                opened=opened,
-                result=result,
-                decisions=decisions_of(loaded) if bundle is not None else {},
-                outcomes={o.id: o for o in result.requirements},
-                conflicts={c.requirement: c for c in result.conflicts},
-                items={i.id: i for i in result.items()},
-            )
-        )
+        decisions = decisions_of(loaded) if bundle is not None else {}
+        parts.append(score_part(assessment, loaded, bundle, decisions, location, audit))
     return Scores(workshop, tuple(parts), bundle)
 
 

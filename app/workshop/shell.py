@@ -8,11 +8,11 @@ from html import escape
 
 import streamlit as st
 
-from app.workshop import cached, failures, gate, rights, state
+from app.workshop import cached, failures, fragments, gate, rights, state, warm
 from app.workshop.config import NotConfiguredError, ServerConfig, from_environment
 from app.workshop.context import Context
 from app.workshop.service import Scores, part_name
-from app.workshop.views import audit, dashboard, evidence, export, interview, start
+from app.workshop.views import audit, dashboard, evidence, export, interview, present, start
 from app.workshop.words import plain, t
 from assessors.store import WorkshopNotFoundError
 from capability_model.schema import LANGS, Lang
@@ -29,11 +29,16 @@ _STYLE = """<style>
 PAGES: dict[str, Callable[[Context], None]] = {
     "start": start.render,
     "interview": interview.render,
+    "present": present.render,
     "dashboard": dashboard.render,
     "evidence": evidence.render,
     "export": export.render,
     "audit": audit.render,
 }
+
+
+# The widgets whose option labels are in the page's language (keys, then key prefixes): see state.keep_choices.
+RELABELLED = ((state.PAGE, interview.SHOW, export.FORMAT, start.PARTS), (interview.OVERRIDE_STATUS,))
 
 
 def _people(scores: Scores | None) -> list[str]:
@@ -43,8 +48,10 @@ def _people(scores: Scores | None) -> list[str]:
     return list(dict.fromkeys(p for p in [header.assessor, *header.participants, header.reviewer] if p))
 
 
-def _live(scores: Scores, lang: Lang) -> None:
-    """Overall and per-domain level and score of every part: small enough to stay in view above the item tree."""
+def _live(db: str, workshop_id: int, lang: Lang) -> None:
+    """Overall and per-domain level and score of every part: small enough to stay in view above the item tree (a
+    fragment: redrawn after each edit, from the workshop as saved now)."""
+    scores = cached.scores(db, workshop_id)
     st.markdown(f"**{t('live_results', lang)}**")
     st.html(_STYLE)
     for part in scores.parts:
@@ -70,7 +77,13 @@ def _sidebar(ctx: Context, people: list[str]) -> None:
     lang = ctx.lang
     st.markdown(f"### {t('app_title', lang)}")
     st.segmented_control(
-        t("language", lang), LANGS, format_func=lambda code: t(f"lang_{code}", lang), key=state.LANG, required=True
+        t("language", lang),
+        LANGS,
+        format_func=lambda code: t(f"lang_{code}", lang),
+        key=state.LANG,
+        required=True,
+        on_change=state.keep_choices,
+        args=RELABELLED,
     )
     st.radio(t("navigate", lang), state.PAGES, format_func=lambda p: t(f"page_{p}", lang), key=state.PAGE)
     if ctx.config.accounts:
@@ -83,7 +96,7 @@ def _sidebar(ctx: Context, people: list[str]) -> None:
         st.selectbox(t("who", lang), people, key=state.WHO, accept_new_options=True, help=t("who_help", lang))
         if ctx.scores.bundle_error:
             st.error(t("bundle_unusable", lang, detail=plain(ctx.scores.bundle_error)))
-        _live(ctx.scores, lang)
+        fragments.draw(fragments.LIVE, _live, ctx.db, ctx.scores.workshop.id, lang)
 
 
 def _app(config: ServerConfig) -> None:
@@ -124,6 +137,7 @@ def run() -> None:
         st.error("  \n".join(t("not_configured", lang) for lang in LANGS))
         return
     state.init()
+    warm.start(config.db)  # the first dashboard should not pay for loading and scoring everything
     if not gate.admit(config):
         return
     try:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from capability_model.schema import LANGS, Lang
 
-PAGES: Final = ("start", "interview", "dashboard", "evidence", "export", "audit")
+PAGES: Final = ("start", "interview", "present", "dashboard", "evidence", "export", "audit")
 
 LANG, PAGE, WORKSHOP, ITEM, FOCUS, WHO = "lang", "page", "workshop", "item", "focus", "who"
 _QUERY = {LANG: "lang", PAGE: "page", WORKSHOP: "w", ITEM: "item"}  # never who: the URL sets no identity
@@ -44,7 +44,9 @@ def _workshop_number(text: str | None) -> int | None:
 
 
 def lang() -> Lang:
-    return cast(Lang, st.session_state[LANG])
+    """The page's language; Chinese until the session holds one (an error page may come before the state does)."""
+    chosen = st.session_state.get(LANG)
+    return cast(Lang, chosen if chosen in LANGS else "zh")
 
 
 def page() -> str:
@@ -88,9 +90,26 @@ def go_to(page_name: str) -> None:
     st.session_state[PAGE] = page_name
 
 
+def keep_choices(keys: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> None:
+    """Hold on to the options chosen in widgets whose labels depend on the language (call from the language
+    control's callback).
+
+    Streamlit's radio, multiselect and select box send back the chosen option's label, not the option. After a
+    switch the browser still holds the label in the old language, which is no option of the relabelled widget: it
+    would reset to its first option on the next run (the Start page instead of the interview). Storing each value
+    again, read while the old labels still decode it, makes the next run send the browser the new label."""
+    ss = st.session_state
+    for key in [k for k in ss if isinstance(k, str) and (k in keys or k.startswith(prefixes))]:
+        ss[key] = ss[key]
+
+
 def flash(kind: str, text: str) -> None:
     """A message for the next run to show once (callbacks cannot draw)."""
     st.session_state["_flash"] = (kind, text)
+
+
+def has_flash() -> bool:
+    return "_flash" in st.session_state
 
 
 def show_flash() -> None:

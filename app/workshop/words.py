@@ -21,6 +21,7 @@ _UI: dict[str, dict[str, str]] = {
     "page_evidence": {"zh": "证据", "en": "Evidence"},
     "page_export": {"zh": "导出报告", "en": "Export"},
     "page_audit": {"zh": "变更记录", "en": "Audit trail"},
+    "page_present": {"zh": "投屏模式", "en": "Presentation"},
     "who": {"zh": "我是", "en": "I am"},
     "who_help": {
         "zh": "记录每条答复由谁给出；可输入新名字。",
@@ -119,6 +120,10 @@ _UI: dict[str, dict[str, str]] = {
     },
     "evidence_undecided": {"zh": "采集证据未能判定", "en": "The collected evidence decides nothing"},
     "evidence_supports": {"zh": "证据仅作佐证，人工答复为准", "en": "Evidence supports; the manual answer decides"},
+    "conflict_named": {
+        "zh": "人工答复“{manual}”与采集证据“{evidence}”矛盾；计分以证据为准。",
+        "en": "The manual answer '{manual}' contradicts the collected evidence '{evidence}'; the evidence is scored.",
+    },
     "conflict_flag": {
         "zh": "⚠ 人工答复“{manual}”与采集证据“{evidence}”矛盾；计分以证据为准。",
         "en": "⚠ The manual answer '{manual}' contradicts the collected evidence '{evidence}'; the evidence is scored.",
@@ -131,6 +136,24 @@ _UI: dict[str, dict[str, str]] = {
     "fails": {"zh": "不通过", "en": "fails"},
     "no_value": {"zh": "无可用值", "en": "no usable value"},
     "focus_marker": {"zh": "👉 下一条未作答", "en": "👉 next unanswered"},
+    # --- presentation mode (one item per screen, for a projector) ---
+    "present_keys": {
+        "zh": "键盘：→ 或 ↓ 下一条要求，← 或 ↑ 上一条；1 满足、2 部分满足、3 不满足、4 不适用（作用于选中的要求）。",
+        "en": "Keys: → or ↓ next requirement, ← or ↑ previous; 1 met, 2 partially met, 3 not met, 4 not applicable "
+        "(on the selected requirement).",
+    },
+    "present_previous": {"zh": "← 上一条", "en": "← Previous"},
+    "present_next": {"zh": "下一条 →", "en": "Next →"},
+    "present_position": {"zh": "第 {n} / {total} 条要求", "en": "Requirement {n} of {total}"},
+    "present_select": {"zh": "选中 {id}", "en": "Select {id}"},
+    "present_selected": {"zh": "▶ 当前要求", "en": "▶ Selected"},
+    "present_level": {"zh": "本项当前等级：{level}", "en": "This item's level now: {level}"},
+    "present_blocking": {
+        "zh": "达到 {n} 级还需满足：",
+        "en": "Still needed for level {n}:",
+    },
+    "present_top": {"zh": "已达到最高等级，没有待满足的要求。", "en": "The highest level is reached: nothing blocks."},
+    "present_all_na": {"zh": "本项所有要求均不适用。", "en": "Every requirement of this item is not applicable."},
     # --- answers proposed by evidence ---
     "proposal_badge": {"zh": "证据建议", "en": "Proposed by evidence"},
     "proposal_line": {"zh": "建议：{status}（{verification}）", "en": "Proposed: {status} ({verification})"},
@@ -267,6 +290,11 @@ _UI: dict[str, dict[str, str]] = {
     "prepare": {"zh": "生成报告", "en": "Create the report"},
     "download": {"zh": "下载 {name}", "en": "Download {name}"},
     "preparing": {"zh": "正在生成……", "en": "Creating…"},
+    "elapsed_s": {"zh": "（已用 {n} 秒）", "en": "({n} s so far)"},
+    "report_older": {
+        "zh": "此报告生成后答案又有更改；如需包含这些更改，请再次生成。",
+        "en": "Answers changed after this report was made; create it again to include them.",
+    },
     "format_pdf": {"zh": "PDF 报告", "en": "PDF report"},
     "format_html": {"zh": "HTML 报告", "en": "HTML report"},
     "format_md": {"zh": "Markdown 报告", "en": "Markdown report"},

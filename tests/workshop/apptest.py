@@ -94,6 +94,10 @@ def _send(at: AppTest, edits: list[tuple[str, dict[str, object]]]) -> AppTest:
         trigger.json_trigger_value = json.dumps([{"event": "edit", "value": edit}])
     at._run(states)
     assert not at.exception, at.exception
+    # An edit redraws only its card and what its score changes (Streamlit fragments); the browser patches those
+    # into the page it shows, AppTest keeps only what the last run drew: draw the whole page again, as it now is.
+    at.run()
+    assert not at.exception, at.exception
     return at
 
 

@@ -25,7 +25,7 @@ from tests.workshop.archives import hostile, pack, zip_bomb, zip_of
 
 ITEM = "P1.DE.DP.03"  # its R03 needs `git.data_versioning_tools` (necessary evidence)
 CHECKED = f"{ITEM}.R03"
-PAGES = ("start", "interview", "dashboard", "evidence", "export", "audit")
+PAGES = ("start", "interview", "present", "dashboard", "evidence", "export", "audit")
 
 
 def _workshop(db: Path, blank: Assessment) -> int:

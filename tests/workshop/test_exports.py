@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from app.workshop.service import assessment_file, read_assessment_file
 from assessors.assessment import Answer, Status
@@ -44,6 +46,15 @@ def _exported_files(db: Path, workshop_id: int, tmp_path: Path) -> list[Path]:
     return paths
 
 
+def _until_made(at: AppTest, timeout_s: float = 300.0) -> None:
+    """Rerun the page (as its progress bar does) until the report is offered."""
+    deadline = time.monotonic() + timeout_s
+    while not at.download_button:
+        assert time.monotonic() < deadline, "the report was not made"
+        time.sleep(0.5)
+        rerun(at)
+
+
 def test_export_buttons_produce_the_report_commands_files(
     example_db: tuple[Path, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -57,6 +68,9 @@ def test_export_buttons_produce_the_report_commands_files(
         assert not at.download_button  # offered only once the report is made for this format and language
         at.button(key="export:go").click()
         rerun(at)
+        if fmt == "pdf":  # made in the worker process: the page shows progress and stays usable meanwhile
+            assert at.get("progress") and not at.download_button
+            _until_made(at)
         button = at.download_button(key="export:download")
         _, _, _, name, data = at.session_state["export:file"]
         assert name == f"mlops-maturity-report-{lang}.{fmt}" and name in button.label

@@ -51,6 +51,7 @@ LABELS = {
 }
 FIELD_WORDS = {"Status": "status", "Note": "note", "Evidence references": "evidence"}
 Value = Status | str | tuple[str, ...] | None
+CLOCK_SLACK_S = 0.5  # the database's timestamps and the test's clock are the same machine's
 
 
 @dataclass
@@ -190,10 +191,10 @@ async def _resolve(person: Person, workshop_id: int) -> None:
             field = next(f for word, f in FIELD_WORDS.items() if text.strip().startswith(f"{word} changed by"))
             person.conflicts += 1
             mine = person.rng.random() < 0.75
+            pending = [e for e in person.edits if e.rid == rid and e.field == field and not e.dropped]
+            assert pending, (person.name, rid, text, person.edits)
             if not mine:
                 person.kept_theirs += 1
-                pending = [e for e in person.edits if e.rid == rid and e.field == field and not e.dropped]
-                assert pending, (person.name, rid, text, person.edits)
                 pending[-1].dropped = True
             key = f"{'mine' if mine else 'theirs'}:{field}:{rid}:{workshop_id}"
             await _idle(person.page)
@@ -202,6 +203,8 @@ async def _resolve(person: Person, workshop_id: int) -> None:
             await _until(_moved(card, text), f"refusal {text}")
             if field != "status":
                 await _text_settled(_box(card, rid, workshop_id, field))
+            if mine:  # the edit is written now, if at all
+                pending[-1].ended = time.time()
 
 
 async def _work(person: Person, workshop_id: int, edits: int) -> None:
@@ -289,6 +292,13 @@ def _written(history: list[Change]) -> Iterator[tuple[Change, str]]:
         yield change, changed[0]
 
 
+def _in_time(edit: Edit, write: tuple[Value, float]) -> bool:
+    """Whether a write can be this edit's: made before the page showed the edit settled. (An earlier click whose
+    status was already stored writes nothing; without this, it would be matched with a later click's write of the
+    same status, and that later click counted as lost.)"""
+    return write[1] <= (edit.ended or edit.started + 30) + CLOCK_SLACK_S
+
+
 def _already(history: list[Change], edit: Edit) -> bool:
     """Whether the status clicked was already the stored one when the click was saved (so nothing was written): as
     stored when the click was made, or as the other person saved it while this click was being saved."""
@@ -307,9 +317,6 @@ def workshop(tmp_path: Path, parts: list[Assessment]) -> Iterator[tuple[str, str
         yield url, code, db, workshop_id
 
 
-# Known defect, kept visible: under load, in some runs one status click of the 200 that the page counted as settled
-# has no audit entry. The test runs every time and reports XPASS when it holds.
-@pytest.mark.xfail(reason="intermittently one status click of 200 is lost under load", strict=False)
 def test_two_browsers_interleaving_edits_lose_and_misattribute_nothing(workshop: tuple[str, str, Path, int]) -> None:
     url, code, db, workshop_id = workshop
     started = time.monotonic()
@@ -320,10 +327,11 @@ def test_two_browsers_interleaving_edits_lose_and_misattribute_nothing(workshop:
     edits = [e for person in people for e in person.edits]
     assert len(edits) >= INTERLEAVINGS
 
-    written: dict[tuple[str, str, str], list[Value]] = {}
+    written: dict[tuple[str, str, str], list[tuple[Value, float]]] = {}
     for change, changed in _written(history):
         assert change.who in PEOPLE and change.requirement in REQUIREMENTS, change  # nobody else, nowhere else
-        written.setdefault((change.who, change.requirement, changed), []).append(_value(change, changed))
+        entry = (_value(change, changed), change.at.timestamp())
+        written.setdefault((change.who, change.requirement, changed), []).append(entry)
     intended: dict[tuple[str, str, str], list[Edit]] = {}
     for edit in edits:
         if not edit.dropped and not edit.kept:
@@ -333,11 +341,11 @@ def test_two_browsers_interleaving_edits_lose_and_misattribute_nothing(workshop:
         wanted, done = intended.get(key, []), written.get(key, [])
         matched = 0
         for edit in wanted:  # in each person's order; a status click finding its status stored writes nothing
-            if matched < len(done) and done[matched] == edit.value:
+            if matched < len(done) and done[matched][0] == edit.value and _in_time(edit, done[matched]):
                 matched += 1
             elif not (edit.field == "status" and _already(history, edit)):
                 problems.append(("lost", key, edit.value))
-        problems += [("not intended", key, value) for value in done[matched:]]
+        problems += [("not intended", key, value) for value, _ in done[matched:]]
     if problems:  # what happened, to see why
         print(
             *(

@@ -6,11 +6,13 @@ table lists the report's roadmap, so the screen shows exactly the report's numbe
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from app.workshop.context import Context
 from app.workshop.service import Scores, gap_rows, part_name
-from reports.chart_data import matrix_data, matrix_figure, radar_data, radar_figure
+from reports.chart_data import COLOURS, MatrixData, matrix_data, matrix_figure, radar_data, radar_figure
 
 _COLUMNS = (
     ("part", "filter_part"),
@@ -26,6 +28,21 @@ _COLUMNS = (
 )
 
 
+def _legend_and_target(figure: Any, data: MatrixData, target_word: str) -> None:
+    """What the heatmap's colours mean, and a dashed line after the target level's column (on a projector nobody
+    can ask which colour is which)."""
+    for cell, label in data.legend:  # one legend entry per cell colour, drawn as a square and no data
+        marker = {"symbol": "square", "size": 12, "color": COLOURS[cell]}
+        figure.add_scatter(x=[None], y=[None], mode="markers", marker=marker, name=label, showlegend=True)
+    figure.add_vline(
+        x=data.target - 0.5,  # columns are levels 1..5 at positions 0..4: the line closes the target's column
+        line={"color": COLOURS["target"], "dash": "dash", "width": 2},
+        annotation_text=f"{target_word} {data.target}",
+        annotation_position="top",
+    )
+    figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, showlegend=True)
+
+
 def _charts(ctx: Context, scores: Scores) -> None:
     import plotly.graph_objects as go  # type: ignore[import-untyped]
 
@@ -35,8 +52,9 @@ def _charts(ctx: Context, scores: Scores) -> None:
         st.subheader(part_name(part.framework, ctx.lang))
         data = matrix_data(part.result, part.framework, ctx.lang)
         figure = go.Figure(matrix_figure(data))
+        _legend_and_target(figure, data, ctx.t("target"))
         rows = sum(len(g.rows) for g in data.groups)
-        figure.update_layout(height=140 + 22 * rows, margin={"l": 10, "r": 10})
+        figure.update_layout(height=170 + 22 * rows, margin={"l": 10, "r": 10})
         st.plotly_chart(figure, key=f"matrix:{part.framework.id}")
 
 

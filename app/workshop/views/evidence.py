@@ -109,6 +109,28 @@ def _drafted(ctx: Context, workshop_id: int) -> None:
         )
 
 
+def _conflicts(ctx: Context, scores: Scores) -> None:
+    """Each manual answer the evidence contradicts, named by its requirement and a way to it in the interview."""
+    found = [(part, c) for part in scores.parts for c in part.conflicts.values()]
+    if not found:
+        return
+    st.warning(ctx.t("conflicts_found", n=len(found)))
+    for part, conflict in found:
+        rid = conflict.requirement
+        item_id = next((i.id for i, r in part.framework.requirements() if r.id == rid), None)
+        if item_id is None:
+            continue
+        link, text = st.columns([1, 4])
+        link.button(rid, key=f"ev:conflict:{rid}", on_click=_go_to, args=(item_id, rid), type="tertiary")
+        text.markdown(
+            ctx.t(
+                "conflict_named",
+                manual=status_label(conflict.manual, ctx.lang),
+                evidence=status_label(conflict.evidence, ctx.lang),
+            )
+        )
+
+
 def _current(ctx: Context, scores: Scores) -> None:
     bundle = scores.bundle
     if bundle is None:
@@ -127,9 +149,7 @@ def _current(ctx: Context, scores: Scores) -> None:
                 decided=sum(p.result.evidence.decided for p in scores.parts if p.result.evidence),
             )
         )
-    conflicts = sum(len(p.conflicts) for p in scores.parts)
-    if conflicts:
-        st.warning(ctx.t("conflicts_found", n=conflicts))
+    _conflicts(ctx, scores)
     if not ctx.may("manage"):
         _drafted(ctx, scores.workshop.id)
         return _records(ctx, bundle)

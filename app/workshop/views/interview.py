@@ -4,6 +4,8 @@ Each edit writes one field (status, note or references) with what the page showe
 page that had not been redrawn: an edit of another field merges, an edit of the same field is refused and both
 answers are shown with "keep theirs" and "keep mine" (app/workshop/edits.py). Notes and references save while they
 are typed (app/workshop/autosave.py) and say when they are saved; a status is cleared only by its Clear button.
+Each requirement's card, the item's level lines and the live results are fragments (app/workshop/fragments.py): an
+edit redraws those, not the whole page.
 
 An answer proposed by evidence shows as such (badge, reason, records, verification class) with Accept and Override
 (another status and a reason, required); every answered requirement says who or what decided it. Accepting and
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app.workshop import autosave, cached, edits, rights, state
+from app.workshop import autosave, cached, edits, fragments, rights, state
 from app.workshop.context import Context
 from app.workshop.failures import guarded
 from app.workshop.forms import STATUS_CHOICES
@@ -41,13 +43,14 @@ class _Keys:
     override_reason: str
 
 
+OVERRIDE_STATUS = "ovs:"  # the key prefix of an override's status choice
 SHOW = "tree:show"  # the sidebar's choice: every item, or only the proposals nobody has confirmed yet
 SHOW_CHOICES = ("all", "proposed")
 
 
 def _keys(requirement_id: str, workshop_id: int) -> _Keys:
     suffix = f"{requirement_id}:{workshop_id}"
-    return _Keys(f"ovx:{suffix}", f"ovs:{suffix}", f"why:{suffix}")
+    return _Keys(f"ovx:{suffix}", f"{OVERRIDE_STATUS}{suffix}", f"why:{suffix}")
 
 
 def _showing_proposals() -> bool:
@@ -225,7 +228,7 @@ def _when(at: dt.datetime | None) -> str:
     return at.astimezone().strftime("%Y-%m-%d %H:%M") if at else ""
 
 
-def _provenance(ctx: Context, part: PartScore, req: Requirement, answer: Answer) -> str:
+def provenance(ctx: Context, part: PartScore, req: Requirement, answer: Answer) -> str:
     """Who or what decided the verdict: evidence, a person who confirmed, answered or overrode, or nobody yet."""
     shown = shown_provenance(part.outcomes[req.id], answer)
     if shown == "evidence":
@@ -300,7 +303,7 @@ def _shown_value(ctx: Context, field: AnswerField, value: FieldValue) -> str:
     return plain(text) if text else ctx.t("empty_value")
 
 
-def _conflicts(ctx: Context, where: edits.Where) -> None:
+def conflict_choices(ctx: Context, where: edits.Where) -> None:
     """Each of this person's edits refused because someone changed the same field: theirs, mine, and the choice."""
     for field, conflict in edits.conflicts(where).items():
         st.warning(
@@ -344,7 +347,7 @@ def _text_box(ctx: Context, where: edits.Where, field: AnswerField, answer: Answ
     )
 
 
-def _status(ctx: Context, where: edits.Where, answer: Answer, seen: int, mine: bool) -> None:
+def status_control(ctx: Context, where: edits.Where, answer: Answer, seen: int, mine: bool) -> None:
     key = edits.text_key(where, "status")
     words = {"clear": "clear_status", "clear_help": "clear_status_help", "reclick": "clear_hint"}
     words |= {"saving": "autosave_saving", "conflict": "autosave_conflict"}
@@ -382,45 +385,68 @@ def _requirement(ctx: Context, scores: Scores, part: PartScore, req: Requirement
         st.markdown(f"{marker}`{req.id}` {req.text.get(lang)}", help=req.guidance.get(lang))
         status_col, text_col = st.columns([2, 3])
         with status_col:
-            _status(ctx, where, answer, seen, "status" in pending)
-            st.caption(_provenance(ctx, part, req, answer))
+            status_control(ctx, where, answer, seen, "status" in pending)
+            st.caption(provenance(ctx, part, req, answer))
         with text_col:
             for field in edits.TEXT_FIELDS:
                 _text_box(ctx, where, field, answer, seen, field in pending)
-        _conflicts(ctx, where)
+        conflict_choices(ctx, where)
         _proposal(ctx, scores, part, req, answer, keys)
         _evidence(ctx, part, req, answer)
+
+
+def _card(ctx: Context, workshop_id: int, requirement_id: str) -> None:
+    """One requirement's card as its own fragment: an edit in it redraws it alone, from the workshop as saved now."""
+    if state.has_flash():  # a message from this card's callback shows at the top of the page: draw the whole page
+        st.rerun()
+    scores = cached.scores(ctx.db, workshop_id)
+    part = scores.part_of(requirement_id)
+    _requirement(ctx, scores, part, cached.requirements(part.framework.ref)[requirement_id])
+
+
+def _item_level(ctx: Context, workshop_id: int, item_id: str) -> None:
+    """The item's level now (a fragment: redrawn after each edit)."""
+    scores = cached.scores(ctx.db, workshop_id)
+    part = scores.part_of(item_id)
+    level = part.items[item_id].level
+    named = level_text(level, ctx.lang)
+    if level is not None:
+        named = ctx.t("level_named", n=level, name=part.framework.level_name(level, ctx.lang))
+    st.markdown(ctx.t("item_level_now", level=f"**{named}**"))
+
+
+def _level_line(ctx: Context, workshop_id: int, item_id: str, lv: int) -> None:
+    """A level's heading with whether the item reaches it (a fragment: redrawn after each edit)."""
+    scores = cached.scores(ctx.db, workshop_id)
+    part = scores.part_of(item_id)
+    level = part.items[item_id].level
+    mark = "✅ " + ctx.t("reached") if level is not None and level >= lv else ctx.t("not_reached")
+    st.markdown(f"##### {ctx.t('level_header', n=lv, name=part.framework.level_name(lv, ctx.lang))} · {mark}")
 
 
 def _item(ctx: Context, scores: Scores, part: PartScore, item: CapabilityItem) -> None:
     lang = ctx.lang
     fw = part.framework
     names = cached.names(fw.ref)
+    workshop_id = scores.workshop.id
     domain, sub = next((d, s) for d, s, i in fw.items() if i.id == item.id)
-    result = part.items[item.id]
     st.caption(f"{part_name(fw, lang)} › {names[domain.id].get(lang)} › {names[sub.id].get(lang)}")
     head, action = st.columns([4, 1])
     with head:
         st.subheader(f"{item.id} {item.name.get(lang)}")
-        level = result.level
-        named = level_text(level, lang)
-        if level is not None:
-            named = ctx.t("level_named", n=level, name=fw.level_name(level, lang))
-        st.markdown(ctx.t("item_level_now", level=f"**{named}**"))
+        fragments.draw(fragments.ITEM_HEAD, _item_level, ctx, workshop_id, item.id)
     with action:
         label = ctx.t("next_proposed" if _showing_proposals() else "next_unanswered")
-        st.button(label, key="next_open", on_click=_next, args=(ctx.db, scores.workshop.id, lang))
+        st.button(label, key="next_open", on_click=_next, args=(ctx.db, workshop_id, lang))
     if item.purpose:
         st.markdown(item.purpose.get(lang))
     with st.expander(ctx.t("levels")):
         st.markdown("\n".join(f"- **{lv.level} {lv.name.get(lang)}**: {lv.description.get(lang)}" for lv in fw.levels))
     for lv in LEVELS:
-        reached = level is not None and level >= lv
-        mark = "✅ " + ctx.t("reached") if reached else ctx.t("not_reached")
-        st.markdown(f"##### {ctx.t('level_header', n=lv, name=fw.level_name(lv, lang))} · {mark}")
+        fragments.draw(fragments.level(lv), _level_line, ctx, workshop_id, item.id, lv)
         for req in item.requirements:
             if req.level == lv:
-                _requirement(ctx, scores, part, req)
+                fragments.draw(fragments.card(req.id, workshop_id), _card, ctx, workshop_id, req.id)
 
 
 def render(ctx: Context) -> None:

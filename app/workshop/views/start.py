@@ -22,6 +22,8 @@ from capability_model.catalog import entries
 from capability_model.schema import Lang
 from capability_model.sourcefile import SourceError
 
+PARTS = "new:parts"  # the parts a new workshop will assess
+
 
 def _errors(exc: Exception) -> str:
     """Why a form or file was refused, as Markdown-safe text (file contents and names can be anything)."""
@@ -170,7 +172,7 @@ def _create_now(db: str, lang: Lang, who: str) -> None:
     if rights.refused("manage"):
         return
     ss = st.session_state
-    chosen: list[str] = ss.get("new:parts") or []
+    chosen: list[str] = ss.get(PARTS) or []
     if not chosen:
         state.flash("error", t("pick_a_part", lang))
         return
@@ -200,9 +202,9 @@ def _create(ctx: Context) -> None:
         with columns[n % 2]:
             _field(spec, ctx.lang, f"new:{spec.name}")
     names = {fid: part_name(cached.framework(f"{fid}@{v[-1]}").framework, ctx.lang) for fid, v in versions.items()}
-    chosen = st.multiselect(
-        ctx.t("parts_to_assess"), list(versions), default=list(versions), format_func=names.__getitem__, key="new:parts"
-    )
+    if PARTS not in st.session_state:  # set here, not as the widget's default: a language switch sets it again
+        st.session_state[PARTS] = list(versions)
+    chosen = st.multiselect(ctx.t("parts_to_assess"), list(versions), format_func=names.__getitem__, key=PARTS)
     for fid in chosen:
         st.selectbox(
             ctx.t("version_of", part=names[fid]),
