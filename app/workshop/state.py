@@ -20,10 +20,14 @@ LANG, PAGE, WORKSHOP, ITEM, FOCUS, WHO = "lang", "page", "workshop", "item", "fo
 _QUERY = {LANG: "lang", PAGE: "page", WORKSHOP: "w", ITEM: "item"}  # never who: the URL sets no identity
 
 
+_KEPT: Final = (LANG, PAGE, WHO)  # owned by widgets, but needed even by a run that fails before drawing them
+
+
 def init() -> None:
     """On a tab's first run, take the state from the URL; afterwards the session holds it."""
     ss = st.session_state
     if "_started" in ss:
+        _keep_widget_values()
         return
     ss["_started"] = True
     query = st.query_params
@@ -35,6 +39,20 @@ def init() -> None:
     ss[PAGE] = page if page in PAGES else ("interview" if ss[WORKSHOP] is not None else "start")
     ss[ITEM] = query.get(_QUERY[ITEM]) or None
     ss[FOCUS] = None
+    _keep_widget_values()
+
+
+def _keep_widget_values() -> None:
+    """Streamlit forgets a widget's value after a run that did not draw it: a page that failed (a damaged
+    database) would come back in Chinese, on the Start page, with nobody answering. Each run copies the values to
+    plain keys and puts back the ones Streamlit dropped."""
+    ss = st.session_state
+    for key in _KEPT:
+        kept = f"_kept:{key}"
+        if key in ss:
+            ss[kept] = ss[key]
+        elif kept in ss:
+            ss[key] = ss[kept]
 
 
 def _workshop_number(text: str | None) -> int | None:
