@@ -70,6 +70,23 @@ class ActionItem(_Typed):
     note: str = ""
 
 
+class Attendee(_Typed):
+    """Someone in a working session: who, in what role, for which side."""
+
+    name: str
+    role: str = Field(default="", description="e.g. facilitator, data engineer, model owner, auditor")
+    organisation: str = Field(default="", description="The assessed organisation or the assessment body")
+
+
+class EngagementSession(_Typed):
+    """One working session of the assessment (an interview or workshop): when, on what, who was there."""
+
+    date: dt.date
+    topic: str = Field(default="", description="What the session covered, e.g. a domain or the evidence review")
+    attendees: list[Attendee] = Field(default_factory=list)
+    note: str = ""
+
+
 class AssessmentFrame(BaseModel):
     """Everything the report's frame pages show that is typed by people, not computed."""
 
@@ -84,6 +101,7 @@ class AssessmentFrame(BaseModel):
     independence: str = Field(default="", description="The assessors' statement of independence")
     sign_off: SignOff = Field(default_factory=SignOff)
     actions: list[ActionItem] = Field(default_factory=list)
+    sessions: list[EngagementSession] = Field(default_factory=list, description="Working sessions and attendance")
 
 
 # --- computed --------------------------------------------------------------------------------------------------
