@@ -63,6 +63,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     command = stack_command(out, base, cli_path(), "collect", str(out / "targets.yaml"), "-o", str(evidence))
     started = time.monotonic()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=240)
+    if not (evidence / "records.jsonl").is_file():
+        pytest.fail(f"the stack wrote no evidence (exit {done.returncode}):\n{done.stderr[-3000:]}")
     records: dict[str, dict[str, Any]] = {}
     for line in (evidence / "records.jsonl").read_text(encoding="utf-8").splitlines():
         record = json.loads(line)

@@ -17,10 +17,11 @@ The state lives in this module, not in Streamlit's session state or caches, so i
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 FORGET_AFTER_S = 15 * 60  # an address that has not failed for this long starts afresh
@@ -107,4 +108,17 @@ class Throttle:
             return mine.failures if mine is not None else 0
 
 
-SERVER = Throttle()  # the running server's: one per process, untouched by cache clearing
+FIRST_DELAY_ENV = "MLOPS_MATURITY_WORKSHOP_FIRST_WAIT_S"  # the wait after an address's first wrong code
+
+
+def _first_delay(environ: Mapping[str, str]) -> float:
+    """The configured first wait (seconds, 0.1 to 60); one second when unset or not a number in that range."""
+    try:
+        value = float(environ.get(FIRST_DELAY_ENV, "1"))
+    except ValueError:
+        return 1.0
+    return value if 0.1 <= value <= 60 else 1.0
+
+
+SERVER = Throttle(first_delay_s=_first_delay(os.environ))  # the running server's: one per process, kept across
+# cache clearing

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from app.workshop.throttle import FIRST_DELAY_ENV
 from assessors.sqlite_store import SqliteStore
 from capability_model.loader import LoadedFramework
 from tests.conftest import cli_path
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     pass
 
 CODE = "violet-anchor-93-meadow"
+FIRST_WAIT_S = 10  # the server's wait after a first wrong code: long enough to see under load
 ORGANISATION = "Secret Bank of Attack Tests"
 COLLEAGUE, GUESSER, LIAR = "127.0.0.2", "127.0.0.3", "127.0.0.4"  # each test its own address: failures stay
 
@@ -60,7 +62,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, part1: LoadedFramework) -> 
         "maxUploadSize = 2000\n",
         encoding="utf-8",
     )
-    env = {**os.environ, "WORKSHOP_CODE": CODE, "STREAMLIT_SERVER_ENABLE_AGENT_API": "true"}
+    env = {
+        **os.environ, "WORKSHOP_CODE": CODE, "STREAMLIT_SERVER_ENABLE_AGENT_API": "true",
+        FIRST_DELAY_ENV: str(FIRST_WAIT_S),
+    }  # fmt: skip
     port = free_port()
     log = folder / "server.log"
     with log.open("wb") as out:
@@ -147,20 +152,21 @@ def test_a_colleagues_guessing_does_not_lock_out_the_team(server: Server, tmp_pa
     from playwright.sync_api import expect, sync_playwright
 
     async def guess() -> None:
+        # each check follows at once the wrong code it waits for (the wait is FIRST_WAIT_S: long enough under load)
         async with RawSession(server.base, GUESSER) as session:
             await session.run({"Your name": "Mallory", "Access code": "guess-number-one"}, ("Enter",))
             assert any("not right" in shown for shown in session.shown)
             await session.clear_caches()  # every cache of the server and this session's state
+        async with RawSession(server.base, GUESSER) as fresh:  # and a new session on top
+            await fresh.run({"Your name": "Mallory", "Access code": CODE}, ("Enter",))
+            assert any("Too many attempts" in shown for shown in fresh.shown)  # even the right code waits
+            _gate_only(fresh)
         async with RawSession(server.base, LIAR, headers={"X-Forwarded-For": "10.1.1.1"}) as liar:
             await liar.run({"Your name": "Mallory", "Access code": "guess-number-two"}, ("Enter",))
             assert any("not right" in shown for shown in liar.shown)
         async with RawSession(server.base, LIAR, headers={"X-Forwarded-For": "10.2.2.2"}) as liar:  # not believed
             await liar.run({"Your name": "Mallory", "Access code": "guess-number-three"}, ("Enter",))
             assert any("Too many attempts" in shown for shown in liar.shown)
-        async with RawSession(server.base, GUESSER) as fresh:  # and a new session on top
-            await fresh.run({"Your name": "Mallory", "Access code": CODE}, ("Enter",))
-            assert any("Too many attempts" in shown for shown in fresh.shown)  # even the right code waits
-            _gate_only(fresh)
 
     asyncio.run(guess())
     archive = tmp_path / "bundle.zip"

@@ -24,6 +24,16 @@ R01, R02, R03 = (f"{ITEM}.R0{n}" for n in (1, 2, 3))
 WAIT_MS = 30_000  # a page run on a busy 2-core machine can take seconds; a broken key never passes
 
 
+def _status_key(page: Page, key: str, rid: str) -> None:
+    """Press a status key once the page listens to keys and the selected card shows its status buttons (a key
+    pressed before then has nothing to press: the person sees the buttons first, too)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("html[data-present-keys=on]")).to_have_count(1, timeout=WAIT_MS)
+    _selected(page, rid)
+    page.keyboard.press(key)
+
+
 def _answer(db: Path, workshop_id: int, rid: str, status: Status | None, timeout_s: float = 30.0) -> Answer:
     """The stored answer of `rid` once it holds `status` (the save follows the key press)."""
     deadline = time.monotonic() + timeout_s
@@ -82,21 +92,21 @@ def test_keys_answer_and_move_in_presentation_mode(
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"present-{width}x{height}.png"))
 
-            page.keyboard.press("1")
+            _status_key(page, "1", R01)
             assert _answer(db, workshop_id, R01, Status.met).answered_by == "Wang Fang"
             expect(blocking).not_to_contain_text(R01, timeout=WAIT_MS)
             expect(blocking).to_contain_text(R02, timeout=WAIT_MS)
 
             page.keyboard.press("ArrowRight")
             expect(_selected(page, R02)).to_be_visible(timeout=WAIT_MS)
-            page.keyboard.press("1")
+            _status_key(page, "1", R02)
             assert _answer(db, workshop_id, R02, Status.met).answered_by == "Wang Fang"
             expect(blocking).to_contain_text("Still needed for level 2", timeout=WAIT_MS)
             expect(blocking).to_contain_text(R03, timeout=WAIT_MS)
 
             page.keyboard.press("ArrowLeft")
             expect(_selected(page, R01)).to_be_visible(timeout=WAIT_MS)
-            page.keyboard.press("3")
+            _status_key(page, "3", R01)
             assert _answer(db, workshop_id, R01, Status.not_met).answered_by == "Wang Fang"
             expect(blocking).to_contain_text("Still needed for level 1", timeout=WAIT_MS)
             expect(blocking).to_contain_text(R01, timeout=WAIT_MS)
@@ -105,9 +115,9 @@ def test_keys_answer_and_move_in_presentation_mode(
             page.keyboard.press("ArrowDown")
             page.keyboard.press("ArrowDown")
             expect(_selected(page, R03)).to_be_visible(timeout=WAIT_MS)
-            page.keyboard.press("4")
+            _status_key(page, "4", R03)
             assert _answer(db, workshop_id, R03, Status.not_applicable).answered_by == "Wang Fang"
-            page.keyboard.press("2")
+            _status_key(page, "2", R03)
             assert _answer(db, workshop_id, R03, Status.partial).answered_by == "Wang Fang"
             expect(_selected(page, R03).get_by_role("radio", name="partially met", exact=True)).to_have_attribute(
                 "aria-checked", "true", timeout=WAIT_MS

@@ -49,6 +49,7 @@ export default function (component) {
   if (!k.attached) {
     doc.addEventListener("keydown", k.onKey);
     k.attached = true;
+    doc.documentElement.dataset.presentKeys = "on";  // the keys are listened to from now on
   }
   if (k.shownFocus !== data.focus) {  // a newly selected requirement comes into view (on a small screen too)
     k.shownFocus = data.focus;
@@ -58,5 +59,6 @@ export default function (component) {
   return () => {
     doc.removeEventListener("keydown", k.onKey);
     k.attached = false;
+    delete doc.documentElement.dataset.presentKeys;
   };
 }
