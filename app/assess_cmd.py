@@ -11,15 +11,26 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.options import LangArg, LangOption, fail, refuse_overwriting_inputs, refuse_writing_into_bundle, say
+from app.options import (
+    LangArg,
+    LangOption,
+    PreviousArg,
+    fail,
+    refuse_overwriting_inputs,
+    refuse_writing_into_bundle,
+    say,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from rich.console import Console
 
     from assessors.assessment import Assessment
     from assessors.results import AssessmentResult
     from assessors.workflow import EvidenceBundle, OpenAssessment
     from capability_model.schema import Framework, Lang
+    from reports.viewmodel import ScoredPart
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -128,10 +139,13 @@ def assess(
         Path | None,
         typer.Option("--sign", metavar="KEY", help="Sign the --output file with this Ed25519 key (FILE.dsse.json)."),
     ] = None,
+    previous: PreviousArg = None,
 ) -> None:
     """Score an assessment: level 0-5 per item, subdomain, domain and part, blocking requirements, gap and roadmap."""
+    if previous and (draft or fmt is AssessFormat.sarif):
+        fail("--previous applies to --format table, json and markdown, without --draft")
     if not draft:
-        refuse_overwriting_inputs(output, [file], "assessment file")
+        refuse_overwriting_inputs(output, [file, *(previous or [])], "assessment file")
     in_place = not draft or _refuse_drafting_over(output, file)
     from app.keys_cmd import sign_result, signer_for
 
@@ -173,22 +187,19 @@ def assess(
         from app.terminal import print_migration
 
         print_migration(Console(stderr=True), opened.migration)
+    part = _compared(opened, result, file, bundle, previous or [], audit)
     if fmt is AssessFormat.table and output is None:
         from rich.console import Console
 
         from app.terminal import print_result
 
         print_result(Console(), result, fw, lang.lang, opened.assessment.organisation)
+        _print_previous(Console(), part, lang.lang)
     else:
         if fmt is AssessFormat.json:
-            import hashlib
+            from reports.view import report_json
 
-            from reports.exports import result_json
-            from reports.frame_view import frame_record
-            from reports.viewmodel import ScoredPart
-
-            part = ScoredPart(opened, result, file, hashlib.sha256(file.read_bytes()).hexdigest(), bundle)
-            text = result_json([result], frames=[frame_record(part)])  # what `report --format json` writes
+            text = report_json([part])  # what `report --format json` writes
         elif fmt is AssessFormat.sarif:
             from reports.sarif import result_sarif
 
@@ -197,7 +208,7 @@ def assess(
             from reports.markdown import render_result_markdown
 
             text = render_result_markdown(
-                result, fw, lang.lang, opened.assessment.organisation, opened.assessment.scope
+                result, fw, lang.lang, opened.assessment.organisation, opened.assessment.scope, part.previous
             )
         else:
             from io import StringIO
@@ -207,9 +218,9 @@ def assess(
             from app.terminal import print_result
 
             buffer = StringIO()
-            print_result(
-                Console(file=buffer, width=160, no_color=True), result, fw, lang.lang, opened.assessment.organisation
-            )
+            console = Console(file=buffer, width=160, no_color=True)
+            print_result(console, result, fw, lang.lang, opened.assessment.organisation)
+            _print_previous(console, part, lang.lang)
             text = buffer.getvalue()
         if output is None:
             typer.echo(text, nl=False)
@@ -226,6 +237,44 @@ def assess(
     if fail_under is not None and (level or 0) < fail_under:
         typer.echo(f"overall level {level} is below --fail-under {fail_under}", err=True)
         raise typer.Exit(1)
+
+
+def _compared(
+    opened: OpenAssessment,
+    result: AssessmentResult,
+    file: Path,
+    bundle: EvidenceBundle | None,
+    previous: list[Path],
+    audit: bool,
+) -> ScoredPart:
+    """The scored file as a report part, compared with its earlier assessment when one is given (bad input: exit 2)."""
+    import hashlib
+
+    from reports.viewmodel import ScoredPart
+
+    part = ScoredPart(opened, result, file, hashlib.sha256(file.read_bytes()).hexdigest(), bundle)
+    if not previous:
+        return part
+    from assessors.workflow import BundleError
+    from capability_model.catalog import UnknownFrameworkError
+    from capability_model.sourcefile import SourceError
+    from reports.build import with_previous
+
+    try:
+        return with_previous([part], previous, dt.date.today(), audit)[0]
+    except SourceError as exc:
+        fail([str(i) for i in exc.issues])
+    except (BundleError, UnknownFrameworkError, OSError, ValueError) as exc:
+        fail(str(exc))
+
+
+def _print_previous(console: Console, part: ScoredPart, lang: Lang) -> None:
+    """The comparison with the earlier assessment, as `compare` prints it."""
+    if part.previous is None:
+        return
+    from reports.compare_render import compare_view, print_comparison
+
+    print_comparison(console, compare_view(part.previous.comparison, part.previous.names, lang))
 
 
 def provenance_line(result: AssessmentResult) -> str:

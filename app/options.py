@@ -26,6 +26,16 @@ LangArg = Annotated[
     LangOption, typer.Option("--lang", "-l", help="Language of the standard's text: zh (the standard's own) or en.")
 ]
 
+PreviousArg = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--previous",
+        metavar="ASSESSMENT",
+        help="An earlier assessment of a part assessed here (same framework, scored with the bundle it names): adds "
+        "what changed since, levels up or down and requirements newly met or lost. Repeatable, one per part.",
+    ),
+]
+
 
 def say(text: str, err: bool = False, nl: bool = True) -> None:
     """Print a line quoting user text (a path, a target name, file content) with its control characters shown."""

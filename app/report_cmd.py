@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from app.options import LangArg, LangOption, fail, refuse_overwriting_inputs, refuse_writing_into_bundle, say
+from app.options import (
+    LangArg,
+    LangOption,
+    PreviousArg,
+    fail,
+    refuse_overwriting_inputs,
+    refuse_writing_into_bundle,
+    say,
+)
 
 
 class ReportFormatOption(StrEnum):
@@ -60,6 +68,7 @@ def report(
     passphrase_env: Annotated[
         str, typer.Option("--sign-passphrase-env", help="Environment variable holding the PKCS#12 passphrase.")
     ] = "MLOPS_MATURITY_SIGN_PASSPHRASE",
+    previous: PreviousArg = None,
 ) -> None:
     """Write the assessment report: cover, summary with charts, results by domain, roadmap, methodology, evidence.
 
@@ -70,14 +79,19 @@ def report(
         fail("--format pdf needs --output FILE")
     if sign is not None and fmt is not ReportFormatOption.pdf:
         fail("--sign applies to --format pdf only")
-    refuse_overwriting_inputs(output, files, "assessment file")
+    if previous and fmt.value not in _SHOWS_PREVIOUS:
+        fail(f"--previous applies to --format {', '.join(_SHOWS_PREVIOUS)}")
+    refuse_overwriting_inputs(output, [*files, *(previous or [])], "assessment file")
     from assessors.workflow import BundleError
     from capability_model.catalog import UnknownFrameworkError
     from capability_model.sourcefile import SourceError
-    from reports.build import ReportFormat, render_checks_csv, render_report, score_parts, write_report
+    from reports.build import ReportFormat, render_checks_csv, render_report, score_parts, with_previous, write_report
 
+    day = report_date.date() if report_date else dt.date.today()
     try:
         parts = score_parts(files, target, evidence, audit)
+        if previous:
+            parts = with_previous(parts, previous, day, audit)
     except SourceError as exc:
         fail([str(i) for i in exc.issues])
     except (BundleError, UnknownFrameworkError, OSError, ValueError) as exc:
@@ -98,6 +112,9 @@ def report(
     else:
         write_report(output, data)
         say(f"wrote {output}", err=True)
+
+
+_SHOWS_PREVIOUS = ("pdf", "html", "md", "json")  # the formats with a comparison section (or object)
 
 
 def _signed(pdf: bytes, key: Path, passphrase_env: str) -> bytes:

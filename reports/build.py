@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -9,10 +10,13 @@ from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
+from assessors.compare import Snapshot, compare
 from assessors.workflow import BundleError, EvidenceBundle, open_assessment, open_bundle
 from capability_model.atomicfile import write_atomic
 from capability_model.schema import Lang
-from reports.view import ScoredPart, build_view
+from reports.compare_render import names_of
+from reports.view import ScoredPart, build_view, report_json
+from reports.viewmodel import PreviousPart
 
 
 class ReportFormat(StrEnum):
@@ -56,6 +60,53 @@ def score_parts(
     return parts
 
 
+def _snapshot(part: ScoredPart) -> Snapshot:
+    return Snapshot(
+        label=part.path.name,
+        assessment=part.opened.assessment,
+        framework=part.opened.framework.framework,
+        result=part.result,
+        records=tuple(part.bundle.records) if part.bundle else (),
+    )
+
+
+def with_previous(
+    parts: Sequence[ScoredPart], previous: Sequence[Path], today: dt.date, audit: bool = False
+) -> list[ScoredPart]:
+    """The parts, each compared with the earlier assessment file of the same framework among `previous`.
+
+    An earlier file is opened and scored as `report` scores its own files (with the bundle it names, and `audit` as
+    given); see compared_parts for the matching.
+    """
+    return compared_parts(parts, [score_parts([path], audit=audit)[0] for path in previous], today)
+
+
+def compared_parts(parts: Sequence[ScoredPart], earlier: Sequence[ScoredPart], today: dt.date) -> list[ScoredPart]:
+    """The parts, each with its comparison (assessors/compare.py) with the earlier part of the same framework.
+
+    One earlier part per part at most, matched by framework id; an earlier part of a framework the report does not
+    cover, or two of one framework, is refused (ValueError): it would be silently left out otherwise. `today` stands
+    in for a part's completion date when it has none (for the age of its evidence).
+    """
+    by_framework = {p.opened.framework.framework.id: p for p in parts}
+    found: dict[str, PreviousPart] = {}
+    for old in earlier:
+        fid = old.opened.framework.framework.id
+        if fid not in by_framework:
+            covered = ", ".join(by_framework)
+            raise ValueError(
+                f"--previous {old.path} assesses {fid}, but the assessments given cover only {covered}: "
+                "give one earlier assessment per part, of the same framework"
+            )
+        if fid in found:
+            raise ValueError(f"--previous {old.path} and {found[fid].path} both assess {fid}; give one of them")
+        new = by_framework[fid]
+        compared = compare(_snapshot(old), _snapshot(new), today=today)
+        names = names_of([old.opened.framework.framework, new.opened.framework.framework])
+        found[fid] = PreviousPart(old, compared, names)
+    return [dataclasses.replace(p, previous=found.get(p.opened.framework.framework.id)) for p in parts]
+
+
 def render_report(
     parts: Sequence[ScoredPart],
     fmt: ReportFormat,
@@ -63,10 +114,7 @@ def render_report(
     report_date: dt.date | None = None,
 ) -> bytes:
     """The report's bytes. CSV carries a UTF-8 byte-order mark so spreadsheet programs read Chinese correctly."""
-    from reports.exports import result_json
-    from reports.frame_view import frame_record
-
-    data = result_json([p.result for p in parts], frames=[frame_record(p) for p in parts]).encode()
+    data = report_json(parts).encode()
     if fmt is ReportFormat.json:
         return data
     view = build_view(parts, lang, report_date)

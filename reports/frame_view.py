@@ -16,6 +16,7 @@ from assessors.frame import (
     AssessmentFrame,
     DatedAnswer,
     DatedRecord,
+    EngagementSession,
     Limitations,
     Signatory,
     disclosure,
@@ -24,6 +25,7 @@ from assessors.frame import (
 )
 from capability_model.schema import Lang
 from reports.identity import tool_name_and_version
+from reports.labels import word
 
 if TYPE_CHECKING:
     from reports.viewmodel import ScoredPart
@@ -160,6 +162,17 @@ class SignRow:
 
 
 @dataclass(frozen=True)
+class SessionView:
+    """One working session: its heading (date and topic), who attended (name, role, organisation), and its note."""
+
+    date: str
+    topic: str
+    heading: str
+    attendees: tuple[tuple[str, str, str], ...]
+    note: str
+
+
+@dataclass(frozen=True)
 class FrameView:
     words: dict[str, str]  # the frame pages' headings in the report's language
     rows: tuple[tuple[str, str], ...]  # (label, value) for the frame page
@@ -169,6 +182,8 @@ class FrameView:
     signatures: tuple[SignRow, ...]
     version_row: tuple[str, str] = ("", "")  # the report version, for the cover
     method_rows: tuple[tuple[str, str], ...] = ()  # methods, sampling and independence, for the methodology
+    sessions: tuple[SessionView, ...] = ()  # the engagement's working sessions, oldest first
+    no_sessions: str = ""  # the one line shown instead when the files record none
 
 
 def _unique(values: Sequence[str]) -> str:
@@ -206,8 +221,52 @@ def merged_frame(frames: Sequence[AssessmentFrame]) -> AssessmentFrame:
             "independence": "\n".join(dict.fromkeys(f.independence for f in frames if f.independence)),
             "sign_off": {k: (v.model_dump() if v else None) for k, v in sign.items()},
             "actions": [a.model_dump() for f in frames for a in f.actions],
+            "sessions": [s.model_dump() for s in merged_sessions(frames)],
         }
     )
+
+
+def merged_sessions(frames: Sequence[AssessmentFrame]) -> list[EngagementSession]:
+    """Every part's sessions, a session recorded in several parts' files once, oldest first (stable by date)."""
+    unique = {s.model_dump_json(): s for f in frames for s in f.sessions}
+    return sorted(unique.values(), key=lambda s: s.date)
+
+
+_SESSION_WORDS = (
+    "sessions_title",
+    "no_sessions",
+    "session_date",
+    "session_topic",
+    "session_note",
+    "attendee_name",
+    "attendee_role",
+    "attendee_organisation",
+    "session_no_attendees",
+)
+
+
+def _session_views(sessions: Sequence[EngagementSession], lang: Lang) -> tuple[SessionView, ...]:
+    views = []
+    for s in sorted(sessions, key=lambda s: s.date):  # oldest first, however the files list them
+        topic = s.topic or word("session_no_topic", lang)
+        views.append(
+            SessionView(
+                date=s.date.isoformat(),
+                topic=s.topic,
+                heading=word("session_heading", lang, date=s.date.isoformat(), topic=topic),
+                attendees=tuple((a.name, a.role, a.organisation) for a in s.attendees),
+                note=s.note,
+            )
+        )
+    return tuple(views)
+
+
+def _sessions_row(sessions: Sequence[EngagementSession], lang: Lang) -> tuple[str, str]:
+    """The frame page's one-line account of the sessions; "not stated" when the files record none."""
+    if not sessions:
+        return word("sessions_title", lang), fw("not_stated", lang)
+    people = sum(len(s.attendees) for s in sessions)
+    return word("sessions_title", lang), word("sessions_count", lang, n=len(sessions), people=people)
 
 
 def _period_text(start: dt.date, end: dt.date | None, lang: Lang) -> str:
@@ -321,6 +380,7 @@ def frame_view(parts: Sequence[ScoredPart], lang: Lang, report_id: str) -> Frame
         ),
         (fw("sampling", lang), frame.sampling or missing),
         (fw("independence", lang), frame.independence or missing),
+        _sessions_row(frame.sessions, lang),
     )
     frameworks = tuple(
         FrameworkFrame(
@@ -339,7 +399,8 @@ def frame_view(parts: Sequence[ScoredPart], lang: Lang, report_id: str) -> Frame
     return FrameView(
         version_row=rows[1],
         method_rows=rows[9:12],
-        words={k: fw(k, lang) for k in _WORDS if not k.startswith(("m_", "p_", "status_", "r_"))},
+        words={k: fw(k, lang) for k in _WORDS if not k.startswith(("m_", "p_", "status_", "r_"))}
+        | {k: word(k, lang) for k in _SESSION_WORDS},
         rows=rows,
         frameworks=frameworks,
         exclusions=tuple((e.what, e.justification or fw("no_justification", lang)) for e in scope.exclusions),
@@ -350,6 +411,8 @@ def frame_view(parts: Sequence[ScoredPart], lang: Lang, report_id: str) -> Frame
             _signatory("r_approver", sign.approver, "", lang),
             _signatory("r_client", sign.client, "", lang),
         ),
+        sessions=_session_views(frame.sessions, lang),
+        no_sessions="" if frame.sessions else word("no_sessions", lang),
     )
 
 

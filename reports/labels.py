@@ -361,6 +361,33 @@ _WORDS: dict[str, dict[str, str]] = {
     "no_conflicts": {"zh": "没有与采集证据相矛盾的答案。", "en": "No answer contradicts the collected evidence."},
     "conflict_flag": {"zh": "与证据矛盾", "en": "Contradicts the evidence"},
     "by_paren": {"zh": "（{by}）", "en": " ({by})"},
+    # --- the engagement's working sessions and attendance (frame pages) ---
+    "sessions_title": {"zh": "工作会议与出席情况", "en": "Working sessions and attendance"},
+    "sessions_count": {"zh": "会议 {n} 次 · 出席 {people} 人次", "en": "sessions: {n} · attendances: {people}"},
+    "no_sessions": {
+        "zh": "评估文件未记录任何工作会议及出席情况。",
+        "en": "The assessment files record no working session and no attendance.",
+    },
+    "session_heading": {"zh": "{date} · {topic}", "en": "{date} · {topic}"},
+    "session_no_topic": {"zh": "（未载明议题）", "en": "(topic not stated)"},
+    "session_no_attendees": {"zh": "未记录出席人员。", "en": "No attendee was recorded."},
+    "session_date": {"zh": "日期", "en": "Date"},
+    "session_topic": {"zh": "议题", "en": "Topic"},
+    "session_note": {"zh": "备注", "en": "Note"},
+    "attendee_name": {"zh": "出席人员", "en": "Attendee"},
+    "attendee_role": {"zh": "角色", "en": "Role"},
+    "attendee_organisation": {"zh": "所属单位", "en": "Organisation"},
+    # --- comparison with the previous assessment (report --previous) ---
+    "previous_title": {"zh": "与上次评估的对比", "en": "Comparison with the previous assessment"},
+    "previous_intro": {
+        "zh": "本节将本次评估与上次评估（{file}，{date}）对比；两次评估按同一基准（{basis}）计分。",
+        "en": "This section compares this assessment with the previous one ({file}, {date}); both are scored on one "
+        "basis ({basis}).",
+    },
+    "previous_overall": {
+        "zh": "整体等级：{old} → {new}（{change}）",
+        "en": "Overall level: {old} → {new} ({change})",
+    },
 }
 
 # The short name of each way a verdict was reached (executive summary, methodology table, CSV).

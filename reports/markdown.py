@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from assessors.assessment import STATUS_LABELS
 from assessors.results import AssessmentResult
 from capability_model.coverage import COLUMNS as COVERAGE_COLUMNS
@@ -10,8 +12,28 @@ from capability_model.schema import AnyOf, Framework, Lang, ProbeExpectation, Re
 from reports.labels import EVIDENCE_KIND_LABELS, level_text, score_text, word
 from reports.textsafety import md_code, md_text, visible
 
+if TYPE_CHECKING:
+    from reports.viewmodel import PreviousPart
+
 
 def render_result_markdown(
+    result: AssessmentResult,
+    framework: Framework,
+    lang: Lang,
+    organisation: str = "",
+    scope: str = "",
+    previous: PreviousPart | None = None,
+) -> str:
+    """The result for a wiki or pull request; with `previous`, followed by the comparison `compare` writes."""
+    text = _result_markdown(result, framework, lang, organisation, scope)
+    if previous is None:
+        return text
+    from reports.compare_render import compare_view, comparison_markdown
+
+    return text + "\n" + comparison_markdown(compare_view(previous.comparison, previous.names, lang))
+
+
+def _result_markdown(
     result: AssessmentResult, framework: Framework, lang: Lang, organisation: str = "", scope: str = ""
 ) -> str:
     names = {d.id: d.name for d in framework.domains}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -12,11 +13,12 @@ from markupsafe import Markup
 
 from assessors.assessment import STATUS_LABELS, Answer
 from assessors.results import ItemResult, RequirementOutcome
+from assessors.storage import json_text
 from assessors.summary import strengths, top_gaps
 from assessors.verdict import part_verdict
 from capability_model.schema import CapabilityItem, Framework, Lang
 from evidence_collectors.records import EvidenceRecord
-from reports import chart_data, svg
+from reports import chart_data, compare_render, svg
 from reports.answer_view import answer_record, note_view, record_summary, ref_views
 from reports.checks_view import checks_view, coverage_view, rows_by_requirement
 from reports.exports import result_json
@@ -38,6 +40,7 @@ from reports.roadmap_view import planned_phases
 from reports.viewmodel import (
     BundleView,
     CheckView,
+    ComparisonSection,
     DomainView,
     EvidenceView,
     ItemView,
@@ -53,7 +56,7 @@ from reports.viewmodel import (
     SubdomainView,
 )
 
-__all__ = ["ScoredPart", "build_view", "css_string", "page_counter_css"]
+__all__ = ["ScoredPart", "build_view", "css_string", "page_counter_css", "report_json"]
 
 
 def _unique(values: Sequence[str]) -> str:
@@ -406,12 +409,45 @@ def build_view(parts: Sequence[ScoredPart], lang: Lang, report_date: dt.date | N
         page_counter_css=page_counter_css(lang),
         provenance=provenance_table([(p.opened.framework.ref, p.result) for p in parts], lang),
         conflicts=tuple(c for v in part_views for c in v.conflict_list),
-        report_id=report_id(parts, dated),
-        frame=frame_view(parts, lang, report_id(parts, dated)),
+        report_id=_report_id(parts, dated),
+        frame=frame_view(parts, lang, _report_id(parts, dated)),
         tool=tool_name_and_version(),
-        result_sha256=hashlib.sha256(
-            result_json(results, frames=[frame_record(p) for p in parts]).encode()
-        ).hexdigest(),
+        result_sha256=hashlib.sha256(report_json(parts).encode()).hexdigest(),
+        comparisons=tuple(_comparison_section(p, lang) for p in parts if p.previous is not None),
+    )
+
+
+def _report_id(parts: Sequence[ScoredPart], dated: dt.date) -> str:
+    """The report id over every file the report was made from: the parts, then the earlier assessments they are
+    compared with (none without `--previous`, so the id of such a report is as before)."""
+    earlier = [p.previous.earlier for p in parts if p.previous is not None]
+    return report_id([*parts, *earlier], dated)
+
+
+def report_json(parts: Sequence[ScoredPart]) -> str:
+    """What `report --format json` writes (and the PDF embeds): each part's result with its frame, and, for a part
+    compared with an earlier assessment, the comparison as `compare --format json` writes it."""
+    text = result_json([p.result for p in parts], frames=[frame_record(p) for p in parts])
+    if all(p.previous is None for p in parts):
+        return text
+    data = json.loads(text)
+    for record, part in zip(data if isinstance(data, list) else [data], parts, strict=True):
+        if part.previous is not None:
+            record["comparison"] = json.loads(compare_render.comparison_json(part.previous.comparison))
+    return json_text(data)
+
+
+def _comparison_section(part: ScoredPart, lang: Lang) -> ComparisonSection:
+    """The part's comparison laid out by reports/compare_render.py, with the report's heading, intro and level line."""
+    assert part.previous is not None
+    c = part.previous.comparison
+    cv = compare_render.compare_view(c, part.previous.names, lang)
+    old = c.old.completed or c.old.started
+    return ComparisonSection(
+        title=part.opened.framework.framework.standard.title.get(lang),
+        intro=word("previous_intro", lang, file=c.old.label, date=old.isoformat(), basis=c.basis),
+        overall=word("previous_overall", lang, old=cv.overall.before, new=cv.overall.after, change=cv.overall.change),
+        view=cv,
     )
 
 

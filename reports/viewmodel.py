@@ -16,14 +16,30 @@ from markupsafe import Markup
 
 from assessors.check_results import CheckReport
 from assessors.checks import evidence_checks
+from assessors.compare import Comparison
 from assessors.results import AssessmentResult
 from assessors.workflow import EvidenceBundle, OpenAssessment
-from capability_model.schema import Lang
+from capability_model.schema import Lang, LocalizedText
 
 if TYPE_CHECKING:
     from reports.answer_view import AnswerRecordView, NoteView, RefView
+    from reports.compare_render import CompareView
     from reports.frame_view import FrameView
     from reports.roadmap_view import PlanStep
+
+
+@dataclass(frozen=True)
+class PreviousPart:
+    """What changed since an earlier assessment of the same part (assessors/compare.py), with the names of every
+    node in either framework version to show it by."""
+
+    earlier: ScoredPart  # the earlier file, scored as the report scores its own
+    comparison: Comparison
+    names: dict[str, LocalizedText]
+
+    @property
+    def path(self) -> Path:
+        return self.earlier.path
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,7 @@ class ScoredPart:
     path: Path
     sha256: str
     bundle: EvidenceBundle | None = None  # the evidence it was scored with
+    previous: PreviousPart | None = None  # the comparison with an earlier assessment (`report --previous`)
 
     def check_report(self) -> CheckReport:
         """The automated checks as scoring spelled them out (a result made without them: none collected)."""
@@ -291,6 +308,16 @@ class EvidenceView:
 
 
 @dataclass(frozen=True)
+class ComparisonSection:
+    """One part's comparison with its previous assessment, as the report's comparison section shows it."""
+
+    title: str  # the part's title
+    intro: str  # which earlier file, of when, compared on which basis
+    overall: str  # "Overall level: 2 -> 3 (up)"
+    view: CompareView  # the tables, laid out by the templates `compare` uses (compare_tables.*.j2)
+
+
+@dataclass(frozen=True)
 class ReportView:
     lang: Lang
     html_lang: str
@@ -316,6 +343,7 @@ class ReportView:
     tool: str = ""  # "mlops-maturity VERSION"
     result_sha256: str = ""  # of the result JSON the PDF embeds (`report --format json` for the same inputs)
     frame: FrameView | None = None  # scope, fieldwork, methods, disclosures, limitations, sign-off (frame_view.py)
+    comparisons: tuple[ComparisonSection, ...] = ()  # with the previous assessments (`report --previous`)
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
