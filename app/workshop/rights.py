@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Final
+from typing import Final, Literal
 
 import streamlit as st
 
@@ -17,6 +17,14 @@ from app.workshop import cached, state
 from app.workshop.config import NotConfiguredError, ServerConfig, from_environment
 from app.workshop.words import t
 from assessors.accounts import Action, Role, may
+
+# The engagement record (sessions and action items) is kept by who runs or audits the workshop; a participant may
+# also propose an action item. Each task is granted by any one of the account actions listed.
+Task = Literal["record", "propose"]
+TASKS: Final[dict[Task, frozenset[Action]]] = {
+    "record": frozenset({"manage", "sign"}),
+    "propose": frozenset({"manage", "sign", "answer"}),
+}
 
 IDENTITY: Final = "_identity"  # the name the session entered at the gate, or its account
 LOGIN_AT: Final = "_login_at"  # with accounts: when the session logged in (time.time())
@@ -68,4 +76,20 @@ def refused(action: Action) -> bool:
         return False
     logger.warning("refused %s for %r", action, st.session_state.get(IDENTITY))
     state.flash("error", t("not_allowed", state.lang(), action=t(f"action_{action}", state.lang())))
+    return True
+
+
+def may_task(role_now: Role | None, task: Task) -> bool:
+    """Whether `role_now` may do `task` (what the page offers)."""
+    return any(may(role_now, action) for action in TASKS[task])
+
+
+def refused_task(task: Task) -> bool:
+    """In a callback: True (with a message for the page) when this session may not do `task`; nothing is written
+    then. Without accounts, never refused."""
+    config = _config()
+    if config is not None and (not config.accounts or may_task(role(config), task)):
+        return False
+    logger.warning("refused %s for %r", task, st.session_state.get(IDENTITY))
+    state.flash("error", t("not_allowed", state.lang(), action=t(f"action_{task}", state.lang())))
     return True

@@ -8,11 +8,11 @@ from html import escape
 
 import streamlit as st
 
-from app.workshop import cached, failures, fragments, gate, rights, state, warm
+from app.workshop import cached, failures, fragments, gate, progress, rights, state, warm
 from app.workshop.config import NotConfiguredError, ServerConfig, from_environment
 from app.workshop.context import Context
 from app.workshop.service import Scores, part_name
-from app.workshop.views import audit, dashboard, evidence, export, interview, present, start
+from app.workshop.views import audit, dashboard, engagement, evidence, export, interview, present, start
 from app.workshop.words import plain, t
 from assessors.store import WorkshopNotFoundError
 from capability_model.schema import LANGS, Lang
@@ -31,6 +31,7 @@ PAGES: dict[str, Callable[[Context], None]] = {
     "interview": interview.render,
     "present": present.render,
     "dashboard": dashboard.render,
+    "engagement": engagement.render,
     "evidence": evidence.render,
     "export": export.render,
     "audit": audit.render,
@@ -71,6 +72,7 @@ def _live(db: str, workshop_id: int, lang: Lang) -> None:
             f"<table><tr><th>{t('domain', lang)}</th><th>{t('level', lang)}</th><th>{t('score', lang)}</th></tr>"
             f"{rows}</table></div>"
         )
+        progress.show(part, lang)
 
 
 def _sidebar(ctx: Context, people: list[str]) -> None:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from capability_model.schema import LANGS, Lang
 
-PAGES: Final = ("start", "interview", "present", "dashboard", "evidence", "export", "audit")
+PAGES: Final = ("start", "interview", "present", "dashboard", "engagement", "evidence", "export", "audit")
 
 LANG, PAGE, WORKSHOP, ITEM, FOCUS, WHO = "lang", "page", "workshop", "item", "focus", "who"
 _QUERY = {LANG: "lang", PAGE: "page", WORKSHOP: "w", ITEM: "item"}  # never who: the URL sets no identity

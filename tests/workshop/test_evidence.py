@@ -11,6 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from app.workshop import state
 from app.workshop.views import present
 from assessors.assessment import Answer, Assessment, Status
 from assessors.sqlite_store import SqliteStore
@@ -26,7 +27,7 @@ from tests.workshop.archives import hostile, pack, zip_bomb, zip_of
 
 ITEM = "P1.DE.DP.03"  # its R03 needs `git.data_versioning_tools` (necessary evidence)
 CHECKED = f"{ITEM}.R03"
-PAGES = ("start", "interview", "present", "dashboard", "evidence", "export", "audit")
+PAGES = state.PAGES  # every page the sidebar offers
 
 
 def _workshop(db: Path, blank: Assessment) -> int:
@@ -166,7 +167,7 @@ def test_the_collectors_run_only_on_the_operators_targets(
         patch.setattr(st, "rerun", lambda: None)  # keep this run's elements (the progress bar) for the checks
         at.button(key="ev:collect").click()
         rerun(at)
-    [bar] = at.get("progress")
+    [bar] = at.main.get("progress")  # the sidebar has the answering progress bars
     assert bar.proto.value == 100 and "Collecting 1/1: reco-service" in bar.proto.text  # type: ignore[attr-defined]
     stored = SqliteStore(db).load(workshop_id).evidence_bundle
     assert stored is not None and stored.startswith("w.sqlite.data/bundles/")
@@ -181,7 +182,7 @@ def test_the_collectors_run_only_on_the_operators_targets(
 
 
 # Every text box of the app, by key: none of them takes a server path.
-_TEXT_KEYS = ("gate:", "new:", "edit:", "note:", "ev:P", "audit:filter", "gap:text")
+_TEXT_KEYS = ("gate:", "new:", "edit:", "note:", "ev:P", "audit:filter", "gap:text", "eng:s:", "eng:a:")
 _PATH_WORDS = ("path", "file", "directory", "folder", "目录", "路径", "文件")
 
 
@@ -213,4 +214,4 @@ def test_no_page_has_a_text_box_for_a_path(
                 assert "Traceback" not in texts(at) + labels(at)
                 if page == "evidence" and query:
                     assert len(at.get("file_uploader")) == 1  # a bundle arrives as an upload
-    assert seen == {"new", "edit", "st", "note", "ev", "audit", "gap"}  # every page's boxes were looked at
+    assert seen == {"new", "edit", "st", "note", "ev", "audit", "gap", "eng"}  # every page's boxes were looked at
