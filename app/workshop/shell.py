@@ -3,6 +3,7 @@ results and the chosen page, inside an error boundary that shows a message and l
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from html import escape
 
@@ -25,6 +26,30 @@ _STYLE = """<style>
 .live th, .live td {padding: 1px 4px; border: none; border-bottom: 1px solid rgba(128, 128, 128, 0.25)}
 .live th:nth-child(n+2), .live td:nth-child(n+2) {text-align: right; white-space: nowrap}
 </style>"""
+
+# Streamlit's file uploader has no parameter for its button and its drop-zone line, which are English. On the
+# Chinese page the built-in texts are hidden (display: none, so they are neither seen nor read out) and the words
+# are drawn in their place; the selectors are the test ids Streamlit's own tests use. The hidden input's
+# aria-label ("file upload") stays: no style reaches an attribute.
+_UPLOADER = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] > p {{display: none}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{content: {button}}}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{display: none}}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{content: {limit}; font-size: 0.875rem}}
+</style>"""
+
+
+def _css_string(text: str) -> str:
+    """Text as a CSS string literal (the words hold no quote, but a translation some day might)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _uploader_words(lang: Lang) -> None:
+    if lang == "en":
+        return  # Streamlit's own texts are English already
+    limit = t("upload_limit", lang, mb=st.get_option("server.maxUploadSize"))
+    st.html(_UPLOADER.format(button=_css_string(t("upload_button", lang)), limit=_css_string(limit)))
+
 
 PAGES: dict[str, Callable[[Context], None]] = {
     "start": start.render,
@@ -95,7 +120,14 @@ def _sidebar(ctx: Context, people: list[str]) -> None:
     else:
         st.button(t("leave", lang), key="gate:leave", on_click=gate.leave, help=t("leave_help", lang))
     if ctx.scores is not None and not ctx.config.accounts:  # with accounts, answers are the account's
-        st.selectbox(t("who", lang), people, key=state.WHO, accept_new_options=True, help=t("who_help", lang))
+        st.selectbox(
+            t("who", lang),
+            people,
+            key=state.WHO,
+            accept_new_options=True,
+            help=t("who_help", lang),
+            placeholder=t("choose_or_add", lang),
+        )
         if ctx.scores.bundle_error:
             st.error(t("bundle_unusable", lang, detail=plain(ctx.scores.bundle_error)))
         fragments.draw(fragments.LIVE, _live, ctx.db, ctx.scores.workshop.id, lang)
@@ -125,6 +157,7 @@ def _app(config: ServerConfig) -> None:
     with st.sidebar:
         _sidebar(ctx, people)
     state.show_flash()
+    _uploader_words(ctx.lang)
     PAGES[state.page()](ctx)
     state.sync_url()
 

@@ -20,6 +20,7 @@ from evidence_collectors.raw import RawStore
 from evidence_collectors.records import CollectorInfo, EvidenceRecord, EvidenceSource, EvidenceStatus
 from evidence_collectors.runner import Collection
 from evidence_collectors.secrets import Redactor
+from reports.checks_view import probe_text
 from tests.collectors.git_support import RepoBuilder
 from tests.support.servers import require_binary
 from tests.workshop.apptest import labels, rerun, start, status_of, texts
@@ -80,7 +81,8 @@ def test_an_uploaded_bundle_shows_beside_its_requirement(
     rerun(at)
     shown = texts(at)
     assert "Evidence supports; the manual answer decides" in shown  # necessary evidence that holds only supports
-    assert "git.data_versioning_tools @ reco-service: ['dvc'] exists → holds" in shown
+    probe = probe_text("git.data_versioning_tools", "en")  # the probe's short description, as the report says it
+    assert probe and f"{probe} @ reco-service: dvc exists → holds" in shown
     assert "contradicts" not in shown
 
 

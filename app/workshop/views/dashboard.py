@@ -12,8 +12,12 @@ import streamlit as st
 
 from app.workshop.context import Context
 from app.workshop.service import Scores, gap_rows, part_name
+from capability_model.schema import LEVELS
 from reports.chart_data import COLOURS, MatrixData, matrix_data, matrix_figure, radar_data, radar_figure
 
+# No mode bar: its buttons' titles (Zoom, Pan, Autoscale, ...) are plotly's English, and a workshop's charts are
+# read, not explored.
+_CONFIG = {"displayModeBar": False}
 _COLUMNS = (
     ("part", "filter_part"),
     ("phase", "phase"),
@@ -43,19 +47,32 @@ def _legend_and_target(figure: Any, data: MatrixData, target_word: str) -> None:
     figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, showlegend=True)
 
 
+def _hover(figure: Any, data: MatrixData) -> None:
+    """A heatmap cell's hover box says what its colour means (the legend's words), not plotly's colour code and
+    trace name ('trace 0')."""
+    meaning = dict(data.legend)
+    text = [[meaning[row.cell(lv)] for lv in LEVELS] for group in data.groups for row in group.rows]
+    figure.update_traces(
+        selector={"type": "heatmap"}, text=text, hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>"
+    )
+
+
 def _charts(ctx: Context, scores: Scores) -> None:
     import plotly.graph_objects as go  # type: ignore[import-untyped]
 
-    radar = radar_figure(radar_data([(p.result, p.framework) for p in scores.parts], ctx.lang))
-    st.plotly_chart(go.Figure(radar), key="radar")
+    radar = go.Figure(radar_figure(radar_data([(p.result, p.framework) for p in scores.parts], ctx.lang)))
+    # the hover box names the domain and the series' value, not plotly's "r: 3 θ: ..."
+    radar.update_traces(hovertemplate=f"%{{theta}}{ctx.t('colon')}%{{r}}<extra>%{{fullData.name}}</extra>")
+    st.plotly_chart(radar, key="radar", config=_CONFIG)
     for part in scores.parts:
         st.subheader(part_name(part.framework, ctx.lang))
         data = matrix_data(part.result, part.framework, ctx.lang)
         figure = go.Figure(matrix_figure(data))
         _legend_and_target(figure, data, ctx.t("target"))
+        _hover(figure, data)
         rows = sum(len(g.rows) for g in data.groups)
         figure.update_layout(height=170 + 22 * rows, margin={"l": 10, "r": 10})
-        st.plotly_chart(figure, key=f"matrix:{part.framework.id}")
+        st.plotly_chart(figure, key=f"matrix:{part.framework.id}", config=_CONFIG)
 
 
 def _table(ctx: Context, scores: Scores) -> None:
@@ -66,7 +83,9 @@ def _table(ctx: Context, scores: Scores) -> None:
     frame = pd.DataFrame(rows, columns=[c for c, _ in _COLUMNS])
     filters = st.columns(4)
     picks = {
-        column: filters[n].multiselect(ctx.t(label), sorted(frame[column].unique()), key=f"gap:{column}")
+        column: filters[n].multiselect(
+            ctx.t(label), sorted(frame[column].unique()), key=f"gap:{column}", placeholder=ctx.t("choose_many")
+        )
         for n, (column, label) in enumerate(
             (
                 ("part", "filter_part"),

@@ -226,6 +226,7 @@ def _session_fields(
         list(dict.fromkeys([*people, *chosen])),
         key=f"{prefix}:who",
         accept_new_options=True,
+        placeholder=ctx.t("choose_or_add"),
         **saving("attendees"),
     )
     for name in chosen:
@@ -431,7 +432,12 @@ def _remove_action(db: str, workshop_id: int, base_json: str, lang: Lang) -> Non
 def _status_box(ctx: Context, key: str, **saving: Any) -> None:
     """The action's progress; keyed by language, so a language switch draws it anew from the saved value."""
     st.selectbox(
-        ctx.t("eng_action_status"), ACTION_STATUSES, format_func=lambda s: ctx.t(f"eng_status_{s}"), key=key, **saving
+        ctx.t("eng_action_status"),
+        ACTION_STATUSES,
+        format_func=lambda s: ctx.t(f"eng_status_{s}"),
+        key=key,
+        placeholder=ctx.t("choose_one"),
+        **saving,
     )
 
 
@@ -508,12 +514,22 @@ def _actions(ctx: Context, scores: Scores, can_record: bool, can_propose: bool) 
         with _section(ctx.t("eng_add_action"), f"{NEW_ACTION}:open"):
             options = ref_options(scores, ctx.lang)
             st.selectbox(
-                ctx.t("eng_ref"), list(options), format_func=options.__getitem__, index=None, key=f"{NEW_ACTION}:ref"
+                ctx.t("eng_ref"),
+                list(options),
+                format_func=options.__getitem__,
+                index=None,
+                key=f"{NEW_ACTION}:ref",
+                placeholder=ctx.t("choose_one"),
             )
             cols = st.columns(3)
             with cols[0]:
                 st.selectbox(
-                    ctx.t("eng_owner"), _people(scores), index=None, accept_new_options=True, key=f"{NEW_ACTION}:owner"
+                    ctx.t("eng_owner"),
+                    _people(scores),
+                    index=None,
+                    accept_new_options=True,
+                    key=f"{NEW_ACTION}:owner",
+                    placeholder=ctx.t("choose_or_add"),
                 )
             with cols[1]:
                 st.date_input(ctx.t("eng_due"), value=None, key=f"{NEW_ACTION}:due")
@@ -579,7 +595,12 @@ def _comparison(ctx: Context, scores: Scores) -> None:
         for s in others
     }
     chosen = st.selectbox(
-        ctx.t("eng_compare_with"), list(lines), format_func=lines.__getitem__, index=None, key="eng:cmp:with"
+        ctx.t("eng_compare_with"),
+        list(lines),
+        format_func=lines.__getitem__,
+        index=None,
+        key="eng:cmp:with",
+        placeholder=ctx.t("choose_one"),
     )
     if chosen is None:
         return

@@ -25,6 +25,8 @@ from app.workshop.targets import TargetsProblem, operator_targets, target_rows
 from app.workshop.words import plain, t
 from assessors.workflow import BundleError, EvidenceBundle
 from capability_model.schema import Lang
+from reports.answer_view import record_summary
+from reports.checks_view import value_text
 from reports.labels import EVIDENCE_STATUS_LABELS
 
 ARCHIVE = "ev:archive"
@@ -173,8 +175,8 @@ def _records(ctx: Context, bundle: EvidenceBundle) -> None:
             ctx.t("probe"): r.probe,
             ctx.t("target_system"): r.target,
             ctx.t("status"): EVIDENCE_STATUS_LABELS[r.status.value][ctx.lang],
-            ctx.t("value"): "" if r.value is None else str(r.value),
-            ctx.t("summary"): r.summary or r.reason,
+            ctx.t("value"): "" if r.value is None else value_text(r.value, ctx.lang),
+            ctx.t("summary"): record_summary(r, ctx.lang),  # as the report says it: Chinese from the probe's text
         }
         for r in bundle.records
     ]

@@ -33,7 +33,8 @@ from assessors.assessment import Answer, Status
 from assessors.proposal_store import AnswerChangedError
 from assessors.store import AnswerField, FieldValue, field_value
 from capability_model.schema import LEVELS, CapabilityItem, Lang, Requirement
-from reports.labels import level_text, score_text
+from reports.checks_view import expected_text, probe_text, value_text
+from reports.labels import level_text, score_text, word
 
 
 @dataclass(frozen=True)
@@ -213,10 +214,10 @@ def _evidence(ctx: Context, part: PartScore, req: Requirement, answer: Answer) -
     lines = [
         ctx.t(
             "check_line",
-            probe=plain(c.probe),
+            probe=plain(probe_text(c.probe, ctx.lang) or c.probe),
             target=plain(c.target or "-"),
-            actual=plain(c.actual),
-            comparison=plain(c.op if c.expected is None else f"{c.op} {c.expected}"),
+            actual=plain(value_text(c.actual, ctx.lang) if c.holds is not None else word("outcome_not_collected", ctx.lang)),
+            comparison=plain(expected_text(c.op, c.expected, ctx.lang)),
             verdict=ctx.t("no_value" if c.holds is None else ("holds" if c.holds else "fails")),
         )
         for c in decision.checks
@@ -276,6 +277,7 @@ def _proposal(ctx: Context, scores: Scores, part: PartScore, req: Requirement, a
             choices,
             format_func=lambda s: status_label(Status(s).value, lang),
             key=keys.override_status,
+            placeholder=ctx.t("choose_one"),
         )
         reason_col.text_input(ctx.t("override_reason"), key=keys.override_reason)
         st.button(

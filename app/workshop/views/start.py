@@ -9,13 +9,14 @@ from typing import Any
 
 import streamlit as st
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from app.workshop import cached, rights, state
 from app.workshop.context import Context
 from app.workshop.failures import guarded
 from app.workshop.forms import FieldSpec, from_lines, header_fields, to_lines
 from app.workshop.service import assessment_file, framework_id, mime, part_name, read_assessment_file
-from app.workshop.words import plain, t
+from app.workshop.words import plain, t, ui_keys
 from assessors.assessment import Assessment
 from assessors.store import header_of
 from capability_model.catalog import entries
@@ -25,10 +26,23 @@ from capability_model.sourcefile import SourceError
 PARTS = "new:parts"  # the parts a new workshop will assess
 
 
-def _errors(exc: Exception) -> str:
+def _problem(error: ErrorDetails, lang: Lang) -> str:
+    """One refused value in the page's language: the field's own name and why, by pydantic's error type (its
+    messages are English only); in Chinese, a type without words of its own says the value is not valid."""
+    first = str(error["loc"][0]) if error["loc"] else ""
+    field = t(f"field_{first}", lang) if f"field_{first}" in ui_keys() else ".".join(map(str, error["loc"]))
+    key = f"invalid_{error['type']}"
+    if key in ui_keys():
+        problem = t(key, lang, **error.get("ctx", {}))
+    else:  # English keeps pydantic's own message, which may say more
+        problem = error["msg"] if lang == "en" else t("invalid_other", lang)
+    return t("field_problem", lang, field=field, problem=problem)
+
+
+def _errors(exc: Exception, lang: Lang) -> str:
     """Why a form or file was refused, as Markdown-safe text (file contents and names can be anything)."""
     if isinstance(exc, ValidationError):
-        found = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        found = t("problem_separator", lang).join(_problem(e, lang) for e in exc.errors())
     elif isinstance(exc, SourceError):
         found = "; ".join(f"{i.path}: {i.message}" if i.path else i.message for i in exc.issues)
     else:
@@ -92,7 +106,7 @@ def _save_field(db: str, workshop_id: int, spec: FieldSpec, key: str, lang: Lang
     try:
         cached.store(db).update_header(workshop_id, {spec.name: _value(spec, st.session_state[key])})
     except (ValidationError, ValueError) as exc:
-        state.flash("error", t("invalid", lang, errors=_errors(exc)))
+        state.flash("error", t("invalid", lang, errors=_errors(exc, lang)))
         del st.session_state[key]  # refused: the field shows the saved value again
 
 
@@ -155,7 +169,13 @@ def _open(ctx: Context) -> None:
         )
         for s in summaries
     }
-    choice = st.selectbox(ctx.t("open_existing"), list(lines), format_func=lines.__getitem__, key="open:choice")
+    choice = st.selectbox(
+        ctx.t("open_existing"),
+        list(lines),
+        format_func=lines.__getitem__,
+        key="open:choice",
+        placeholder=ctx.t("choose_one"),
+    )
     st.button(ctx.t("open"), key="open:go", on_click=state.open_workshop, args=(choice,))
 
 
@@ -183,7 +203,7 @@ def _create_now(db: str, lang: Lang, who: str) -> None:
         ]
         workshop_id = cached.store(db).create(parts, who or parts[0].assessor)
     except (ValidationError, ValueError) as exc:
-        state.flash("error", t("invalid", lang, errors=_errors(exc)))
+        state.flash("error", t("invalid", lang, errors=_errors(exc, lang)))
         return
     state.open_workshop(workshop_id)
     state.flash("success", t("created", lang, id=workshop_id))
@@ -204,13 +224,20 @@ def _create(ctx: Context) -> None:
     names = {fid: part_name(cached.framework(f"{fid}@{v[-1]}").framework, ctx.lang) for fid, v in versions.items()}
     if PARTS not in st.session_state:  # set here, not as the widget's default: a language switch sets it again
         st.session_state[PARTS] = list(versions)
-    chosen = st.multiselect(ctx.t("parts_to_assess"), list(versions), format_func=names.__getitem__, key=PARTS)
+    chosen = st.multiselect(
+        ctx.t("parts_to_assess"),
+        list(versions),
+        format_func=names.__getitem__,
+        key=PARTS,
+        placeholder=ctx.t("choose_many"),
+    )
     for fid in chosen:
         st.selectbox(
             ctx.t("version_of", part=names[fid]),
             versions[fid],
             index=len(versions[fid]) - 1,
             key=f"new:version:{fid}",
+            placeholder=ctx.t("choose_one"),
         )
     st.button(ctx.t("create"), key="new:go", type="primary", on_click=_create_now, args=(ctx.db, ctx.lang, ctx.who))
 
@@ -240,7 +267,7 @@ def _import_now(db: str, lang: Lang, who: str, into: int | None) -> None:
             opened = read_assessment_file(data, name, target) if target and target != own.assessment.framework else own
             changed = len(store.add_part(into, opened.assessment, who or opened.assessment.assessor))
     except (SourceError, ValidationError, ValueError, LookupError) as exc:
-        state.flash("error", t("invalid", lang, errors=_errors(exc)))
+        state.flash("error", t("invalid", lang, errors=_errors(exc, lang)))
         return
     state.flash("success", t("imported", lang, ref=opened.assessment.framework, n=changed))
 
