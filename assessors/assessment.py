@@ -154,6 +154,8 @@ class Answer(BaseModel):
     @model_validator(mode="after")
     def _translations_of_other_languages(self) -> Answer:
         """A translation gives the note in another language than its own; the note's own text is `note`."""
+        if not self.note_translations:  # the common case: nothing to compare (telling the language costs a scan)
+            return self
         own = self.written_in
         if self.note.strip() and own in self.note_translations:
             raise ValueError(

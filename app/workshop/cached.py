@@ -41,9 +41,15 @@ def framework(ref: str) -> LoadedFramework:
     return resolve(ref)
 
 
+_LATEST: dict[tuple[str, int], Workshop] = {}  # the last workshop loaded per database and id: the next load reads
+# only the answers written since (one per click) instead of every answer of every part
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _workshop(db: str, workshop_id: int, revision: int) -> Workshop:
-    return store(db).load(workshop_id)
+    loaded = store(db).load(workshop_id, since=_LATEST.get((db, workshop_id)))
+    _LATEST[(db, workshop_id)] = loaded
+    return loaded
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -29,7 +29,7 @@ from assessors.proposal_store import ProposalStore
 from assessors.sql_open import open_store
 from assessors.sql_store import SchemaTooNewError, SqlStore
 from assessors.sqlite_store import SCHEMA_VERSION, SqliteStore
-from assessors.store import AssessmentStore, DatabaseProblem, WorkshopNotFoundError
+from assessors.store import AssessmentStore, DatabaseProblem, Workshop, WorkshopNotFoundError
 from capability_model.loader import LoadedFramework
 from tests.conftest import ROOT, cli_path
 from tests.support.postgres import PgCluster, postgres_cluster, postgres_url  # noqa: F401  (fixtures)
@@ -125,6 +125,36 @@ def test_create_and_load(store: SqlStore, parts: list[Assessment], part1: Loaded
         store.load(workshop_id + 1)
     with pytest.raises(ValueError, match="once"):
         store.create([parts[0], parts[0]], "x")
+
+
+def test_a_load_since_an_earlier_one_equals_a_full_load(
+    store: SqlStore, parts: list[Assessment], part1: LoadedFramework, part2: LoadedFramework
+) -> None:
+    """Reading only the answers written since an earlier load gives what reading everything gives, in the same
+    order; a change of the header or the bundle makes it read everything again."""
+    r1, r2, r3 = _requirements(part1)[:3]
+    p2 = _requirements(part2)[0]
+    parts[0] = parts[0].model_copy(update={"answers": {r2: Answer(status=Status.met, note="imported")}})
+    workshop_id = store.create(parts, "Li Wei")
+    first = store.load(workshop_id)
+    assert store.load(workshop_id, since=first) is first  # nothing written since: the same object
+    store.save_answer(workshop_id, P1, r1, Answer(status=Status.partial, note="new"), "Zhang")  # a new answer
+    store.save_answer(workshop_id, P1, r2, Answer(status=Status.not_met), "Wang")  # one changed
+    store.save_answer(workshop_id, "caict-mlops-p2", p2, Answer(status=Status.met), "Wang")  # the other part
+    store.save_answer(workshop_id, P1, r3, Answer(note="a note only"), "Zhang")
+    since, full = store.load(workshop_id, since=first), store.load(workshop_id)
+
+    def shape(w: Workshop) -> object:
+        return (w.revision, w.answer_revisions, [(a.framework, list(a.answers.items())) for a in w.parts])
+
+    assert shape(since) == shape(full) and since.revision == first.revision + 4
+    assert list(since.part(P1).answers) == [r2, r1, r3]  # in the order first saved, as a full load has them
+    store.update_header(workshop_id, {"scope": "另一个范围"})
+    store.save_answer(workshop_id, P1, r1, Answer(status=Status.met), "Zhang")
+    again = store.load(workshop_id, since=since)
+    assert again.header.scope == "另一个范围" and shape(again) == shape(store.load(workshop_id))
+    store.set_evidence_bundle(workshop_id, "bundles/1")
+    assert store.load(workshop_id, since=again).evidence_bundle == "bundles/1"
 
 
 def test_save_answer_is_one_row_and_one_audit_entry(
