@@ -216,7 +216,9 @@ def _evidence(ctx: Context, part: PartScore, req: Requirement, answer: Answer) -
             "check_line",
             probe=plain(probe_text(c.probe, ctx.lang) or c.probe),
             target=plain(c.target or "-"),
-            actual=plain(value_text(c.actual, ctx.lang) if c.holds is not None else word("outcome_not_collected", ctx.lang)),
+            actual=plain(
+                value_text(c.actual, ctx.lang) if c.holds is not None else word("outcome_not_collected", ctx.lang)
+            ),
             comparison=plain(expected_text(c.op, c.expected, ctx.lang)),
             verdict=ctx.t("no_value" if c.holds is None else ("holds" if c.holds else "fails")),
         )
