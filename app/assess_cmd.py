@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from assessors.results import AssessmentResult
     from assessors.workflow import EvidenceBundle, OpenAssessment
     from capability_model.schema import Framework, Lang
-    from reports.viewmodel import ScoredPart
+    from reports.viewmodel import PreviousPart, ScoredPart
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -187,18 +187,23 @@ def assess(
         from app.terminal import print_migration
 
         print_migration(Console(stderr=True), opened.migration)
-    part = _compared(opened, result, file, bundle, previous or [], audit)
+    # a report part (the file read again and hashed, the report modules imported) only where it is used
+    part = (
+        _compared(opened, result, file, bundle, previous or [], audit) if previous or fmt is AssessFormat.json else None
+    )
+    earlier = part.previous if part is not None else None
     if fmt is AssessFormat.table and output is None:
         from rich.console import Console
 
         from app.terminal import print_result
 
         print_result(Console(), result, fw, lang.lang, opened.assessment.organisation)
-        _print_previous(Console(), part, lang.lang)
+        _print_previous(Console(), earlier, lang.lang)
     else:
         if fmt is AssessFormat.json:
             from reports.view import report_json
 
+            assert part is not None
             text = report_json([part])  # what `report --format json` writes
         elif fmt is AssessFormat.sarif:
             from reports.sarif import result_sarif
@@ -208,7 +213,7 @@ def assess(
             from reports.markdown import render_result_markdown
 
             text = render_result_markdown(
-                result, fw, lang.lang, opened.assessment.organisation, opened.assessment.scope, part.previous
+                result, fw, lang.lang, opened.assessment.organisation, opened.assessment.scope, earlier
             )
         else:
             from io import StringIO
@@ -220,7 +225,7 @@ def assess(
             buffer = StringIO()
             console = Console(file=buffer, width=160, no_color=True)
             print_result(console, result, fw, lang.lang, opened.assessment.organisation)
-            _print_previous(console, part, lang.lang)
+            _print_previous(console, earlier, lang.lang)
             text = buffer.getvalue()
         if output is None:
             typer.echo(text, nl=False)
@@ -268,13 +273,13 @@ def _compared(
         fail(str(exc))
 
 
-def _print_previous(console: Console, part: ScoredPart, lang: Lang) -> None:
+def _print_previous(console: Console, earlier: PreviousPart | None, lang: Lang) -> None:
     """The comparison with the earlier assessment, as `compare` prints it."""
-    if part.previous is None:
+    if earlier is None:
         return
     from reports.compare_render import compare_view, print_comparison
 
-    print_comparison(console, compare_view(part.previous.comparison, part.previous.names, lang))
+    print_comparison(console, compare_view(earlier.comparison, earlier.names, lang))
 
 
 def provenance_line(result: AssessmentResult) -> str:
