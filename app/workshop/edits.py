@@ -113,8 +113,8 @@ class _Books:
 
     store: ProposalStore
     conflicts: dict[AnswerField, Conflict]
-    handled: dict[str, int]  # instance of the control in the page -> the last edit of it handled
-    acks: dict[str, autosave.Ack]
+    handled: dict[str, autosave.Ack]  # instance of the control in the page -> its last edit handled, acknowledged
+    acks: dict[str, autosave.Ack]  # control -> the acknowledgement its page is given (the last edit handled)
     resets: dict[str, int]
 
     @classmethod
@@ -140,6 +140,19 @@ class _Books:
             self.conflicts.pop(edit.field, None)
         return result
 
+    def acknowledge(self, key: str, ack: autosave.Ack) -> None:
+        self.handled[ack["mount"]] = ack
+        self.acks[key] = ack
+
+    def handled_already(self, key: str, edit: autosave.Edit) -> bool:
+        """Whether this edit was handled before (sent again: its acknowledgement was lost or is late); if so, its
+        acknowledgement is given again, even where another instance of the control was acknowledged since."""
+        last = self.handled.get(edit["mount"])
+        if last is None or last["seq"] < edit["seq"]:
+            return False
+        self.acks[key] = last
+        return True
+
     def renew(self, key: str, field: AnswerField) -> None:
         """A text box takes the saved value next run (the status buttons always show the saved status)."""
         if field in TEXT_FIELDS:
@@ -150,11 +163,10 @@ def _refuse_edit(where: Where, field: AnswerField, key: str, edit: autosave.Edit
     """An edit from a role that may not answer (a page drawn before the role changed, or a crafted event): nothing
     is written; the control is told so once and shows the saved value again."""
     books = _Books.of(where, key)
-    if books.handled.get(edit["mount"], 0) >= edit["seq"]:
+    if books.handled_already(key, edit):
         return
     rights.refused("answer")
-    books.handled[edit["mount"]] = edit["seq"]
-    books.acks[key] = autosave.Ack(mount=edit["mount"], seq=edit["seq"], text=edit["base"], rev=edit["rev"])
+    books.acknowledge(key, autosave.Ack(mount=edit["mount"], seq=edit["seq"], text=edit["base"], rev=edit["rev"]))
     books.renew(key, field)
 
 
@@ -174,20 +186,19 @@ def typed(where: Where, field: AnswerField, who: str) -> list[str] | None:
         return redraw
     books = _Books.of(where, key)
     lang = state.lang()
-    if books.handled.get(edit["mount"], 0) >= edit["seq"]:
-        return redraw  # handled already: only the acknowledgement got lost (or came late)
+    if books.handled_already(key, edit):
+        return redraw  # only the acknowledgement got lost (or came late): given again
     change = FieldEdit(field, _parsed(field, edit["text"]), _parsed(field, edit["base"]), edit["rev"])
     # no session access from here until the edit is recorded as handled (see _Books)
     try:
         result = books.write(where, change, who)
     except StatusNeedsOverrideError:
-        books.handled[edit["mount"]] = edit["seq"]
-        books.acks[key] = autosave.Ack(mount=edit["mount"], seq=edit["seq"], text=edit["base"], rev=edit["rev"])
+        books.acknowledge(key, autosave.Ack(mount=edit["mount"], seq=edit["seq"], text=edit["base"], rev=edit["rev"]))
         state.flash("error", t("use_override", lang, id=where.requirement_id))
         return redraw
-    books.handled[edit["mount"]] = edit["seq"]  # after the write: an edit that failed is taken when sent again
     saved = as_text(field, field_value(result.answer, field))
-    books.acks[key] = autosave.Ack(mount=edit["mount"], seq=edit["seq"], text=saved, rev=result.revision)
+    # after the write: an edit that failed is taken when sent again
+    books.acknowledge(key, autosave.Ack(mount=edit["mount"], seq=edit["seq"], text=saved, rev=result.revision))
     if field == "status":
         st.session_state[state.FOCUS] = where.requirement_id
     return redraw

@@ -63,3 +63,30 @@ def test_without_a_script_run_the_stop_goes_on_to_streamlit(monkeypatch: pytest.
     with pytest.raises(RerunException):
         unbroken.unbroken(_stopped_at_first(1, written))("met")
     assert written == ["met"]  # the edit itself was still made before the request went on
+
+
+def test_an_edit_sent_again_gets_its_acknowledgement_back_after_another_instance_was_acknowledged() -> None:
+    """The acknowledgement a control's page is given is the last edit handled for that control. When another instance
+    of the control (the same answer's buttons drawn anew) was acknowledged since, an instance still waiting sends its
+    edit again: it must be told it was handled (not written again), or it would say "saving" for ever."""
+    from typing import cast
+
+    from app.workshop.autosave import Ack, Edit
+    from app.workshop.edits import _Books
+    from assessors.proposal_store import ProposalStore
+
+    books = _Books(cast(ProposalStore, None), {}, {}, {}, {})
+    key = "st:P1.RM.RA.01.R01:1"
+    first = Ack(mount="m1", seq=3, text="met", rev=7)
+    books.acknowledge(key, first)
+    books.acknowledge(key, Ack(mount="m2", seq=1, text="partial", rev=8))
+
+    def edit(mount: str, seq: int) -> Edit:
+        return Edit(mount=mount, seq=seq, text="met", base="", rev=6)
+
+    assert books.handled_already(key, edit("m1", 3))
+    assert books.acks[key] == first  # given back to the instance that asked again
+    assert books.handled_already(key, edit("m1", 2))  # an older one of it: handled too
+    assert not books.handled_already(key, edit("m1", 4))  # its next edit is new
+    assert not books.handled_already(key, edit("m3", 1))  # as is the first edit of another instance
+    assert books.acks[key] == first  # asking about new edits changes nothing

@@ -34,7 +34,7 @@ export default function (component) {
       const again = () => {
         if (s.sent !== payload || s.dead) return;
         setTriggerValue("edit", payload);
-        s.resend = setTimeout(again, RESEND * 2 ** Math.min(tries++, 2));  // 4, 8, 16 s: less when busy
+        s.resend = setTimeout(again, RESEND * 2 ** Math.min(tries++, 1));  // 4 s, then every 8 s
       };
       again();
       show();
@@ -80,14 +80,17 @@ export default function (component) {
     s.rev = data.rev;
   };
   s.data = data;
-  // unmounted: this instance sends nothing more (a new one starts from the data it is given)
-  const stop = () => {
+  // Streamlit calls this when the component leaves the page, but also for a draw overtaken by a newer one before
+  // it ran (its data changed twice while its script loaded): only a component gone from the page stops sending (a
+  // new one starts from the data it is given)
+  const stop = () => setTimeout(() => {
+    if (parentElement.isConnected) return;
     s.dead = true;
     clearTimeout(s.timer);
     clearTimeout(s.resend);
     window.removeEventListener("pagehide", s.leaving);
     document.removeEventListener("visibilitychange", s.leaving);
-  };
+  }, 0);
   s.title.textContent = data.label;
   s.field.setAttribute("aria-label", data.label);
   s.field.placeholder = data.placeholder || "";

@@ -56,9 +56,12 @@ export default function (component) {
     const card = doc.querySelector("." + data.card_class);
     if (card) card.scrollIntoView({ block: "nearest" });
   }
-  return () => {
+  // called when the component leaves the page, but also for a draw overtaken by a newer one before it ran: only a
+  // component gone from the page lets go of the keys
+  return () => setTimeout(() => {
+    if (parentElement.isConnected) return;
     doc.removeEventListener("keydown", k.onKey);
     k.attached = false;
     delete doc.documentElement.dataset.presentKeys;
-  };
+  }, 0);
 }

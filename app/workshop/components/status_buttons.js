@@ -50,7 +50,7 @@ export default function (component) {
       const again = () => {
         if (s.sent !== payload || s.dead) return;
         setTriggerValue("edit", payload);
-        s.resend = setTimeout(again, RESEND * 2 ** Math.min(tries++, 2));  // 4, 8, 16 s: less when busy
+        s.resend = setTimeout(again, RESEND * 2 ** Math.min(tries++, 1));  // 4 s, then every 8 s
       };
       again();
       render();
@@ -78,8 +78,15 @@ export default function (component) {
     s.render = render;
   }
   s.data = data;
-  // unmounted: this instance sends nothing more (a new one starts from the data it is given)
-  const stop = () => { s.dead = true; clearTimeout(s.timer); clearTimeout(s.resend); };
+  // Streamlit calls this when the component leaves the page, but also for a draw overtaken by a newer one before
+  // it ran (its data changed twice while its script loaded): only a component gone from the page stops sending (a
+  // new one starts from the data it is given)
+  const stop = () => setTimeout(() => {
+    if (parentElement.isConnected) return;
+    s.dead = true;
+    clearTimeout(s.timer);
+    clearTimeout(s.resend);
+  }, 0);
   const acked = s.sent && data.ack && data.ack.mount === s.mount && data.ack.seq >= s.sent.seq;
   const refused = acked ? s.sent : null;
   if (acked) {
