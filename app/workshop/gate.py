@@ -21,7 +21,7 @@ from typing import Final
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app.workshop import access, cached, guard, remember, rights, state, throttle
+from app.workshop import access, cached, guard, prefetch, remember, rights, state, throttle
 from app.workshop.config import ServerConfig
 from app.workshop.words import t
 from assessors.accounts import check_password
@@ -172,6 +172,7 @@ def _admit_account(config: ServerConfig) -> bool:
     )
     st.title(t("app_title", lang))
     _login_form(config)
+    prefetch.dashboard_code()  # while the person signs in
     return False
 
 
@@ -209,4 +210,5 @@ def admit(config: ServerConfig) -> bool:
         entered = st.form_submit_button(t("gate_enter", lang), key="gate:enter", type="primary")
     if entered:
         _enter(config, clean_name(name), code.strip())
+    prefetch.dashboard_code()  # while the person types
     return False

@@ -89,6 +89,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, part1: LoadedFramework) -> 
 
 
 def _gate_only(session: RawSession) -> None:
+    unlabelled = session.widgets.pop("", "")  # the component loading the dashboard's code (app/workshop/prefetch.py)
+    assert unlabelled.endswith("-prefetch"), unlabelled
     assert set(session.widgets) == {"Language", "Your name", "Access code", "Enter"}
     assert not any(ORGANISATION in shown or "P1.RM" in shown for shown in session.shown)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from app.workshop import remember
+from app.workshop import prefetch, remember
 from assessors.assessment import Answer, Assessment, Status
 from assessors.sqlite_store import SqliteStore
 from tests.conftest import ROOT, cli_path
@@ -111,8 +111,16 @@ def test_the_code_lets_in_and_an_answer_survives_a_reload(workshop_server: tuple
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.set_default_timeout(30_000)
+            loaded: list[str] = []
+            page.on("response", lambda response: loaded.append(response.url))
             page.goto(url)
             expect(page.get_by_label("Access code", exact=True)).to_be_visible()
+            # the dashboard's chart and table code loads while the person is at the gate (first dashboard 1.5 s
+            # before, 0.5 s after)
+            deadline = time.monotonic() + 20
+            while not all(any(f"/static/js/{c}." in u for u in loaded) for c in prefetch.CHUNKS):
+                assert time.monotonic() < deadline, f"not loaded: {prefetch.CHUNKS}"
+                page.wait_for_timeout(100)
             _gate(page, "Li Wei", "not-the-code")
             expect(page.get_by_text("That access code is not right")).to_be_visible()
             body = page.locator("body").inner_text()
