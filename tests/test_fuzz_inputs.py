@@ -37,7 +37,9 @@ from evidence_collectors.registry import installed_collectors, probe_catalogue
 from evidence_collectors.targets import load_targets
 from tests.conftest import EXAMPLES, RunCli
 
-MAX_SECONDS = 2.0
+# a reader stuck on a hostile file (endless input, quadratic blow-up) is caught here; how fast the readers are is
+# measured by `python -m bench hostile_inputs` (under 2 s each), not by a test sharing two cores with others
+HANG_SECONDS = 20.0
 MAX_PEAK_BYTES = 500 * 1024 * 1024
 
 TARGETS_SEED = """\
@@ -273,7 +275,7 @@ def measure(reader: Callable[[Path], object], path: Path) -> Outcome:
 
 
 def check_outcome(outcome: Outcome, path: Path) -> None:
-    assert outcome.seconds < MAX_SECONDS, f"{path.name}: {outcome.seconds:.2f} s"
+    assert outcome.seconds < HANG_SECONDS, f"{path.name}: {outcome.seconds:.2f} s"
     assert outcome.peak_bytes < MAX_PEAK_BYTES, f"{path.name}: {outcome.peak_bytes / 1e6:.0f} MB"
     for issue in outcome.issues or []:
         assert issue.file == str(path)
