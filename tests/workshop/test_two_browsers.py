@@ -32,7 +32,7 @@ import pytest
 from assessors.assessment import Answer, Assessment, Status
 from assessors.audit import Change
 from assessors.sqlite_store import SqliteStore
-from tests.workshop.test_browser import CHROMIUM, CHROMIUM_ARGS, running_workshop
+from tests.workshop.test_browser import CHROMIUM, CHROMIUM_ARGS, _gate, running_workshop
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page
@@ -408,9 +408,7 @@ def test_the_chosen_status_clicked_again_stays_and_typing_survives_a_reload(
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.set_default_timeout(30_000)
             page.goto(f"{url}/?w={workshop_id}&page=interview&item={ITEM}&lang=en")
-            page.get_by_label("Your name").fill("Li Wei")
-            page.get_by_label("Access code", exact=True).fill(code)
-            page.get_by_role("button", name="Enter", exact=True).click()
+            _gate(page, "Li Wei", code)
             card = page.locator(f".st-key-{_dashed(f'card:{rid}:{workshop_id}')}")
             group = card.get_by_role("radiogroup")
             met = group.get_by_role("radio", name="met", exact=True)
@@ -476,9 +474,7 @@ def test_an_edit_lost_on_the_way_is_sent_again_and_saved_once(workshop: tuple[st
             page.set_default_timeout(30_000)
             page.route_web_socket("**/_stcore/stream", route)
             page.goto(f"{url}/?w={workshop_id}&page=interview&item={ITEM}&lang=en")
-            page.get_by_label("Your name").fill("Li Wei")
-            page.get_by_label("Access code", exact=True).fill(code)
-            page.get_by_role("button", name="Enter", exact=True).click()
+            _gate(page, "Li Wei", code)
             card = page.locator(f".st-key-{_dashed(f'card:{rid}:{workshop_id}')}")
             group = card.get_by_role("radiogroup")
             started = time.monotonic()
