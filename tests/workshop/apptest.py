@@ -20,7 +20,9 @@ DB_ENV, ACCESS_ENV, TARGETS_ENV = (
 )  # fmt: skip  # what `mlops-maturity workshop` sets for the server (app/workshop/config.py)
 
 
-def configure(monkeypatch: pytest.MonkeyPatch, db: Path, access: str = "open", targets: Path | None = None) -> None:
+def configure(
+    monkeypatch: pytest.MonkeyPatch, db: Path | str, access: str = "open", targets: Path | None = None
+) -> None:
     """The environment the workshop command hands the server: database, access ("open" or a code's hash), targets."""
     monkeypatch.setenv(DB_ENV, str(db))
     monkeypatch.setenv(ACCESS_ENV, access)
@@ -49,7 +51,7 @@ def enter(at: AppTest, name: str, code: str | None = None) -> AppTest:
 
 
 def start(
-    db: Path, monkeypatch: pytest.MonkeyPatch, who: str = "Li Wei", targets: Path | None = None, **query: str
+    db: Path | str, monkeypatch: pytest.MonkeyPatch, who: str = "Li Wei", targets: Path | None = None, **query: str
 ) -> AppTest:
     """The app on `db` (served without access code, as on a loopback address), opened at the URL query `query`
     (w=, page=, item=, lang=), after the session entered the gate as `who`."""

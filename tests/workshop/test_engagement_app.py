@@ -11,25 +11,38 @@ import pandas as pd  # type: ignore[import-untyped]
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.workshop.config import DATA_ENV
 from app.workshop.progress import progress
 from app.workshop.views.engagement import tokens, with_added, with_edited, without
 from app.workshop.words import t
 from assessors.accounts import Role, hash_password
 from assessors.assessment import Answer, Assessment, Status
 from assessors.frame import ActionItem, AssessmentFrame, Attendee, EngagementSession
+from assessors.sql_open import open_store
 from assessors.sqlite_store import SqliteStore
 from capability_model.loader import LoadedFramework
+from tests.support.postgres import postgres_cluster, postgres_url  # noqa: F401  (fixtures)
 from tests.workshop.apptest import DB_ENV, gated, has_chinese, labels, rerun, start, texts
 
 PASSWORD = "correct horse battery"
 
 
-def _one_part(db: Path, part: Assessment) -> int:
-    return SqliteStore(db).create([part], "seed")
+def _one_part(db: Path | str, part: Assessment) -> int:
+    return open_store(db).create([part], "seed")
 
 
-def _frame(db: Path, workshop_id: int) -> AssessmentFrame:
-    return SqliteStore(db).load(workshop_id).header.frame
+def _frame(db: Path | str, workshop_id: int) -> AssessmentFrame:
+    return open_store(db).load(workshop_id).header.frame
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def target(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The workshop's database: the embedded SQLite file, or a real PostgreSQL server (tests/support/postgres.py)
+    with its data folder."""
+    if request.param == "sqlite":
+        return str(tmp_path / "w.sqlite")
+    monkeypatch.setenv(DATA_ENV, str(tmp_path / "data"))
+    return str(request.getfixturevalue("postgres_url"))
 
 
 def _table(at: AppTest, column: str) -> pd.DataFrame:
@@ -45,9 +58,9 @@ def _add_session(at: AppTest, topic: str, when: dt.date, names: list[str]) -> Ap
 
 
 def test_a_session_and_an_action_item_are_saved_in_the_header(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: list[Assessment]
+    target: str, monkeypatch: pytest.MonkeyPatch, parts: list[Assessment]
 ) -> None:
-    db = tmp_path / "w.sqlite"
+    db = target
     workshop_id = _one_part(db, parts[0])
     at = start(db, monkeypatch, w=str(workshop_id), lang="en", page="engagement")
     assert "No session is recorded yet." in texts(at)
@@ -102,9 +115,9 @@ def test_a_session_and_an_action_item_are_saved_in_the_header(
 
 
 def test_two_tabs_adding_sessions_keep_both(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: list[Assessment]
+    target: str, monkeypatch: pytest.MonkeyPatch, parts: list[Assessment]
 ) -> None:
-    db = tmp_path / "w.sqlite"
+    db = target
     workshop_id = _one_part(db, parts[0])
     first = start(db, monkeypatch, w=str(workshop_id), lang="en", page="engagement")
     second = start(db, monkeypatch, who="Zhang", w=str(workshop_id), lang="en", page="engagement")
