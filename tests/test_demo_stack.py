@@ -281,3 +281,50 @@ def test_settings_make_paths_absolute() -> None:
     settings = StackSettings(out=Path("examples/out"), base_targets=Path("examples/retail-bank/targets.yaml"))
     assert settings.out.is_absolute() and settings.base_targets.is_absolute()
     assert settings.state_file == settings.out / "demo-stack" / "state.json"
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowed exception itself
+def test_a_signal_whose_exception_was_swallowed_still_stops_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM handled inside a callback whose exceptions Python only prints (here a weakref callback, as an import
+    lock's is in CI): the stack is still stopped before the command runs, and the exit code says SIGTERM."""
+    import gc
+    import os
+    import weakref
+
+    from scripts.demo_stack import stack
+
+    stopped: list[bool] = []
+
+    class _Object:
+        pass
+
+    class _Stack:
+        def __init__(self, settings: StackSettings) -> None:
+            pass
+
+        def start(self) -> object:
+            def signalled(_: object) -> None:  # its exception is printed and dropped
+                os.kill(os.getpid(), signal.SIGTERM)
+                for _ in range(1000):  # the handler runs at one of these bytecodes, inside this callback
+                    pass
+
+            held = _Object()
+            watch = weakref.ref(held, signalled)
+            del held
+            gc.collect()
+            assert watch() is None
+            return object()
+
+        def stop(self) -> list[str]:
+            stopped.append(True)
+            return []
+
+    monkeypatch.setattr(stack, "DemoStack", _Stack)
+    monkeypatch.setattr(stack, "describe", lambda running: "ready")
+    ran = tmp_path / "ran"
+    code = stack.run(StackSettings(out=tmp_path), [sys.executable, "-c", f"open({str(ran)!r}, 'w')"])
+    assert code == 128 + signal.SIGTERM and stopped == [True]
+    assert not ran.exists()  # the command never ran
+    assert signal.getsignal(signal.SIGTERM) is not stack._raise  # the handlers are put back

@@ -229,8 +229,20 @@ class Interrupted(Exception):
         self.signum = signum
 
 
+_received: list[int] = []  # the signals received during `run`
+
+
 def _raise(signum: int, frame: FrameType | None) -> None:
+    _received.append(signum)
     raise Interrupted(signum)
+
+
+def _check_received() -> None:
+    """Raise for a signal whose exception was swallowed. Python runs a handler between any two bytecodes, also inside
+    a callback whose exceptions it only prints (a weakref callback of an import lock, a `__del__`): a SIGTERM that came
+    then would otherwise let the stack start and the command run as if nothing had happened."""
+    if _received:
+        raise Interrupted(_received[-1])
 
 
 def describe(running: RunningStack) -> str:
@@ -250,16 +262,19 @@ def describe(running: RunningStack) -> str:
 def run(settings: StackSettings, command: Sequence[str]) -> int:
     """Start the stack, run `command`, stop the stack; the command's exit code (1 if the stack failed to start,
     130/143 when interrupted)."""
-    previous = {s: signal.signal(s, _raise) for s in (signal.SIGTERM, signal.SIGHUP)}
+    _received.clear()
+    previous = {s: signal.signal(s, _raise) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     stack = DemoStack(settings)
     child: subprocess.Popen[bytes] | None = None
     code = 1
     try:
         say("starting MLflow, Prometheus and the model-service exporter on 127.0.0.1")
         running = stack.start()
+        _check_received()
         say(describe(running))
         child = subprocess.Popen(list(command))
         code = child.wait()
+        _check_received()
     except readiness.NotReady as exc:
         say(f"the stack did not start: {exc} (logs in {settings.home / 'logs'})")
     except (KeyboardInterrupt, Interrupted) as exc:
