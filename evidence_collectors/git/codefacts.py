@@ -273,6 +273,7 @@ def widen(found: Findings, calls: CallIndex, snap: Snapshot) -> None:
     extra.setdefault("git.hyperparameter_search_tools", []).extend(configfacts.dvc_experiment_grids(snap))
     extra["git.hyperparameter_search_tools"] += sweeps.hydra_sweeps(snap) + sweeps.script_grids(snap)
     extra["git.hyperparameter_search_tools"] += handwritten.flow_grid_searches(snap)
+    extra["git.hyperparameter_search_tools"] += handwritten.loop_grid_searches(snap)
     extra.setdefault("git.traffic_strategies", []).extend(handwritten.weighted_model_routing(snap))
     extra["git.experiment_tracking_tools"].extend(sweeps.trainer_trackers(snap))
     extra["git.data_validation_tools"] = data_check_functions(calls)

@@ -3,6 +3,10 @@
 - A grid search as a flow fan-out: a Metaflow step fans out with `self.next(..., foreach=...)` and a branch passes
   `self.input` to a model as a hyperparameter (`DecisionTreeClassifier(max_depth=self.input)`). A fan-out over data
   shards or files passes `self.input` to no hyperparameter and is not a search.
+- A grid search as a plain loop: a `for` loop whose variable is passed to a model as a hyperparameter
+  (`DecisionTreeClassifier(max_depth=depth)`, `{"max_depth": depth}`, `params["max_depth"] = depth`) and whose body
+  fits or trains (`.fit(...)`, `train(...)`, `xgb.cv(...)`, `cross_val_score(...)`). A loop over epochs or data that
+  sets no hyperparameter from its variable, or that fits nothing, is not a search.
 - Weighted routing between two models in a server: an `if` on a random draw against a share (`random.random() > 0.2`)
   whose branches predict with different models (champion/challenger, A/B). A random draw that picks no model
   (sampling requests for a log) is not a release strategy.
@@ -18,14 +22,14 @@ from evidence_collectors.git.snapshot import Snapshot
 from evidence_collectors.git.sweeps import HYPERPARAMETERS
 
 
-def _own_python(snap: Snapshot, *words: bytes) -> list[tuple[str, ast.Module]]:
-    """The project's own Python files holding every word (a cheap test before parsing), parsed."""
+def _own_python(snap: Snapshot, *words: bytes, any_of: tuple[bytes, ...] = ()) -> list[tuple[str, ast.Module]]:
+    """The project's own Python files holding every word and one of `any_of` (a cheap test before parsing), parsed."""
     found: list[tuple[str, ast.Module]] = []
     for path in snap.contents:
         if not path.endswith(".py") or path_scope(path) != "own":
             continue
         data = snap.contents[path]
-        if not all(w in data for w in words):
+        if not all(w in data for w in words) or (any_of and not any(w in data for w in any_of)):
             continue
         try:
             found.append((path, ast.parse(snap.text(path))))
@@ -70,6 +74,71 @@ def flow_grid_searches(snap: Snapshot) -> list[Hit]:
             if keyword is not None:
                 hits.append(Hit("flow_grid", path, node.lineno, f"foreach branch sets {keyword.arg}=self.input"))
                 break
+    return hits
+
+
+_FITS = frozenset({"fit", "fit_generator", "train", "cross_val_score", "cross_validate", "train_model"})
+
+
+def _bound_names(target: ast.expr) -> set[str]:
+    """The names a `for` target binds (`depth`, `lr, depth`)."""
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+
+
+def _fits(body: list[ast.stmt]) -> bool:
+    """Whether the block fits or trains something: `.fit(...)`, `train(...)`, `cross_val_score(...)` (a bare
+    `model.train()` only switches PyTorch's training mode)."""
+    for statement in body:
+        for node in ast.walk(statement):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name in _FITS and (name != "train" or node.args or node.keywords or isinstance(func, ast.Name)):
+                return True
+            if name == "cv" and isinstance(func, ast.Attribute):  # xgb.cv(...), lgb.cv(...)
+                return True
+    return False
+
+
+def _settings(node: ast.AST) -> list[tuple[str, ast.expr]]:
+    """(name, value) pairs a node sets: a call's keywords (`max_depth=d`), a dict's string keys
+    (`{"max_depth": d}`), an item assignment (`params["max_depth"] = d`)."""
+    if isinstance(node, ast.Call):
+        return [(k.arg, k.value) for k in node.keywords if k.arg]
+    if isinstance(node, ast.Dict):
+        return [(k.value, v) for k, v in zip(node.keys, node.values, strict=True) if isinstance(k, ast.Constant)
+                and isinstance(k.value, str)]  # fmt: skip
+    if isinstance(node, ast.Assign):
+        return [
+            (t.slice.value, node.value)
+            for t in node.targets
+            if isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str)
+        ]
+    return []
+
+
+def _loop_hyperparameter(loop: ast.For) -> str | None:
+    """The hyperparameter a loop's body sets from the loop's variable, if it also fits or trains."""
+    names = _bound_names(loop.target)
+    for statement in loop.body:
+        for node in ast.walk(statement):
+            for name, value in _settings(node):
+                if name.lower() in HYPERPARAMETERS and isinstance(value, ast.Name) and value.id in names:
+                    return name if _fits(loop.body) else None
+    return None
+
+
+def loop_grid_searches(snap: Snapshot) -> list[Hit]:
+    """Plain `for` loops that fit a model per value of a hyperparameter."""
+    hits: list[Hit] = []
+    for path, tree in _own_python(snap, b"for ", b"=", any_of=(b"fit(", b"train(", b"cross_val", b".cv(")):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.For):
+                found = _loop_hyperparameter(node)
+                if found is not None:
+                    hits.append(Hit("loop_grid", path, node.lineno, f"loop sets {found} and fits each time"))
+                    break
     return hits
 
 

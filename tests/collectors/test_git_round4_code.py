@@ -1,7 +1,7 @@
 """Tuning, tracking and release strategies kept in run configuration, launch scripts and hand-written code: a Hydra
 search sweeper, a launch script looping over a hyperparameter, a trainer's `report_to:`, a flow fan-out that sets a
-hyperparameter per branch, a server that sends a random share of requests to a second model. Each has a near miss
-in the other repository that must stay negative."""
+hyperparameter per branch, a Python loop that fits a model per hyperparameter value, a server that sends a random
+share of requests to a second model. Each has a near miss in the other repository that must stay negative."""
 
 from __future__ import annotations
 
@@ -79,6 +79,40 @@ FLOW_SHARDS = (
     .replace('foreach="depths"', 'foreach="shards"')
     .replace("tree.DecisionTreeClassifier(max_depth=self.input)", "load_table(path=self.input)")
 )
+LOOP_GRID = """\
+from sklearn.tree import DecisionTreeClassifier
+
+
+def search(x, y, x_val, y_val):
+    best = None
+    for depth in [2, 4, 8]:
+        model = DecisionTreeClassifier(max_depth=depth)
+        model.fit(x, y)
+        score = model.score(x_val, y_val)
+        if best is None or score > best[0]:
+            best = (score, depth)
+    return best
+"""
+LOOP_NO_SEARCH = """\
+import torch
+
+
+def train_loop(model, loader, epochs, lr):
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    for epoch in range(epochs):
+        model.train()
+        for batch in loader:
+            model(batch).mean().backward()
+            optimizer.step()
+
+
+def throughput(model, dataset):
+    for batch_size in [1, 8, 32]:
+        loader = torch.utils.data.DataLoader(dataset, batch_size=batch_size)
+        model.eval()
+        for batch in loader:
+            model(batch)
+"""
 ROUTER = """\
 import numpy as np
 from fastapi import FastAPI
@@ -122,6 +156,7 @@ def positive(tmp_path_factory: pytest.TempPathFactory) -> Records:
         "recipes/pref_scan/launch_scan.sh": SCAN,
         "recipes/sft/config.yaml": TRAINER_TRACKED,
         "flows/grid_flow.py": FLOW_GRID,
+        "training/search_depth.py": LOOP_GRID,
         "serve/model_server.py": ROUTER,
     }
     repo.commit("tuning, tracking and routing in configuration and hand-written code", files)
@@ -136,6 +171,8 @@ def near_miss(tmp_path_factory: pytest.TempPathFactory) -> Records:
         "scripts/seeds.sh": SEEDS,
         "recipes/sft/config.yaml": TRAINER_SILENT,
         "flows/shard_flow.py": FLOW_SHARDS,
+        # a loop over epochs (PyTorch's model.train() is a mode switch) and one over batch sizes that fits nothing
+        "training/loops.py": LOOP_NO_SEARCH,
         "serve/model_server.py": SAMPLED_LOG,
         # the same search configuration inside a teaching folder does not count
         "examples/hparams_search/optuna.yaml": HYDRA_SEARCH,
@@ -152,9 +189,10 @@ def _tools(records: Records, probe: str) -> set[str]:
 
 def test_search_sweepers_script_grids_and_flow_fan_outs_are_tuning(positive: Records) -> None:
     record = ok(positive, "hyperparameter_search_tools")
-    assert {"optuna", "script_grid", "flow_grid"} <= _tools(positive, "hyperparameter_search_tools")
+    assert {"optuna", "script_grid", "flow_grid", "loop_grid"} <= _tools(positive, "hyperparameter_search_tools")
     assert "configs/hparams_search/optuna.yaml" in record.summary
     assert "recipes/pref_scan/launch_scan.sh" in record.summary and "flows/grid_flow.py" in record.summary
+    assert "training/search_depth.py" in record.summary
 
 
 def test_trainer_report_to_names_the_trackers(positive: Records) -> None:
