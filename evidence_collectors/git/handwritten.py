@@ -8,8 +8,10 @@
   fits or trains (`.fit(...)`, `train(...)`, `xgb.cv(...)`, `cross_val_score(...)`). A loop over epochs or data that
   sets no hyperparameter from its variable, or that fits nothing, is not a search.
 - Weighted routing between two models in a server: an `if` on a random draw against a share (`random.random() > 0.2`)
-  whose branches predict with different models (champion/challenger, A/B). A random draw that picks no model
-  (sampling requests for a log) is not a release strategy.
+  or on a hash bucket of the user (`zlib.crc32(user) % 100 < 20`) whose branches predict with different models
+  (champion/challenger, A/B), or a model picked by a weighted random choice (`random.choices([a, b], weights=...)`)
+  and then asked to predict. A random draw or a hash that picks no model (sampling requests for a log) is not a
+  release strategy.
 """
 
 from __future__ import annotations
@@ -156,6 +158,39 @@ def _random_draw(test: ast.expr) -> bool:
     return False
 
 
+_HASHES = frozenset({"hash", "crc32", "adler32", "md5", "sha1", "sha256", "murmurhash3_32", "xxh32", "xxh64"})
+
+
+def _hashed_share(test: ast.expr) -> bool:
+    """`zlib.crc32(user_id) % 100 < 20`, `hash(user) % 10 == 0`: a comparison of a hash bucket (a fixed share of
+    users, each always sent to the same side)."""
+    if not isinstance(test, ast.Compare):
+        return False
+    for side in (test.left, *test.comparators):
+        if isinstance(side, ast.BinOp) and isinstance(side.op, ast.Mod):
+            for node in ast.walk(side.left):
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                    if name in _HASHES:
+                        return True
+    return False
+
+
+def _weighted_choice(value: ast.expr) -> list[str]:
+    """The candidates of `random.choices([a, b], weights=...)[0]` or `np.random.choice([a, b], p=...)`."""
+    call = value.value if isinstance(value, ast.Subscript) else value
+    if not isinstance(call, ast.Call) or not call.args or not isinstance(call.args[0], ast.List | ast.Tuple):
+        return []
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    weighted = {k.arg for k in call.keywords} & ({"weights", "cum_weights"} if name == "choices" else {"p"})
+    if name not in {"choices", "choice"} or not weighted:
+        return []
+    candidates = [ast.unparse(e) for e in call.args[0].elts]
+    return candidates if len(set(candidates)) >= 2 else []
+
+
 def _predictors(body: list[ast.stmt]) -> set[str]:
     """The objects a block calls `.predict(...)` (or `.predict_proba(...)`) on."""
     found: set[str] = set()
@@ -170,15 +205,58 @@ def _predictors(body: list[ast.stmt]) -> set[str]:
     return found
 
 
+def _blocks(tree: ast.Module) -> list[list[ast.stmt]]:
+    """Every block of statements: a module's, a function's, a branch's, a loop's."""
+    found: list[list[ast.stmt]] = []
+    for node in ast.walk(tree):
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                found.append(block)
+    return found
+
+
+def _other_side(block: list[ast.stmt], at: int) -> list[ast.stmt]:
+    """What runs when the `if` at `block[at]` is not taken: its `else`, or, when its branch returns (an early
+    return), the statements after it."""
+    branch = block[at]
+    assert isinstance(branch, ast.If)
+    if branch.orelse:
+        return branch.orelse
+    return block[at + 1 :] if isinstance(branch.body[-1], ast.Return | ast.Raise) else []
+
+
+def _routing(tree: ast.Module) -> tuple[int, str] | None:
+    """Where and how a module sends a share of requests (or users) to one model and the rest to another."""
+    for block in _blocks(tree):
+        for at, branch in enumerate(block):
+            if isinstance(branch, ast.If) and (_random_draw(branch.test) or _hashed_share(branch.test)):
+                chosen, other = _predictors(branch.body), _predictors(_other_side(block, at))
+                if chosen and other and chosen != other:
+                    how = "random share of requests" if _random_draw(branch.test) else "hashed share of users"
+                    return branch.lineno, f"{how} per model"
+    for function in ast.walk(tree):
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):  # model = random.choices([a, b], weights=w)[0]
+            for node in ast.walk(function):
+                if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+                    continue
+                target = node.targets[0]
+                if (
+                    isinstance(target, ast.Name)
+                    and _weighted_choice(node.value)
+                    and target.id in _predictors(function.body)
+                ):
+                    return node.lineno, "weighted random choice of model"
+    return None
+
+
 def weighted_model_routing(snap: Snapshot) -> list[Hit]:
-    """Servers that send a random share of requests to one model and the rest to another."""
+    """Servers that send a share of requests (by a random draw, a weighted choice or a hash of the user) to one model
+    and the rest to another."""
     hits: list[Hit] = []
-    for path, tree in _own_python(snap, b"random", b".predict"):
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.If) or not _random_draw(node.test):
-                continue
-            chosen, other = _predictors(node.body), _predictors(node.orelse)
-            if chosen and other and chosen != other:
-                hits.append(Hit("weighted_routing", path, node.lineno, "random share of requests per model"))
-                break
+    routed = (b"random", b"choice", b"hash", b"crc32", b"md5(", b"sha1(", b"sha256(", b"xxh")
+    for path, tree in _own_python(snap, b".predict", any_of=routed):
+        found = _routing(tree)
+        if found is not None:
+            hits.append(Hit("weighted_routing", path, found[0], found[1]))
     return hits
