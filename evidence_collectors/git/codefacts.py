@@ -272,9 +272,10 @@ def widen(found: Findings, calls: CallIndex, snap: Snapshot) -> None:
     extra.setdefault("git.experiment_tracking_tools", []).extend(configfacts.kedro_mlflow_tracking(snap))
     extra.setdefault("git.hyperparameter_search_tools", []).extend(configfacts.dvc_experiment_grids(snap))
     extra["git.hyperparameter_search_tools"] += sweeps.hydra_sweeps(snap) + sweeps.script_grids(snap)
-    extra["git.hyperparameter_search_tools"] += handwritten.flow_grid_searches(snap)
-    extra["git.hyperparameter_search_tools"] += handwritten.loop_grid_searches(snap)
-    extra.setdefault("git.traffic_strategies", []).extend(handwritten.weighted_model_routing(snap))
+    own_python = handwritten.OwnPython(snap)
+    extra["git.hyperparameter_search_tools"] += handwritten.flow_grid_searches(snap, own_python)
+    extra["git.hyperparameter_search_tools"] += handwritten.loop_grid_searches(snap, own_python)
+    extra.setdefault("git.traffic_strategies", []).extend(handwritten.weighted_model_routing(snap, own_python))
     extra["git.experiment_tracking_tools"].extend(sweeps.trainer_trackers(snap))
     extra["git.data_validation_tools"] = data_check_functions(calls)
     for probe, rules in WIDENING.items():

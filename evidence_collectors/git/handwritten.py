@@ -24,20 +24,30 @@ from evidence_collectors.git.snapshot import Snapshot
 from evidence_collectors.git.sweeps import HYPERPARAMETERS
 
 
-def _own_python(snap: Snapshot, *words: bytes, any_of: tuple[bytes, ...] = ()) -> list[tuple[str, ast.Module]]:
-    """The project's own Python files holding every word and one of `any_of` (a cheap test before parsing), parsed."""
-    found: list[tuple[str, ast.Module]] = []
-    for path in snap.contents:
-        if not path.endswith(".py") or path_scope(path) != "own":
-            continue
-        data = snap.contents[path]
-        if not all(w in data for w in words) or (any_of and not any(w in data for w in any_of)):
-            continue
-        try:
-            found.append((path, ast.parse(snap.text(path))))
-        except (SyntaxError, ValueError):
-            continue
-    return found
+class OwnPython:
+    """The project's own Python files of a snapshot, each parsed at most once however many rules read it."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self.paths = [p for p in snap.contents if p.endswith(".py") and path_scope(p) == "own"]
+        self._trees: dict[str, ast.Module | None] = {}
+
+    def holding(self, *words: bytes, any_of: tuple[bytes, ...] = ()) -> list[tuple[str, ast.Module]]:
+        """The files holding every word and one of `any_of` (a cheap test before parsing), parsed."""
+        found: list[tuple[str, ast.Module]] = []
+        for path in self.paths:
+            data = self.snap.contents[path]
+            if not all(w in data for w in words) or (any_of and not any(w in data for w in any_of)):
+                continue
+            if path not in self._trees:
+                try:
+                    self._trees[path] = ast.parse(self.snap.text(path))
+                except (SyntaxError, ValueError):
+                    self._trees[path] = None
+            tree = self._trees[path]
+            if tree is not None:
+                found.append((path, tree))
+        return found
 
 
 def _is_self_input(node: ast.expr) -> bool:
@@ -60,10 +70,10 @@ def _fans_out(tree: ast.Module) -> bool:
     )
 
 
-def flow_grid_searches(snap: Snapshot) -> list[Hit]:
+def flow_grid_searches(snap: Snapshot, files: OwnPython | None = None) -> list[Hit]:
     """Flow fan-outs whose branches set a model hyperparameter from the branch's input."""
     hits: list[Hit] = []
-    for path, tree in _own_python(snap, b"foreach", b"self.input"):
+    for path, tree in (files or OwnPython(snap)).holding(b"foreach", b"self.input"):
         if not _fans_out(tree):
             continue
         for node in ast.walk(tree):
@@ -131,10 +141,11 @@ def _loop_hyperparameter(loop: ast.For) -> str | None:
     return None
 
 
-def loop_grid_searches(snap: Snapshot) -> list[Hit]:
+def loop_grid_searches(snap: Snapshot, files: OwnPython | None = None) -> list[Hit]:
     """Plain `for` loops that fit a model per value of a hyperparameter."""
     hits: list[Hit] = []
-    for path, tree in _own_python(snap, b"for ", b"=", any_of=(b"fit(", b"train(", b"cross_val", b".cv(")):
+    fits = (b"fit(", b"train(", b"cross_val", b".cv(")
+    for path, tree in (files or OwnPython(snap)).holding(b"for ", b"=", any_of=fits):
         for node in ast.walk(tree):
             if isinstance(node, ast.For):
                 found = _loop_hyperparameter(node)
@@ -250,12 +261,12 @@ def _routing(tree: ast.Module) -> tuple[int, str] | None:
     return None
 
 
-def weighted_model_routing(snap: Snapshot) -> list[Hit]:
+def weighted_model_routing(snap: Snapshot, files: OwnPython | None = None) -> list[Hit]:
     """Servers that send a share of requests (by a random draw, a weighted choice or a hash of the user) to one model
     and the rest to another."""
     hits: list[Hit] = []
     routed = (b"random", b"choice", b"hash", b"crc32", b"md5(", b"sha1(", b"sha256(", b"xxh")
-    for path, tree in _own_python(snap, b".predict", any_of=routed):
+    for path, tree in (files or OwnPython(snap)).holding(b".predict", any_of=routed):
         found = _routing(tree)
         if found is not None:
             hits.append(Hit("weighted_routing", path, found[0], found[1]))
