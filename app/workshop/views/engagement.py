@@ -137,6 +137,44 @@ def _keep_open(saved: Sequence[BaseModel], written: Sequence[BaseModel]) -> None
         st.session_state[OPENED] = _digest(new[0])
 
 
+Entries = Literal["sessions", "actions"]
+_ENTRY: dict[Entries, type[BaseModel]] = {"sessions": EngagementSession, "actions": ActionItem}
+
+
+def _edit_entry(db: str, workshop_id: int, entries: Entries, base: M, edited: M, anchor: str, lang: Lang) -> None:
+    """Write one edited session or action item over the one the page showed (`base`), merged with changes saved
+    meanwhile, and say how it went."""
+    outcome: list[Outcome] = []
+
+    def change(frame: AssessmentFrame) -> AssessmentFrame:
+        saved: list[M] = getattr(frame, entries)
+        written, how = with_edited(saved, base, edited, anchor)
+        outcome[:] = [how]
+        _keep_open(saved, written)
+        return frame.model_copy(update={entries: written})
+
+    _write(db, workshop_id, change)
+    _say(outcome[0], lang)
+
+
+@guarded
+def _remove_entry(db: str, workshop_id: int, entries: Entries, base_json: str, lang: Lang) -> None:
+    """Remove the session or action item the page showed, if it is still saved as shown."""
+    if rights.refused_task("record"):
+        return
+    base = _ENTRY[entries].model_validate_json(base_json)
+    gone: list[bool] = []
+
+    def change(frame: AssessmentFrame) -> AssessmentFrame | None:
+        kept = without(getattr(frame, entries), base)
+        gone[:] = [kept is not None]
+        return None if kept is None else frame.model_copy(update={entries: kept})
+
+    _write(db, workshop_id, change)
+    if not gone[0]:
+        state.flash("error", t("eng_not_removed", lang))
+
+
 # --- sessions ------------------------------------------------------------------------------------------------------
 
 
@@ -258,34 +296,7 @@ def _edit_session(db: str, workshop_id: int, base_json: str, prefix: str, field:
         return
     base = EngagementSession.model_validate_json(base_json)
     value = getattr(_session_of(prefix, cached.scores(db, workshop_id)), field)
-    edited = base.model_copy(update={field: value})
-    outcome: list[Outcome] = []
-
-    def change(frame: AssessmentFrame) -> AssessmentFrame:
-        sessions, how = with_edited(frame.sessions, base, edited, "date")
-        outcome[:] = [how]
-        _keep_open(frame.sessions, sessions)
-        return frame.model_copy(update={"sessions": sessions})
-
-    _write(db, workshop_id, change)
-    _say(outcome[0], lang)
-
-
-@guarded
-def _remove_session(db: str, workshop_id: int, base_json: str, lang: Lang) -> None:
-    if rights.refused_task("record"):
-        return
-    base = EngagementSession.model_validate_json(base_json)
-    gone: list[bool] = []
-
-    def change(frame: AssessmentFrame) -> AssessmentFrame | None:
-        kept = without(frame.sessions, base)
-        gone[:] = [kept is not None]
-        return None if kept is None else frame.model_copy(update={"sessions": kept})
-
-    _write(db, workshop_id, change)
-    if not gone[0]:
-        state.flash("error", t("eng_not_removed", lang))
+    _edit_entry(db, workshop_id, "sessions", base, base.model_copy(update={field: value}), "date", lang)
 
 
 def _attendance(ctx: Context, session: EngagementSession) -> None:
@@ -321,8 +332,8 @@ def _sessions(ctx: Context, scores: Scores, can_record: bool) -> None:
             st.button(
                 ctx.t("eng_remove"),
                 key=f"{prefix}:remove",
-                on_click=_remove_session,
-                args=(ctx.db, workshop_id, base, ctx.lang),
+                on_click=_remove_entry,
+                args=(ctx.db, workshop_id, "sessions", base, ctx.lang),
             )
     if can_record:
         with _section(ctx.t("eng_add_session"), f"{NEW_SESSION}:open"):
@@ -400,33 +411,7 @@ def _edit_action(db: str, workshop_id: int, base_json: str, prefix: str, field: 
         return
     base = ActionItem.model_validate_json(base_json)
     edited = base.model_copy(update={field: _action_value(prefix, field, lang)})
-    outcome: list[Outcome] = []
-
-    def change(frame: AssessmentFrame) -> AssessmentFrame:
-        actions, how = with_edited(frame.actions, base, edited, "ref")
-        outcome[:] = [how]
-        _keep_open(frame.actions, actions)
-        return frame.model_copy(update={"actions": actions})
-
-    _write(db, workshop_id, change)
-    _say(outcome[0], lang)
-
-
-@guarded
-def _remove_action(db: str, workshop_id: int, base_json: str, lang: Lang) -> None:
-    if rights.refused_task("record"):
-        return
-    base = ActionItem.model_validate_json(base_json)
-    gone: list[bool] = []
-
-    def change(frame: AssessmentFrame) -> AssessmentFrame | None:
-        kept = without(frame.actions, base)
-        gone[:] = [kept is not None]
-        return None if kept is None else frame.model_copy(update={"actions": kept})
-
-    _write(db, workshop_id, change)
-    if not gone[0]:
-        state.flash("error", t("eng_not_removed", lang))
+    _edit_entry(db, workshop_id, "actions", base, edited, "ref", lang)
 
 
 def _status_box(ctx: Context, key: str, **saving: Any) -> None:
@@ -507,8 +492,8 @@ def _actions(ctx: Context, scores: Scores, can_record: bool, can_propose: bool) 
                 st.button(
                     ctx.t("eng_remove"),
                     key=f"{prefix}:remove",
-                    on_click=_remove_action,
-                    args=(ctx.db, workshop_id, base, ctx.lang),
+                    on_click=_remove_entry,
+                    args=(ctx.db, workshop_id, "actions", base, ctx.lang),
                 )
     if can_propose:
         with _section(ctx.t("eng_add_action"), f"{NEW_ACTION}:open"):
