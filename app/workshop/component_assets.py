@@ -11,6 +11,7 @@ registration fail, the component is defined with its code inline, as before: it 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,10 @@ ASSETS = Path(__file__).resolve().parent / "components"
 PACKAGE = "mlops_maturity_workshop"  # the manifest name the components are registered under
 
 
-_defined: dict[tuple[str, int], Callable[..., Any]] = {}  # (component, server) -> the component
+# component -> (the server it was defined for, the component). The server is held weakly and compared by identity:
+# an id() of a server gone could be given to the next one (AppTest and tests start several in one process), which
+# would then get a component registered with the old server's component manager only.
+_defined: dict[str, tuple[weakref.ref[Any] | None, Callable[..., Any]]] = {}
 
 
 def _by_file(name: str, js: str, css: str) -> Callable[..., Any]:
@@ -48,8 +52,9 @@ def define(name: str, js: str, css: str) -> Callable[..., Any]:
     server: AppTest starts a new one for each test)."""
     from streamlit.runtime import Runtime
 
-    server = id(Runtime.instance()) if Runtime.exists() else 0
-    found = _defined.get((name, server))
+    server = Runtime.instance() if Runtime.exists() else None
+    known = _defined.get(name)
+    found = known[1] if known is not None and (known[0]() if known[0] is not None else None) is server else None
     if found is None:
         try:
             found = _by_file(name, js, css)
@@ -57,5 +62,5 @@ def define(name: str, js: str, css: str) -> Callable[..., Any]:
             logger.debug("component %s defined inline: %s", name, exc)
             code = (ASSETS / js).read_text(encoding="utf-8"), (ASSETS / css).read_text(encoding="utf-8")
             found = st.components.v2.component(name, js=code[0], css=code[1])
-        _defined[(name, server)] = found
+        _defined[name] = (weakref.ref(server) if server is not None else None, found)
     return found
