@@ -179,7 +179,9 @@ def test_echoes_as_html_in_rfc2396_quoting_and_split_across_chunks_reach_no_outp
             "/api/v1/status/buildinfo": split,
         }
     )
-    collection = collect_prometheus(home.url, token_env=ENV)
+    # one retry, as the collector's default allows more: on a loaded machine an answer of this local server was once
+    # in 5 CI runs cut off (httpx: RemoteProtocolError); what is checked here is what the answers leak
+    collection = collect_prometheus(home.url, token_env=ENV, retries=1)
     records = by_probe(collection)
     assert records["prometheus.version"].value == "***"  # the echo read as the value, masked
     assert "HTTP 404" in records["prometheus.scrape_targets"].reason
